@@ -1,0 +1,286 @@
+// cli_args.cpp: the flag table, strict value parsers and "did you mean" suggestions behind cli_parse.
+//
+// Every flag is one row of kFlags: its name, whether it takes a value, and a function that checks the value and
+// stores it. Numbers are parsed strictly: the whole text must be the number ("10x", "", " 10", "+10" fail),
+// floats must be finite (no nan, inf or overflow such as 1e999).
+#include "cli_args.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <initializer_list>
+#include <iterator>
+#include <limits>
+
+namespace convlens {
+namespace {
+
+const char* const kCommands[] = {"train", "eval", "bench", "summary", "help"};
+
+std::string got(const std::string& text) { return ", got '" + text + "'"; }
+
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+// ---- value parsers: each returns "" on success or the one-line error ------------------------------------------
+
+// A whole number in [lo, hi] into out (int or long).
+template <class T>
+std::string set_whole(const std::string& flag, const std::string& text, long long lo, long long hi, T& out) {
+  long long v = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (ec == std::errc::result_out_of_range) v = text[0] == '-' ? LLONG_MIN : LLONG_MAX;
+  else if (ec != std::errc() || ptr != end) return flag + " must be a whole number" + got(text);
+  if (v < lo) return flag + " must be a whole number >= " + std::to_string(lo) + got(text);
+  if (v > hi) return flag + " must be a whole number <= " + std::to_string(hi) + got(text);
+  out = T(v);
+  return "";
+}
+
+std::string set_seed(const std::string& flag, const std::string& text, uint64_t& out) {
+  uint64_t v = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (ec == std::errc::result_out_of_range) return flag + " must be a whole number < 2^64" + got(text);
+  if (ec != std::errc() || ptr != end) return flag + " must be a whole number >= 0" + got(text);
+  out = v;
+  return "";
+}
+
+// A finite float for which valid() holds; `rule` completes "<flag> must be ...".
+std::string set_float(const std::string& flag, const std::string& text, bool (*valid)(float), const char* rule,
+                      float& out) {
+  std::string error = flag + " must be " + rule + got(text);
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return error;
+  char* end = nullptr;
+  double d = std::strtod(text.c_str(), &end);  // no locale is set, so '.' is the decimal point
+  bool fits = std::isfinite(d) && std::fabs(d) <= std::numeric_limits<float>::max();
+  if (end != text.c_str() + text.size() || !fits || !valid(float(d))) return error;
+  out = float(d);
+  return "";
+}
+
+// One of `choices`, e.g. "--optimizer must be adam or sgd, got 'adamw'".
+std::string set_choice(const std::string& flag, const std::string& text, std::initializer_list<const char*> choices,
+                       std::string& out) {
+  std::string list;
+  size_t i = 0;
+  for (const char* c : choices) {
+    if (text == c) {
+      out = text;
+      return "";
+    }
+    list += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + std::string(c);
+    ++i;
+  }
+  return flag + " must be " + list + got(text);
+}
+
+std::string set_text(const std::string& flag, const std::string& text, std::string& out) {
+  if (text.empty()) return flag + " must not be empty";
+  out = text;
+  return "";
+}
+
+bool positive(float v) { return v > 0.0f; }
+bool unit_interval(float v) { return v >= 0.0f && v < 1.0f; }  // [0, 1)
+
+// ---- the flag table -------------------------------------------------------------------------------------------
+using O = CliOptions;
+using S = const std::string&;
+
+struct Flag {
+  const char* name;  // "--epochs"
+  bool takes_value;  // false only for switches (--quiet)
+  std::string (*apply)(O& o, S flag, S value);  // checks and stores value; returns an error or ""
+};
+
+const Flag kFlags[] = {
+    {"--dataset", true, [](O& o, S f, S v) { return set_choice(f, v, {"mnist", "fashion", "cifar10"}, o.dataset); }},
+    {"--data", true, [](O& o, S f, S v) { return set_text(f, v, o.data_dir); }},
+    {"--model", true, [](O& o, S f, S v) { return set_text(f, v, o.model); }},
+    {"--epochs", true, [](O& o, S f, S v) { return set_whole(f, v, 1, 10000, o.epochs); }},
+    {"--batch", true, [](O& o, S f, S v) { return set_whole(f, v, 1, 65536, o.batch); }},
+    {"--lr", true, [](O& o, S f, S v) { return set_float(f, v, positive, "a finite number > 0", o.lr); }},
+    {"--optimizer", true, [](O& o, S f, S v) { return set_choice(f, v, {"adam", "sgd"}, o.optimizer); }},
+    {"--momentum", true, [](O& o, S f, S v) { return set_float(f, v, unit_interval, "in [0, 1)", o.momentum); }},
+    {"--seed", true, [](O& o, S f, S v) { return set_seed(f, v, o.seed); }},
+    {"--val-split", true, [](O& o, S f, S v) { return set_float(f, v, unit_interval, "in [0, 1)", o.val_split); }},
+    {"--subset", true, [](O& o, S f, S v) { return set_whole(f, v, 0, 1'000'000'000, o.subset); }},
+    {"--threads", true, [](O& o, S f, S v) { return set_whole(f, v, 1, 256, o.threads); }},
+    {"--feature-maps", true, [](O& o, S f, S v) { return set_text(f, v, o.feature_maps_dir); }},
+    {"--probe", true, [](O& o, S f, S v) { return set_whole(f, v, 0, 1'000'000'000, o.probe); }},
+    {"--cols", true, [](O& o, S f, S v) { return set_whole(f, v, 1, 256, o.cols); }},
+    {"--snapshot-every", true, [](O& o, S f, S v) { return set_whole(f, v, 0, 1'000'000'000, o.snapshot_every); }},
+    {"--save", true, [](O& o, S f, S v) { return set_text(f, v, o.save_path); }},
+    {"--load", true, [](O& o, S f, S v) { return set_text(f, v, o.load_path); }},
+    {"--runs", true, [](O& o, S f, S v) { return set_whole(f, v, 1, 1000, o.bench_runs); }},
+    {"--steps", true, [](O& o, S f, S v) { return set_whole(f, v, 1, 100000, o.bench_steps); }},
+    {"--quiet", false, [](O& o, S, S) { o.quiet = true; return std::string(); }},
+};
+
+const Flag* find_flag(const std::string& name) {
+  for (const Flag& f : kFlags) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+// ---- suggestions ----------------------------------------------------------------------------------------------
+
+// Edit distance counting insertions, deletions, substitutions and swaps of neighbours as one edit each.
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      bool swapped = i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1];
+      if (swapped) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// " (did you mean X?)" for the closest candidate within 1 edit (short words) or 2 edits; "" if none is close.
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_distance = 3;
+  for (const std::string& name : candidates) {
+    size_t limit = name.size() <= 4 ? 1 : 2;
+    size_t distance = edit_distance(word, name);
+    if (distance <= limit && distance < best_distance) {
+      best = name;
+      best_distance = distance;
+    }
+  }
+  return best.empty() ? "" : " (did you mean " + best + "?)";
+}
+
+std::string unknown_flag(const std::string& name) {
+  std::vector<std::string> names;
+  for (const Flag& f : kFlags) names.push_back(f.name);
+  return "unknown flag " + name + did_you_mean(name, names);
+}
+
+bool is_command(const std::string& word) {
+  for (const char* c : kCommands) {
+    if (word == c) return true;
+  }
+  return false;
+}
+
+std::string command_error(const std::string& word) {
+  if (starts_with(word, "-")) {
+    return "expected a command (train, eval, bench, summary or help) before the flags, got '" + word + "'";
+  }
+  return "unknown command '" + word + "'" + did_you_mean(word, {std::begin(kCommands), std::end(kCommands)});
+}
+
+bool wants_help(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "help") return true;
+  for (const std::string& a : args) {
+    if (a == "--help" || a == "-h") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<CliOptions> cli_parse(const std::vector<std::string>& args) {
+  using R = Result<CliOptions>;
+  CliOptions o;
+  if (wants_help(args)) {
+    o.command = "help";
+    return R::success(o);
+  }
+  if (!is_command(args[0])) return R::fail(command_error(args[0]));
+  o.command = args[0];
+
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (!starts_with(arg, "--")) {
+      return R::fail(starts_with(arg, "-") ? "unknown flag " + arg : "unexpected argument '" + arg + "'");
+    }
+    size_t eq = arg.find('=');
+    std::string name = arg.substr(0, eq);
+    const Flag* flag = find_flag(name);
+    if (!flag) return R::fail(unknown_flag(name));
+
+    std::string value;
+    if (eq != std::string::npos) {  // --flag=value
+      if (!flag->takes_value) return R::fail(name + " takes no value");
+      value = arg.substr(eq + 1);
+    } else if (flag->takes_value) {  // --flag value; a following --flag is not a value
+      if (i + 1 >= args.size() || starts_with(args[i + 1], "--")) return R::fail("missing value for " + name);
+      value = args[++i];
+    }
+    std::string error = flag->apply(o, name, value);
+    if (!error.empty()) return R::fail(error);
+  }
+  return R::success(o);
+}
+
+std::string cli_default_data_dir(const std::string& dataset) {
+  const char* env = std::getenv("CONVLENS_DATA");
+#ifdef CONVLENS_DEFAULT_DATA_ROOT
+  const char* fallback = CONVLENS_DEFAULT_DATA_ROOT;  // the source tree's data/, where setup fetches the data
+#else
+  const char* fallback = "./data";
+#endif
+  std::string root = env && *env ? env : fallback;
+  while (!root.empty() && root.back() == '/') root.pop_back();  // "/srv/" -> "/srv", "/" -> ""
+  return root + "/" + dataset;
+}
+
+std::string cli_usage() {
+  return R"(convlens: train and inspect the book's CNNs from the command line.
+
+usage: convlens <command> [flags]      flags as --flag value or --flag=value
+
+commands:
+  train     train a model, print per-epoch loss and accuracy, optionally write feature maps and weights
+  eval      evaluate saved weights (--load) on the test set
+  bench     time training steps (uses --batch, --threads, --runs, --steps)
+  summary   print the model's layers, output shapes and parameter counts
+  help      print this text (also --help, -h)
+
+data:
+  --dataset NAME        mnist, fashion or cifar10 (default mnist)
+  --data DIR            dataset directory (default $CONVLENS_DATA/<dataset> if set, else the
+                        checkout's data/<dataset>, filled by ./build_wasm.sh setup)
+  --subset N            use only the first N training images; 0 = all (default 0)
+  --val-split F         fraction of training images held out for validation, in [0, 1) (default 0.2)
+
+model and training:
+  --model SPEC          a preset (mnist, cifar10) or a spec like conv16k5-pool2-flat-dense10
+                        (default: the dataset's preset)
+  --epochs N            1..10000 (default 10)
+  --batch N             1..65536 (default 200)
+  --lr F                learning rate, > 0 (default 0.001)
+  --optimizer NAME      adam or sgd (default adam)
+  --momentum F          sgd momentum, in [0, 1) (default 0.9)
+  --seed N              random seed for weights, shuffling and dropout (default 42)
+  --threads N           1..256 (default 1)
+  --save FILE           write the trained weights to FILE (default: not saved)
+  --load FILE           start from the weights in FILE (required by eval)
+  --quiet               no per-batch progress line
+
+feature maps:
+  --feature-maps DIR    write each layer's feature-map grid as PNG files into DIR (default: none)
+  --probe I             index of the test image to show (default 0)
+  --cols N              maps per row in a grid, 1..256 (default 8)
+  --snapshot-every B    also write feature maps every B batches; 0 = after each epoch only (default 0)
+
+bench:
+  --runs N              timed runs, 1..1000 (default 5)
+  --steps N             training steps per run, 1..100000 (default 10)
+)";
+}
+
+}  // namespace convlens

@@ -1,0 +1,48 @@
+// cli_session.cpp: data, model and probe set-up shared by the CLI commands (see cli_session.h).
+#include "cli_session.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "data_files_native.h"
+
+namespace convlens {
+
+int cli_fail(int code, const std::string& message) {
+  std::fprintf(stderr, "convlens: %s\n", message.c_str());
+  return code;
+}
+
+Shape cli_input_shape(const std::string& dataset) {
+  return dataset == "cifar10" ? Shape{32, 32, 3} : Shape{28, 28, 1};
+}
+
+Status cli_load_dataset(const CliOptions& opts, bool train, Dataset& out) {
+  const std::string dir = opts.data_dir.empty() ? cli_default_data_dir(opts.dataset) : opts.data_dir;
+  if (opts.dataset == "cifar10") return dataset_load_cifar10_dir(dir, train, out);
+  return dataset_load_idx_dir(dir, opts.dataset, train, out);
+}
+
+Result<Model> cli_build_model(const CliOptions& opts) {
+  const std::string spec = opts.model.empty() ? (opts.dataset == "cifar10" ? "cifar10" : "mnist") : opts.model;
+  return model_build(spec, cli_input_shape(opts.dataset), 10);
+}
+
+std::vector<float> cli_probe_image(const Dataset& data, size_t index) {
+  const uint8_t* img = data.image(index);
+  std::vector<float> probe(data.shape.size());
+  for (size_t i = 0; i < probe.size(); ++i) probe[i] = img[i] / 255.0f;
+  return probe;
+}
+
+Status cli_write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream f(path, std::ios::binary);
+  if (f) f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  if (f) f.close();
+  if (!f) return Status::fail("cannot write " + path + ": " + std::strerror(errno));
+  return Status::success();
+}
+
+}  // namespace convlens

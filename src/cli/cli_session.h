@@ -1,0 +1,35 @@
+// cli_session.h: what the CLI commands share — turning options into a data set, a model and a probe image,
+// with errors already worded for the terminal. Not here: training or printing logs (cmd_*.cpp).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "cli_args.h"
+#include "dataset.h"
+#include "model.h"
+#include "status.h"
+
+namespace convlens {
+
+constexpr int kExitData = 1;   // a data or file problem
+constexpr int kExitUsage = 2;  // bad usage or settings
+
+// Prints "convlens: <message>" to stderr and returns `code`.
+int cli_fail(int code, const std::string& message);
+
+// One image of the dataset kind: (28,28,1) for mnist/fashion, (32,32,3) for cifar10.
+Shape cli_input_shape(const std::string& dataset);
+
+// Loads the train (or test) split of opts.dataset from opts.data_dir (or the default folder).
+Status cli_load_dataset(const CliOptions& opts, bool train, Dataset& out);
+
+// Builds the model of --model (or the dataset's preset) for the dataset's input shape.
+Result<Model> cli_build_model(const CliOptions& opts);
+
+// The image `index` of `data` as floats in [0, 1] (the probe whose feature maps are drawn).
+std::vector<float> cli_probe_image(const Dataset& data, size_t index);
+
+// Reads a whole file / writes bytes to a file, with errors naming the path.
+Status cli_write_file(const std::string& path, const std::vector<uint8_t>& bytes);
+
+}  // namespace convlens

@@ -1,0 +1,58 @@
+// cmd_eval.cpp: `convlens eval --load FILE` — rebuilds the saved model from the file's own spec, checks it fits
+// the data set, and reports test loss and accuracy (and the probe's feature maps with --feature-maps).
+#include <cstdio>
+
+#include "cli_session.h"
+#include "commands.h"
+#include "data_files_native.h"
+#include "feature_map_files.h"
+#include "threads.h"
+#include "trainer.h"
+#include "weights_file.h"
+
+namespace convlens {
+
+int cmd_eval(const CliOptions& opts) {
+  if (opts.load_path.empty()) return cli_fail(kExitUsage, "eval needs --load FILE (weights saved by 'convlens train --save')");
+  engine_set_threads(opts.threads);
+  Result<std::vector<uint8_t>> bytes = file_read_bytes(opts.load_path);
+  if (!bytes.ok()) return cli_fail(kExitData, bytes.error);
+  Result<WeightsHeader> header = weights_read_header(bytes.value);
+  if (!header.ok()) return cli_fail(kExitData, opts.load_path + ": " + header.error);
+  Result<Model> built = model_build(header.value.spec, header.value.input, header.value.num_classes);
+  if (!built.ok()) return cli_fail(kExitData, opts.load_path + ": " + built.error);
+  Model model = std::move(built.value);
+  Status s = weights_deserialize(bytes.value, model);
+  if (!s.ok()) return cli_fail(kExitData, opts.load_path + ": " + s.error);
+
+  Dataset test;
+  s = cli_load_dataset(opts, false, test);
+  if (!s.ok()) return cli_fail(kExitData, s.error);
+  if (test.shape != model.input)
+    return cli_fail(kExitUsage, "the model in " + opts.load_path + " expects images " + model.input.to_keras() +
+                                    " but " + opts.dataset + " has " + test.shape.to_keras());
+  std::printf("Model %s from %s\n", model.spec.c_str(), opts.load_path.c_str());
+  Workspace ws;
+  const EvalResult r = model_evaluate(model, ws, test, 0, test.size(), opts.batch);
+  std::printf("Test loss: %.4f - test acc: %.4f (%zu images)\n", r.loss, r.acc, r.count);
+  if (!opts.feature_maps_dir.empty()) {
+    if (opts.probe < 0 || size_t(opts.probe) >= test.size())
+      return cli_fail(kExitUsage, "--probe must be a test image index in 0.." + std::to_string(test.size() - 1));
+    const std::vector<float> probe = cli_probe_image(test, size_t(opts.probe));
+    s = feature_maps_write_pngs(model_feature_maps(model, ws, probe.data()), "eval", opts.cols, opts.feature_maps_dir);
+    if (!s.ok()) return cli_fail(kExitData, s.error);
+    std::printf("Feature maps of test image %d written to %s\n", opts.probe, opts.feature_maps_dir.c_str());
+  }
+  return 0;
+}
+
+int cmd_summary(const CliOptions& opts) {
+  Result<Model> built = cli_build_model(opts);
+  if (!built.ok()) return cli_fail(kExitUsage, built.error);
+  std::printf("%s", model_summary(built.value).c_str());
+  std::printf("Spec: %s\nFLOPs per sample: %.2f M forward, %.2f M training step\n", built.value.spec.c_str(),
+              model_flops_per_sample(built.value, false) / 1e6, model_flops_per_sample(built.value, true) / 1e6);
+  return 0;
+}
+
+}  // namespace convlens

@@ -1,0 +1,23 @@
+// main.cpp: the `convlens` command-line tool — parse the command line, run one command, return its exit code.
+//   convlens train | eval | summary | bench | help      (see `convlens help`)
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli_args.h"
+#include "cli_session.h"
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  using namespace convlens;
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  Result<CliOptions> parsed = cli_parse(args);
+  if (!parsed.ok()) return cli_fail(kExitUsage, parsed.error + " (see 'convlens help')");
+  const CliOptions& opts = parsed.value;
+  if (opts.command == "train") return cmd_train(opts);
+  if (opts.command == "eval") return cmd_eval(opts);
+  if (opts.command == "summary") return cmd_summary(opts);
+  if (opts.command == "bench") return cmd_bench(opts);
+  std::printf("%s", cli_usage().c_str());
+  return 0;
+}

@@ -1,0 +1,200 @@
+// layers.cpp: forward/backward kernels of every layer (declarations and legend in layers.h).
+// Convolution and dense layers are GEMMs through Eigen; the rest are plain loops over NHWC buffers.
+#include "layers.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "eigen_maps.h"
+
+namespace convlens {
+
+// ---- Conv2D ------------------------------------------------------------------------------------------------
+
+int conv2d_pad_before(int k, Padding pad) { return pad == Padding::Same ? (k - 1) / 2 : 0; }
+
+void im2col(const float* x, int n, Shape in, int k, Padding pad, Shape out, float* cols) {
+  // cols (M, KKC): row (i,oy,ox) = the KxK input patch around that output pixel, zero outside the image.
+  const int p = conv2d_pad_before(k, pad);
+  const size_t kc = size_t(k) * in.c;  // one patch row: K pixels of C channels
+  const size_t kkc = size_t(k) * kc;
+#pragma omp parallel for schedule(static) if (n > 1)
+  for (int i = 0; i < n; ++i) {
+    const float* xi = x + size_t(i) * in.size();
+    for (int oy = 0; oy < out.h; ++oy) {
+      for (int ox = 0; ox < out.w; ++ox) {
+        float* row = cols + ((size_t(i) * out.h + oy) * out.w + ox) * kkc;
+        // Input columns [ix0, ix1) of this patch lie inside the image and are contiguous in memory.
+        const int ix0 = std::max(0, ox - p), ix1 = std::min(in.w, ox - p + k);
+        const size_t left = size_t(ix0 - (ox - p)) * in.c, inside = size_t(std::max(0, ix1 - ix0)) * in.c;
+        for (int ky = 0; ky < k; ++ky) {
+          float* dst = row + ky * kc;
+          const int iy = oy + ky - p;
+          if (iy < 0 || iy >= in.h || inside == 0) {
+            std::fill(dst, dst + kc, 0.0f);
+            continue;
+          }
+          std::fill(dst, dst + left, 0.0f);
+          std::memcpy(dst + left, xi + (size_t(iy) * in.w + ix0) * in.c, inside * sizeof(float));
+          std::fill(dst + left + inside, dst + kc, 0.0f);
+        }
+      }
+    }
+  }
+}
+
+void col2im(const float* dcols, int n, Shape in, int k, Padding pad, Shape out, float* dx) {
+  // The adjoint of im2col: every patch entry adds its gradient back to the input pixel it was copied from.
+  const int p = conv2d_pad_before(k, pad);
+  const size_t kc = size_t(k) * in.c;
+  const size_t kkc = size_t(k) * kc;
+#pragma omp parallel for schedule(static) if (n > 1)
+  for (int i = 0; i < n; ++i) {
+    float* dxi = dx + size_t(i) * in.size();
+    std::fill(dxi, dxi + in.size(), 0.0f);
+    for (int oy = 0; oy < out.h; ++oy) {
+      for (int ox = 0; ox < out.w; ++ox) {
+        const float* row = dcols + ((size_t(i) * out.h + oy) * out.w + ox) * kkc;
+        const int ix0 = std::max(0, ox - p), ix1 = std::min(in.w, ox - p + k);
+        if (ix1 <= ix0) continue;
+        const size_t left = size_t(ix0 - (ox - p)) * in.c, inside = size_t(ix1 - ix0) * in.c;
+        for (int ky = 0; ky < k; ++ky) {
+          const int iy = oy + ky - p;
+          if (iy < 0 || iy >= in.h) continue;
+          const float* src = row + ky * kc + left;
+          float* dst = dxi + (size_t(iy) * in.w + ix0) * in.c;
+          for (size_t j = 0; j < inside; ++j) dst[j] += src[j];
+        }
+      }
+    }
+  }
+}
+
+void conv2d_forward(const float* x, int n, Shape in, const float* w, const float* b, int k, Padding pad,
+                    bool relu, Shape out, float* cols, float* y) {
+  const long m = long(n) * out.h * out.w;
+  const long kkc = long(k) * k * in.c;
+  im2col(x, n, in, k, pad, out, cols);
+  ConstMapR c(cols, m, kkc);        // (M, KKC)
+  ConstMapR wm(w, kkc, out.c);      // (KKC, F)
+  MapR ym(y, m, out.c);             // (M, F) == (N,Ho,Wo,F)
+  ym.noalias() = c * wm;
+  ym.rowwise() += ConstMapRow(b, out.c);
+  if (relu) ym = ym.cwiseMax(0.0f);
+}
+
+void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w, int k, Padding pad, bool relu,
+                     Shape out, float* cols, float* dw, float* db, float* dx) {
+  const long m = long(n) * out.h * out.w;
+  const long kkc = long(k) * k * in.c;
+  if (relu) relu_backward(dy, y, size_t(m) * out.c, dy);
+  ConstMapR dym(dy, m, out.c);                                  // (M, F)
+  MapR(dw, kkc, out.c).noalias() = ConstMapR(cols, m, kkc).transpose() * dym;  // (KKC, F)
+  MapRow(db, out.c) = dym.colwise().sum();                     // (F)
+  if (!dx) return;
+  MapR(cols, m, kkc).noalias() = dym * ConstMapR(w, kkc, out.c).transpose();  // dcols (M, KKC), reusing cols
+  col2im(cols, n, in, k, pad, out, dx);
+}
+
+// ---- MaxPool2D ---------------------------------------------------------------------------------------------
+
+void maxpool_forward(const float* x, int n, Shape in, int p, Shape out, float* y, int32_t* argmax) {
+  const int c = in.c;
+  for (int i = 0; i < n; ++i) {
+    const float* xi = x + size_t(i) * in.size();
+    for (int oy = 0; oy < out.h; ++oy) {
+      for (int ox = 0; ox < out.w; ++ox) {
+        const size_t o = ((size_t(i) * out.h + oy) * out.w + ox) * c;
+        float* yo = y + o;
+        int32_t* ao = argmax + o;
+        const int32_t first = int32_t((size_t(oy) * p * in.w + size_t(ox) * p) * c);  // index within the sample
+        for (int ch = 0; ch < c; ++ch) { yo[ch] = xi[first + ch]; ao[ch] = first + ch; }
+        for (int py = 0; py < p; ++py) {
+          for (int px = 0; px < p; ++px) {
+            const int32_t at = int32_t((size_t(oy * p + py) * in.w + size_t(ox * p + px)) * c);
+            for (int ch = 0; ch < c; ++ch) {
+              if (xi[at + ch] > yo[ch]) { yo[ch] = xi[at + ch]; ao[ch] = at + ch; }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+void maxpool_backward(const float* dy, int n, Shape in, Shape out, const int32_t* argmax, float* dx) {
+  std::fill(dx, dx + size_t(n) * in.size(), 0.0f);
+  const size_t per_out = out.size();
+  for (int i = 0; i < n; ++i) {
+    float* dxi = dx + size_t(i) * in.size();
+    const size_t o = size_t(i) * per_out;
+    for (size_t j = 0; j < per_out; ++j) dxi[argmax[o + j]] += dy[o + j];
+  }
+}
+
+// ---- ReLU, Dropout ------------------------------------------------------------------------------------------
+
+void relu_forward(const float* x, size_t count, float* y) {
+  for (size_t i = 0; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+void relu_backward(const float* dy, const float* y, size_t count, float* dx) {
+  for (size_t i = 0; i < count; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+void dropout_backward(const float* dy, const float* mask, size_t count, float* dx) {
+  for (size_t i = 0; i < count; ++i) dx[i] = dy[i] * mask[i];
+}
+
+// ---- Dense -------------------------------------------------------------------------------------------------
+
+void dense_forward(const float* x, int n, int in_units, const float* w, const float* b, int out_units, bool relu,
+                   float* y) {
+  MapR ym(y, n, out_units);  // (N, O)
+  ym.noalias() = ConstMapR(x, n, in_units) * ConstMapR(w, in_units, out_units);
+  ym.rowwise() += ConstMapRow(b, out_units);
+  if (relu) ym = ym.cwiseMax(0.0f);
+}
+
+void dense_backward(float* dy, const float* y, const float* x, int n, int in_units, const float* w, int out_units,
+                    bool relu, float* dw, float* db, float* dx) {
+  if (relu) relu_backward(dy, y, size_t(n) * out_units, dy);
+  ConstMapR dym(dy, n, out_units);                                                 // (N, O)
+  MapR(dw, in_units, out_units).noalias() = ConstMapR(x, n, in_units).transpose() * dym;  // (I, O)
+  MapRow(db, out_units) = dym.colwise().sum();                                    // (O)
+  if (dx) MapR(dx, n, in_units).noalias() = dym * ConstMapR(w, in_units, out_units).transpose();  // (N, I)
+}
+
+// ---- Softmax + cross-entropy -------------------------------------------------------------------------------
+
+double softmax_xent_forward(const float* logits, const uint8_t* labels, int n, int k, float* probs, int* correct) {
+  double loss = 0.0;
+  int right = 0;
+  for (int i = 0; i < n; ++i) {
+    const float* z = logits + size_t(i) * k;
+    float* pr = probs + size_t(i) * k;
+    const int best = int(std::max_element(z, z + k) - z);
+    const float zmax = z[best];
+    double sum = 0.0;
+    for (int j = 0; j < k; ++j) sum += std::exp(double(z[j] - zmax));
+    const double log_sum = std::log(sum);
+    for (int j = 0; j < k; ++j) pr[j] = float(std::exp(double(z[j] - zmax) - log_sum));
+    if (labels) {
+      loss += log_sum - double(z[labels[i]] - zmax);  // -log softmax(z)[label]
+      right += best == labels[i];
+    }
+  }
+  if (correct) *correct = right;
+  return loss;
+}
+
+void softmax_xent_backward(const float* probs, const uint8_t* labels, int n, int k, float scale, float* dlogits) {
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < k; ++j) dlogits[size_t(i) * k + j] = probs[size_t(i) * k + j] * scale;
+    dlogits[size_t(i) * k + labels[i]] -= scale;
+  }
+}
+
+}  // namespace convlens

@@ -1,0 +1,70 @@
+// layers.h: every layer's forward pass with its backward pass right below it, as plain functions on raw
+// NHWC float buffers. The model (model.h) owns the buffers and calls these in order.
+//
+// Legend: N batch, H/W input rows/cols, C input channels, Ho/Wo output rows/cols, F filters (output channels),
+//         K kernel side, P pool size, I/O dense input/output units, M = N*Ho*Wo, KKC = K*K*C.
+// Gradient buffers carry a `d` prefix. Backward functions OVERWRITE parameter gradients (one use per batch).
+// Not here: buffer allocation, parameter initialisation, the order of layers (model.cpp).
+#pragma once
+#include <cstdint>
+
+#include "model_spec.h"
+#include "shape.h"
+
+namespace convlens {
+
+// ---- Conv2D: stride 1, 'same' or 'valid' padding, optional fused ReLU; im2col + GEMM ----------------------
+// x (N,H,W,C), w (K,K,C,F), b (F), y (N,Ho,Wo,F), cols (M, KKC) scratch kept for the backward pass.
+int conv2d_pad_before(int k, Padding pad);  // zero rows/cols added above/left ('same': (K-1)/2, like Keras)
+void conv2d_forward(const float* x, int n, Shape in, const float* w, const float* b, int k, Padding pad,
+                    bool relu, Shape out, float* cols, float* y);
+// dy (N,Ho,Wo,F) is modified in place (ReLU mask); cols from the forward pass is overwritten (reused as dcols).
+// dw (K,K,C,F), db (F); dx (N,H,W,C) may be null when the input gradient is not needed (first layer).
+void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w, int k, Padding pad, bool relu,
+                     Shape out, float* cols, float* dw, float* db, float* dx);
+
+// im2col / col2im on their own (exposed for tests). cols row (n,oy,ox) holds the KxK patch, C channels each.
+void im2col(const float* x, int n, Shape in, int k, Padding pad, Shape out, float* cols);
+void col2im(const float* dcols, int n, Shape in, int k, Padding pad, Shape out, float* dx);  // dx is overwritten
+
+// ---- MaxPool2D: size = stride = P, floor (Ho = H/P) ------------------------------------------------------
+// x (N,H,W,C), y (N,Ho,Wo,C), argmax (N,Ho,Wo,C): flat index into x of each maximum.
+void maxpool_forward(const float* x, int n, Shape in, int p, Shape out, float* y, int32_t* argmax);
+// dx (N,H,W,C) is overwritten: zero except at the maxima.
+void maxpool_backward(const float* dy, int n, Shape in, Shape out, const int32_t* argmax, float* dx);
+
+// ---- ReLU --------------------------------------------------------------------------------------------------
+void relu_forward(const float* x, size_t count, float* y);
+void relu_backward(const float* dy, const float* y, size_t count, float* dx);
+
+// ---- Dropout (inverted): training multiplies by mask (0 or 1/(1-rate)); inference is the identity -----------
+// mask (count) is written by the forward pass from `uniform01`, a function returning floats in [0, 1).
+template <class Uniform01>
+void dropout_forward(const float* x, size_t count, float rate, bool training, Uniform01&& uniform01, float* mask,
+                     float* y) {
+  if (!training || rate <= 0.0f) {
+    for (size_t i = 0; i < count; ++i) y[i] = x[i];
+    for (size_t i = 0; i < count; ++i) mask[i] = 1.0f;
+    return;
+  }
+  const float keep_scale = 1.0f / (1.0f - rate);
+  for (size_t i = 0; i < count; ++i) mask[i] = uniform01() < rate ? 0.0f : keep_scale;
+  for (size_t i = 0; i < count; ++i) y[i] = x[i] * mask[i];
+}
+void dropout_backward(const float* dy, const float* mask, size_t count, float* dx);
+
+// ---- Dense: y = x w + b, optional fused ReLU -----------------------------------------------------------------
+// x (N,I), w (I,O), b (O), y (N,O)
+void dense_forward(const float* x, int n, int in_units, const float* w, const float* b, int out_units, bool relu,
+                   float* y);
+// dy (N,O) is modified in place (ReLU mask). dw (I,O), db (O); dx (N,I) may be null.
+void dense_backward(float* dy, const float* y, const float* x, int n, int in_units, const float* w, int out_units,
+                    bool relu, float* dw, float* db, float* dx);
+
+// ---- Softmax + categorical cross-entropy (numerically stable) ----------------------------------------------
+// logits (N,K) -> probs (N,K); returns the summed (not averaged) loss over the batch and counts correct argmaxes.
+double softmax_xent_forward(const float* logits, const uint8_t* labels, int n, int k, float* probs, int* correct);
+// dlogits (N,K) = (probs - onehot) * scale; scale = 1/N for the batch-mean loss.
+void softmax_xent_backward(const float* probs, const uint8_t* labels, int n, int k, float scale, float* dlogits);
+
+}  // namespace convlens

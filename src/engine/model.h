@@ -1,0 +1,91 @@
+// model.h: a sequential CNN — its layers, its parameters in one flat buffer, and the passes over a batch.
+//
+// The Model holds only what defines the network (layers, shapes, parameters, gradients). Every per-batch buffer
+// lives in a Workspace, so several callers (the trainer, the feature-map probe, a test) can run the same model
+// with their own scratch memory without touching each other's state. Workspaces grow once per batch size and
+// are then reused: no allocation on the training hot path.
+//
+// Legend: N batch, L number of layers, K classes. Layout NHWC (shape.h).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "aligned_buffer.h"
+#include "dataset.h"
+#include "feature_map.h"
+#include "model_spec.h"
+#include "rng.h"
+#include "shape.h"
+#include "status.h"
+
+namespace convlens {
+
+struct Layer {
+  LayerSpec spec;
+  std::string name;      // Keras-style unique name: conv2d, conv2d_1, max_pooling2d, dense_1, ...
+  Shape in, out;         // one sample's input and output shape
+  size_t w_offset = 0;   // weights in Model::params: Conv2D (K,K,C,F), Dense (I,O)
+  size_t w_count = 0;
+  size_t b_offset = 0;   // biases: (F) or (O)
+  size_t b_count = 0;
+  size_t param_count() const { return w_count + b_count; }
+};
+
+struct Model {
+  std::string spec;           // canonical one-line spec (model_spec.h)
+  Shape input;                // one input image, e.g. (28,28,1)
+  int num_classes = 10;       // K = units of the last dense layer
+  std::vector<Layer> layers;  // L layers in order
+  FloatBuffer params;         // every weight and bias, one allocation; layers hold offsets into it
+  FloatBuffer grads;          // same layout as params; written by model_backward
+
+  float* weights(const Layer& l) { return params.data() + l.w_offset; }
+  const float* weights(const Layer& l) const { return params.data() + l.w_offset; }
+  const float* biases(const Layer& l) const { return params.data() + l.b_offset; }
+};
+
+struct Workspace {
+  int capacity = 0;                          // largest N the buffers hold
+  std::vector<FloatBuffer> act;              // act[0] input (N, input); act[l+1] output of layer l (N, out)
+  std::vector<FloatBuffer> dact;             // d(loss)/d(act), same sizes; dact[0] only with input gradients
+  std::vector<FloatBuffer> scratch;          // per layer: Conv2D im2col (N*Ho*Wo, K*K*C); Dropout mask (N, out)
+  std::vector<std::vector<int32_t>> argmax;  // per layer: MaxPool2D argmax (N, out)
+  FloatBuffer probs;                         // (N, K) softmax of the last forward pass
+};
+
+// Builds the layers, shapes and parameter layout from a spec or preset name. Parameters are zero: call
+// model_init. Errors: bad spec, shapes that vanish (e.g. too many pools), last layer units != num_classes.
+Result<Model> model_build(const std::string& spec_or_preset, Shape input, int num_classes);
+
+// Keras defaults: Glorot-uniform kernels, zero biases, drawn from Rng(seed).
+void model_init(Model& model, uint64_t seed);
+
+// A table like Keras' model.summary(): layer (type), output shape, parameter count, totals.
+std::string model_summary(const Model& model);
+
+// Floating-point operations (multiply and add counted as 2) for one sample: forward, or forward + backward.
+double model_flops_per_sample(const Model& model, bool training);
+
+// Grows the workspace to hold batches of n (never shrinks).
+void workspace_reserve(Workspace& ws, const Model& model, int n);
+
+// Copies images (N, H, W, C) uint8 into act[0] as floats in [0, 1] (the per-batch normalisation).
+void model_set_input_u8(const Model& model, Workspace& ws, const uint8_t* images, int n);
+// Copies the samples `indices` of `data` into act[0] and their labels into `labels` (N).
+void model_gather_batch(const Model& model, Workspace& ws, const Dataset& data, const uint32_t* indices, int n,
+                        uint8_t* labels);
+
+// Forward pass over act[0] for n samples; logits end in act[L]. `training` switches dropout on (rng required).
+void model_forward(const Model& model, Workspace& ws, int n, bool training, Rng* rng);
+// Softmax of the logits into ws.probs; with labels, returns the SUMMED cross-entropy and counts correct ones.
+double model_softmax(const Model& model, Workspace& ws, const uint8_t* labels, int n, int* correct);
+// Backward pass of the batch-mean loss (after model_forward + model_softmax): writes model.grads.
+// With input_grad, also d(loss)/d(input) into dact[0] (for gradient checks and saliency).
+void model_backward(Model& model, Workspace& ws, const uint8_t* labels, int n, bool input_grad = false);
+
+// The book's feature_map_model: every layer's output for one image (H, W, C floats in [0, 1]), inference mode.
+// Uses only `ws` (grown to 1 sample if needed), never the training state.
+std::vector<FeatureMap> model_feature_maps(const Model& model, Workspace& ws, const float* image);
+
+}  // namespace convlens

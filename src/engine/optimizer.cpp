@@ -1,0 +1,51 @@
+// optimizer.cpp: Adam and SGD-with-momentum updates (formulas in optimizer.h).
+#include "optimizer.h"
+
+#include <cmath>
+
+namespace convlens {
+
+Status optimizer_validate(const OptimizerConfig& c) {
+  if (!std::isfinite(c.lr) || c.lr <= 0.0f) return Status::fail("learning rate must be a finite number > 0");
+  if (c.lr > 10.0f) return Status::fail("learning rate " + std::to_string(c.lr) + " is absurd (> 10)");
+  if (!(c.beta1 >= 0.0f && c.beta1 < 1.0f) || !(c.beta2 >= 0.0f && c.beta2 < 1.0f))
+    return Status::fail("Adam betas must be in [0, 1)");
+  if (!std::isfinite(c.epsilon) || c.epsilon <= 0.0f) return Status::fail("Adam epsilon must be > 0");
+  if (!(c.momentum >= 0.0f && c.momentum < 1.0f)) return Status::fail("momentum must be in [0, 1)");
+  return Status::success();
+}
+
+Optimizer optimizer_make(const OptimizerConfig& config, size_t param_count) {
+  Optimizer opt;
+  opt.config = config;
+  opt.m.assign(param_count, 0.0f);
+  if (config.kind == OptimizerKind::Adam) opt.v.assign(param_count, 0.0f);
+  return opt;
+}
+
+void optimizer_step(Optimizer& opt, float* params, const float* grads, size_t count) {
+  const OptimizerConfig& c = opt.config;
+  ++opt.step;
+  float* m = opt.m.data();
+  if (c.kind == OptimizerKind::SGD) {
+    for (size_t i = 0; i < count; ++i) {
+      m[i] = c.momentum * m[i] - c.lr * grads[i];
+      params[i] += m[i];
+    }
+    return;
+  }
+  float* v = opt.v.data();
+  const double t = double(opt.step);
+  const float lr_t = float(c.lr * std::sqrt(1.0 - std::pow(double(c.beta2), t)) / (1.0 - std::pow(double(c.beta1), t)));
+  const float b1 = c.beta1, b2 = c.beta2, one_b1 = 1.0f - c.beta1, one_b2 = 1.0f - c.beta2, eps = c.epsilon;
+  for (size_t i = 0; i < count; ++i) {
+    const float g = grads[i];
+    m[i] = b1 * m[i] + one_b1 * g;
+    v[i] = b2 * v[i] + one_b2 * g * g;
+    params[i] -= lr_t * m[i] / (std::sqrt(v[i]) + eps);
+  }
+}
+
+std::string optimizer_name(OptimizerKind kind) { return kind == OptimizerKind::Adam ? "adam" : "sgd"; }
+
+}  // namespace convlens

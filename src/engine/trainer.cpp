@@ -1,0 +1,203 @@
+// trainer.cpp: the sliced Keras-style training loop (semantics in trainer.h).
+#include "trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace convlens {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+}  // namespace
+
+Status train_config_validate(const TrainConfig& c, size_t data_size) {
+  if (c.epochs < 1 || c.epochs > 10000) return Status::fail("epochs must be in 1..10000, got " + std::to_string(c.epochs));
+  if (c.batch < 1 || c.batch > 65536) return Status::fail("batch size must be in 1..65536, got " + std::to_string(c.batch));
+  if (!(c.val_split >= 0.0f && c.val_split < 1.0f)) return Status::fail("validation split must be in [0, 1)");
+  if (c.snapshot_every < 0) return Status::fail("snapshot interval must be >= 0");
+  Status opt = optimizer_validate(c.optimizer);
+  if (!opt.ok()) return opt;
+  const size_t train = size_t(std::ceil(double(data_size) * (1.0 - double(c.val_split))));
+  if (data_size == 0) return Status::fail("the training set is empty");
+  if (train == 0 || train >= data_size + 1) return Status::fail("validation split leaves no training samples");
+  return Status::success();
+}
+
+EvalResult model_evaluate(const Model& model, Workspace& ws, const Dataset& data, size_t begin, size_t end, int batch) {
+  EvalResult r;
+  workspace_reserve(ws, model, batch);
+  std::vector<uint32_t> idx(static_cast<size_t>(batch));
+  std::vector<uint8_t> labels(static_cast<size_t>(batch));
+  double loss = 0;
+  size_t correct = 0;
+  for (size_t at = begin; at < end; at += size_t(batch)) {
+    const int n = int(std::min(size_t(batch), end - at));
+    for (int i = 0; i < n; ++i) idx[i] = uint32_t(at + i);
+    model_gather_batch(model, ws, data, idx.data(), n, labels.data());
+    model_forward(model, ws, n, false, nullptr);
+    int right = 0;
+    loss += model_softmax(model, ws, labels.data(), n, &right);
+    correct += size_t(right);
+  }
+  r.count = end > begin ? end - begin : 0;
+  if (r.count) { r.loss = loss / double(r.count); r.acc = double(correct) / double(r.count); }
+  return r;
+}
+
+Status Trainer::start(Model* model, const Dataset* data, const TrainConfig& config, std::vector<float> probe) {
+  *this = Trainer();
+  Status valid = train_config_validate(config, data->size());
+  if (!valid.ok()) return valid;
+  if (data->shape != model->input)
+    return Status::fail("the data's images are " + data->shape.to_keras() + " but the model expects " + model->input.to_keras());
+  if (!probe.empty() && probe.size() != model->input.size())
+    return Status::fail("the probe image has " + std::to_string(probe.size()) + " values, the model expects " +
+                        std::to_string(model->input.size()));
+  model_ = model;
+  data_ = data;
+  config_ = config;
+  probe_ = std::move(probe);
+  rng_.reseed(config.seed);
+  optimizer_ = optimizer_make(config.optimizer, model->params.size());
+  train_count_ = size_t(std::ceil(double(data->size()) * (1.0 - double(config.val_split))));
+  train_count_ = std::min(train_count_, data->size());
+  batches_per_epoch_ = int((train_count_ + config.batch - 1) / config.batch);
+  val_batches_ = int((val_count() + config.batch - 1) / config.batch);
+  order_.resize(train_count_);
+  labels_.resize(size_t(config.batch));
+  workspace_reserve(ws_, *model, config.batch);
+  state_ = TrainState::Training;
+  take_snapshot();
+  return Status::success();
+}
+
+int Trainer::step(int units) {
+  int done = 0;
+  while (done < units && (state_ == TrainState::Training || state_ == TrainState::Validating)) {
+    const Clock::time_point t0 = Clock::now();
+    const bool training = state_ == TrainState::Training;
+    if (training) train_batch(); else validate_batch();
+    const double dt = seconds_since(t0);
+    epoch_seconds_ += dt;
+    if (training) train_seconds_ += dt;
+    ++done;
+    if (epoch_ended_) finish_epoch();
+  }
+  return done;
+}
+
+void Trainer::train_batch() {
+  if (batch_in_epoch_ == 0) {  // a new epoch: reshuffle, reset the running sums, remember the weights
+    for (size_t i = 0; i < train_count_; ++i) order_[i] = uint32_t(i);
+    rng_.shuffle(order_);
+    loss_sum_ = val_loss_sum_ = 0;
+    seen_ = correct_ = val_seen_ = val_correct_ = 0;
+    train_seconds_ = epoch_seconds_ = 0;
+    val_batches_done_ = 0;
+    epoch_start_params_ = model_->params;
+  }
+  const size_t at = size_t(batch_in_epoch_) * config_.batch;
+  const int n = int(std::min(size_t(config_.batch), train_count_ - at));
+  model_gather_batch(*model_, ws_, *data_, order_.data() + at, n, labels_.data());
+  model_forward(*model_, ws_, n, true, &rng_);
+  int right = 0;
+  const double loss = model_softmax(*model_, ws_, labels_.data(), n, &right);
+  if (!std::isfinite(loss)) {
+    fail("training diverged: the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") + " at epoch " +
+         std::to_string(epoch_) + ", batch " + std::to_string(batch_in_epoch_ + 1) +
+         "; the weights from the start of this epoch were restored. Try a lower learning rate.");
+    return;
+  }
+  model_backward(*model_, ws_, labels_.data(), n);
+  optimizer_step(optimizer_, model_->params.data(), model_->grads.data(), model_->params.size());
+  loss_sum_ += loss;
+  seen_ += size_t(n);
+  correct_ += size_t(right);
+  ++step_;
+  ++batch_in_epoch_;
+  batches_.push_back({step_, epoch_, float(loss / n), float(right) / float(n)});
+  if (config_.snapshot_every > 0 && step_ % config_.snapshot_every == 0) take_snapshot();
+  if (batch_in_epoch_ == batches_per_epoch_) {
+    last_samples_per_sec_ = train_seconds_ > 0 ? double(seen_) / train_seconds_ : 0;
+    if (val_batches_ > 0) state_ = TrainState::Validating;
+    else epoch_ended_ = true;
+  }
+}
+
+void Trainer::validate_batch() {
+  const size_t begin = train_count_ + size_t(val_batches_done_) * config_.batch;
+  const size_t end = std::min(data_->size(), begin + size_t(config_.batch));
+  const EvalResult r = model_evaluate(*model_, ws_, *data_, begin, end, config_.batch);
+  val_loss_sum_ += r.loss * double(r.count);
+  val_correct_ += size_t(std::lround(r.acc * double(r.count)));
+  val_seen_ += r.count;
+  if (++val_batches_done_ == val_batches_) epoch_ended_ = true;
+}
+
+void Trainer::finish_epoch() {
+  epoch_ended_ = false;
+  batch_in_epoch_ = 0;
+  EpochRecord e;
+  e.epoch = epoch_;
+  e.batches = batches_per_epoch_;
+  e.loss = float(loss_sum_ / double(std::max<size_t>(seen_, 1)));
+  e.acc = float(double(correct_) / double(std::max<size_t>(seen_, 1)));
+  e.has_val = val_seen_ > 0;
+  if (e.has_val) {
+    e.val_loss = float(val_loss_sum_ / double(val_seen_));
+    e.val_acc = float(double(val_correct_) / double(val_seen_));
+  }
+  e.seconds = epoch_seconds_;
+  e.samples_per_sec = last_samples_per_sec_;
+  epochs_.push_back(e);
+  if (config_.snapshot_every == 0 || step_ % config_.snapshot_every != 0) take_snapshot();
+  else snapshots_.back().epoch = epoch_;  // the batch snapshot just taken is this epoch's end
+  if (epoch_ == config_.epochs) {
+    state_ = TrainState::Done;
+  } else {
+    ++epoch_;
+    state_ = TrainState::Training;
+  }
+}
+
+void Trainer::take_snapshot() {
+  Snapshot s;
+  s.epoch = int(epochs_.size());
+  s.step = step_;
+  s.params = model_->params;
+  if (!probe_.empty()) s.maps = model_feature_maps(*model_, probe_ws_, probe_.data());
+  snapshots_.push_back(std::move(s));
+}
+
+void Trainer::fail(const std::string& message) {
+  if (!epoch_start_params_.empty()) model_->params = epoch_start_params_;
+  error_ = message;
+  state_ = TrainState::Failed;
+}
+
+double Trainer::epoch_progress() const {
+  const double total = batches_per_epoch_ + val_batches_;
+  if (total <= 0) return 0;
+  if (state_ == TrainState::Done) return 1.0;
+  return (batch_in_epoch_ + (state_ == TrainState::Validating ? val_batches_done_ : 0)) / total;
+}
+
+double Trainer::samples_per_sec() const {
+  if (state_ == TrainState::Training && train_seconds_ > 0 && seen_ > 0) return double(seen_) / train_seconds_;
+  return last_samples_per_sec_;
+}
+
+std::string Trainer::epoch_log(const EpochRecord& e) const {
+  char line[256];
+  int len = std::snprintf(line, sizeof line, "Epoch %d/%d  %d/%d - %.0fs - loss: %.4f - acc: %.4f", e.epoch,
+                          config_.epochs, e.batches, batches_per_epoch_, e.seconds, e.loss, e.acc);
+  if (e.has_val && len > 0 && size_t(len) < sizeof line)
+    std::snprintf(line + len, sizeof line - size_t(len), " - val_loss: %.4f - val_acc: %.4f", e.val_loss, e.val_acc);
+  return line;
+}
+
+}  // namespace convlens

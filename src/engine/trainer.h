@@ -1,0 +1,150 @@
+// trainer.h: Keras-style fit() that a UI can drive in slices.
+//
+// Semantics follow model.fit(x, y, batch_size, epochs, validation_split, shuffle=True):
+//   - validation is the LAST val_split fraction of the data (split at ceil(N * (1 - val_split))), never shuffled in;
+//   - the training part is reshuffled every epoch; the last batch of an epoch may be smaller;
+//   - loss/acc in the log are averages over the epoch's training batches (dropout on); val_* in inference mode.
+// step(n) runs at most n batches (training or validation) and returns, so a UI can draw between slices.
+// The trainer keeps the per-batch and per-epoch history and snapshots of the weights and of the probe image's
+// feature maps: before training (epoch 0), after every epoch, and optionally every N batches.
+// Divergence (NaN/inf loss) stops training with a message and restores the weights of the epoch's start.
+// Not here: data loading, drawing, threads (callers choose when to call step).
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dataset.h"
+#include "feature_map.h"
+#include "model.h"
+#include "optimizer.h"
+#include "rng.h"
+
+namespace convlens {
+
+struct TrainConfig {
+  int epochs = 10;
+  int batch = 200;
+  float val_split = 0.2f;    // last fraction of the data held out for validation; 0 = none
+  uint64_t seed = 42;        // shuffles and dropout masks (initial weights: model_init)
+  int snapshot_every = 0;    // also snapshot every N training batches; 0 = only per epoch
+  OptimizerConfig optimizer;
+};
+
+// Checks settings a user typed against the data size; the message names the setting.
+Status train_config_validate(const TrainConfig& config, size_t data_size);
+
+struct BatchRecord {
+  long step = 0;   // global batch number, 1-based
+  int epoch = 0;   // 1-based
+  float loss = 0;  // this batch's mean loss
+  float acc = 0;   // this batch's accuracy
+};
+
+struct EpochRecord {
+  int epoch = 0;           // 1-based
+  int batches = 0;         // training batches run
+  float loss = 0, acc = 0;          // training averages over the epoch
+  float val_loss = 0, val_acc = 0;  // only when has_val
+  bool has_val = false;
+  double seconds = 0;      // compute time of the epoch (training + validation)
+  double samples_per_sec = 0;  // training samples per second of training compute
+};
+
+struct Snapshot {
+  int epoch = 0;                  // epochs completed when taken (0 = before training)
+  long step = 0;                  // training batches completed when taken
+  FloatBuffer params;             // the model's parameters at that moment (P)
+  std::vector<FeatureMap> maps;   // the probe image's feature maps, one per layer (empty without probe)
+};
+
+enum class TrainState { Idle, Training, Validating, Done, Failed };
+
+struct EvalResult {
+  double loss = 0;  // mean cross-entropy
+  double acc = 0;   // fraction correct
+  size_t count = 0;
+};
+
+// Inference over samples [begin, end) of data in batches; no training state touched.
+EvalResult model_evaluate(const Model& model, Workspace& ws, const Dataset& data, size_t begin, size_t end, int batch);
+
+class Trainer {
+ public:
+  // Prepares a run: `model` built and initialised, `data` outliving the trainer; `probe` is one image
+  // (input shape floats in [0, 1]) or empty. Takes the epoch-0 snapshot.
+  Status start(Model* model, const Dataset* data, const TrainConfig& config, std::vector<float> probe = {});
+  // Runs up to `units` batches; returns how many ran (0 when not training).
+  int step(int units);
+  // Runs to the end (the CLI's fit()). `on_epoch` is called after every epoch.
+  template <class OnEpoch>
+  void run(OnEpoch&& on_epoch) {
+    while (state_ == TrainState::Training || state_ == TrainState::Validating) {
+      const size_t before = epochs_.size();
+      step(1);
+      if (epochs_.size() != before) on_epoch(epochs_.back());
+    }
+  }
+
+  TrainState state() const { return state_; }
+  const std::string& error() const { return error_; }
+  const TrainConfig& config() const { return config_; }
+  int epoch() const { return epoch_; }                      // current epoch, 1-based
+  int batch_in_epoch() const { return batch_in_epoch_; }    // training batches done this epoch
+  int batches_per_epoch() const { return batches_per_epoch_; }
+  int val_batches() const { return val_batches_; }
+  int val_batches_done() const { return val_batches_done_; }
+  size_t train_count() const { return train_count_; }
+  size_t val_count() const { return data_ ? data_->size() - train_count_ : 0; }
+  long steps_done() const { return step_; }
+  double epoch_progress() const;  // 0..1 through the current epoch (training then validation)
+  double samples_per_sec() const;  // over the current (or last) epoch's training batches
+
+  const std::vector<BatchRecord>& batches() const { return batches_; }
+  const std::vector<EpochRecord>& epochs() const { return epochs_; }
+  const std::vector<Snapshot>& snapshots() const { return snapshots_; }
+  const Optimizer& optimizer() const { return optimizer_; }
+
+  // The Keras-style log line: "Epoch 3/10  240/240 - 21s - loss: 0.0742 - acc: 0.9777 - val_loss: ... ".
+  std::string epoch_log(const EpochRecord& e) const;
+
+ private:
+  void train_batch();
+  void validate_batch();
+  void finish_epoch();
+  void take_snapshot();
+  void fail(const std::string& message);
+
+  Model* model_ = nullptr;
+  const Dataset* data_ = nullptr;
+  TrainConfig config_;
+  std::vector<float> probe_;
+  TrainState state_ = TrainState::Idle;
+  std::string error_;
+
+  Workspace ws_;                  // training batches
+  Workspace probe_ws_;            // feature maps of the probe (batch 1)
+  Optimizer optimizer_;
+  Rng rng_;
+  std::vector<uint32_t> order_;   // shuffled indices of the training part
+  std::vector<uint8_t> labels_;   // (N) labels of the current batch
+  FloatBuffer epoch_start_params_;  // restored on divergence
+
+  size_t train_count_ = 0;
+  int batches_per_epoch_ = 0, val_batches_ = 0;
+  int epoch_ = 1, batch_in_epoch_ = 0, val_batches_done_ = 0;
+  long step_ = 0;
+  bool epoch_ended_ = false;   // set by the last batch of an epoch; step() then calls finish_epoch()
+  // Running sums of the current epoch.
+  double loss_sum_ = 0, val_loss_sum_ = 0;
+  size_t seen_ = 0, correct_ = 0, val_seen_ = 0, val_correct_ = 0;
+  double train_seconds_ = 0, epoch_seconds_ = 0;
+  double last_samples_per_sec_ = 0;
+
+  std::vector<BatchRecord> batches_;
+  std::vector<EpochRecord> epochs_;
+  std::vector<Snapshot> snapshots_;
+};
+
+}  // namespace convlens

@@ -1,0 +1,115 @@
+// weights_file.cpp: writing and checking the versioned weights format described in weights_file.h.
+#include "weights_file.h"
+
+#include <cstring>
+
+namespace convlens {
+namespace {
+
+constexpr char kMagic[8] = {'C', 'N', 'V', 'L', 'W', 'G', 'H', 'T'};
+constexpr uint32_t kVersion = 1;
+
+void put_u32(std::vector<uint8_t>& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(uint8_t(v >> (8 * i)));
+}
+void put_u64(std::vector<uint8_t>& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(uint8_t(v >> (8 * i)));
+}
+
+uint32_t fnv1a(const uint8_t* data, size_t size) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < size; ++i) h = (h ^ data[i]) * 16777619u;
+  return h;
+}
+
+// A bounds-checked little-endian reader.
+struct Reader {
+  const std::vector<uint8_t>& bytes;
+  size_t pos = 0;
+  bool has(size_t n) const { return n <= bytes.size() - pos; }
+  uint32_t u32() {
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= uint32_t(bytes[pos + i]) << (8 * i);
+    pos += 4;
+    return v;
+  }
+  uint64_t u64() {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= uint64_t(bytes[pos + i]) << (8 * i);
+    pos += 8;
+    return v;
+  }
+};
+
+}  // namespace
+
+std::vector<uint8_t> weights_serialize(const Model& model) {
+  std::vector<uint8_t> out(kMagic, kMagic + 8);
+  put_u32(out, kVersion);
+  put_u32(out, uint32_t(model.spec.size()));
+  out.insert(out.end(), model.spec.begin(), model.spec.end());
+  put_u32(out, uint32_t(model.input.h));
+  put_u32(out, uint32_t(model.input.w));
+  put_u32(out, uint32_t(model.input.c));
+  put_u32(out, uint32_t(model.num_classes));
+  put_u64(out, model.params.size());
+  const size_t at = out.size();
+  out.resize(at + model.params.size() * 4);
+  for (size_t i = 0; i < model.params.size(); ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, &model.params[i], 4);
+    for (int b = 0; b < 4; ++b) out[at + 4 * i + b] = uint8_t(bits >> (8 * b));
+  }
+  put_u32(out, fnv1a(out.data() + at, model.params.size() * 4));
+  return out;
+}
+
+Result<WeightsHeader> weights_read_header(const std::vector<uint8_t>& bytes) {
+  using R = Result<WeightsHeader>;
+  Reader r{bytes};
+  WeightsHeader h;
+  if (!r.has(16) || std::memcmp(bytes.data(), kMagic, 8) != 0)
+    return R::fail("not a ConvLens weights file (no CNVLWGHT magic at the start)");
+  r.pos = 8;
+  h.version = r.u32();
+  if (h.version != kVersion)
+    return R::fail("weights file version " + std::to_string(h.version) + " is not supported (this build reads version 1)");
+  const uint32_t spec_size = r.u32();
+  if (spec_size > 65536 || !r.has(spec_size)) return R::fail("weights file is truncated or corrupt (bad spec length)");
+  h.spec.assign(bytes.begin() + long(r.pos), bytes.begin() + long(r.pos + spec_size));
+  r.pos += spec_size;
+  if (!r.has(24)) return R::fail("weights file is truncated (header ends early)");
+  h.input.h = int(r.u32());
+  h.input.w = int(r.u32());
+  h.input.c = int(r.u32());
+  h.num_classes = int(r.u32());
+  h.param_count = r.u64();
+  if (h.param_count > (uint64_t(1) << 28) || !r.has(size_t(h.param_count) * 4 + 4))
+    return R::fail("weights file is truncated: it announces " + std::to_string(h.param_count) + " parameters");
+  if (r.pos + size_t(h.param_count) * 4 + 4 != bytes.size())
+    return R::fail("weights file has " + std::to_string(bytes.size() - (r.pos + size_t(h.param_count) * 4 + 4)) +
+                   " unexpected trailing bytes");
+  return R::success(h);
+}
+
+Status weights_deserialize(const std::vector<uint8_t>& bytes, Model& model) {
+  Result<WeightsHeader> header = weights_read_header(bytes);
+  if (!header.ok()) return Status::fail(header.error);
+  const WeightsHeader& h = header.value;
+  if (h.spec != model.spec || h.input != model.input || h.num_classes != model.num_classes ||
+      h.param_count != model.params.size())
+    return Status::fail("weights file is for model '" + h.spec + "' on input " + h.input.to_keras() +
+                        ", not for '" + model.spec + "' on input " + model.input.to_keras());
+  const size_t at = bytes.size() - size_t(h.param_count) * 4 - 4;
+  Reader r{bytes, bytes.size() - 4};
+  if (r.u32() != fnv1a(bytes.data() + at, size_t(h.param_count) * 4))
+    return Status::fail("weights file is corrupt: the checksum of the parameters does not match");
+  for (size_t i = 0; i < model.params.size(); ++i) {
+    uint32_t bits = 0;
+    for (int b = 0; b < 4; ++b) bits |= uint32_t(bytes[at + 4 * i + b]) << (8 * b);
+    std::memcpy(&model.params[i], &bits, 4);
+  }
+  return Status::success();
+}
+
+}  // namespace convlens

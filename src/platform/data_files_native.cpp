@@ -1,0 +1,169 @@
+// data_files_native.cpp: native file reading with zlib gunzip, and the data-folder loaders (data_files_native.h).
+//
+// Finds files, reads them whole and inflates gzip; every format check is left to the engine parsers. Does not
+// download, cache or memory-map anything: the largest set (CIFAR-10 train, 150 MB) is simply read into memory.
+#include "data_files_native.h"
+
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <utility>
+
+namespace convlens {
+namespace {
+
+namespace fs = std::filesystem;
+
+using Bytes = std::vector<uint8_t>;
+
+const char* const kIdxHint = "./build_wasm.sh setup fetches MNIST and Fashion-MNIST into data/";
+const char* const kCifarHint =
+    "download the CIFAR-10 binary version (cifar-10-binary.tar.gz, https://www.cs.toronto.edu/~kriz/cifar.html) "
+    "and put its .bin files there";
+
+bool is_gzip(const Bytes& bytes) { return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b; }
+
+// Reads the file as it is on disk (at most kMaxFileBytes).
+Result<Bytes> read_raw(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return Result<Bytes>::fail("cannot read " + path + ": it is a directory");
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::string reason = errno != 0 ? std::strerror(errno) : "unknown error";
+    return Result<Bytes>::fail("cannot open " + path + ": " + reason);
+  }
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size < 0) return Result<Bytes>::fail("cannot read " + path + ": its size is unknown");
+  if (uint64_t(size) > kMaxFileBytes) return Result<Bytes>::fail(path + ": file is larger than 1 GiB");
+  in.seekg(0, std::ios::beg);
+  Bytes bytes(static_cast<size_t>(size));
+  in.read(reinterpret_cast<char*>(bytes.data()), size);
+  if (!in) {
+    return Result<Bytes>::fail("cannot read " + path + ": read error after " + std::to_string(in.gcount()) +
+                               " of " + std::to_string(size) + " bytes");
+  }
+  return Result<Bytes>::success(std::move(bytes));
+}
+
+// Inflates gzip data (one member, or several concatenated as `cat a.gz b.gz` makes) into at most
+// kMaxFileBytes. `path` is only for messages.
+Result<Bytes> gunzip(const Bytes& gz, const std::string& path) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return Result<Bytes>::fail(path + ": cannot initialise zlib");
+  zs.next_in = const_cast<Bytef*>(gz.data());  // zlib does not write through next_in
+  zs.avail_in = uInt(gz.size());                // <= kMaxFileBytes, fits
+  const size_t kChunk = size_t(1) << 20;
+  Bytes out;
+  std::string error;
+  while (error.empty()) {
+    size_t old_size = out.size();
+    out.resize(old_size + kChunk);
+    zs.next_out = out.data() + old_size;
+    zs.avail_out = uInt(kChunk);
+    int ret = inflate(&zs, Z_NO_FLUSH);
+    out.resize(old_size + kChunk - zs.avail_out);
+
+    if (out.size() > kMaxFileBytes) {
+      error = "gzip data decompresses to more than 1 GiB";
+    } else if (ret == Z_STREAM_END) {
+      if (zs.avail_in == 0) break;  // done
+      inflateReset(&zs);            // another gzip member follows
+    } else if (ret == Z_BUF_ERROR && zs.avail_in == 0) {
+      error = "truncated gzip data: the compressed stream ends early";
+    } else if (ret != Z_OK) {
+      error = std::string("corrupt gzip data (") + (zs.msg ? zs.msg : "zlib error " + std::to_string(ret)) + ")";
+    }
+  }
+  inflateEnd(&zs);
+  if (!error.empty()) return Result<Bytes>::fail(path + ": " + error);
+  return Result<Bytes>::success(std::move(out));
+}
+
+// dir/base if it is a file, else dir/base.gz if that is, else "".
+std::string find_data_file(const std::string& dir, const std::string& base) {
+  std::error_code ec;
+  fs::path raw = fs::path(dir) / base;
+  if (fs::is_regular_file(raw, ec)) return raw.string();
+  fs::path gz = fs::path(dir) / (base + ".gz");
+  if (fs::is_regular_file(gz, ec)) return gz.string();
+  return "";
+}
+
+// Fails unless `dir` is a directory; `looking_for` and `hint` go into the message.
+Status check_data_dir(const std::string& dir, const std::string& looking_for, const std::string& hint) {
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return Status::success();
+  return Status::fail("data directory " + dir + " not found (looking for " + looking_for + "); " + hint);
+}
+
+// Finds dir/base (raw or .gz) and reads it.
+Result<Bytes> read_data_file(const std::string& dir, const std::string& base, const std::string& hint) {
+  std::string path = find_data_file(dir, base);
+  if (path.empty()) {
+    std::string missing = (fs::path(dir) / base).string();
+    return Result<Bytes>::fail("missing " + missing + " (or " + base + ".gz); " + hint);
+  }
+  return file_read_bytes(path);
+}
+
+}  // namespace
+
+Result<std::vector<uint8_t>> file_read_bytes(const std::string& path) {
+  Result<Bytes> raw = read_raw(path);
+  if (!raw.ok() || !is_gzip(raw.value)) return raw;
+  return gunzip(raw.value, path);
+}
+
+Status dataset_load_idx_dir(const std::string& dir, const std::string& name, bool train, Dataset& out) {
+  const std::string prefix = train ? "train" : "t10k";
+  const std::string image_base = prefix + "-images-idx3-ubyte";
+  const std::string label_base = prefix + "-labels-idx1-ubyte";
+  Status st = check_data_dir(dir, image_base + "[.gz] and " + label_base + "[.gz]", kIdxHint);
+  if (!st.ok()) return st;
+
+  Result<Bytes> images = read_data_file(dir, image_base, kIdxHint);
+  if (!images.ok()) return Status::fail(images.error);
+  Result<Bytes> labels = read_data_file(dir, label_base, kIdxHint);
+  if (!labels.ok()) return Status::fail(labels.error);
+
+  st = idx_parse(images.value, labels.value, name + (train ? " train" : " test"), out);
+  if (!st.ok()) return Status::fail(st.error + " (files in " + dir + ")");
+  out.name = name;
+  return Status::success();
+}
+
+Status dataset_load_cifar10_dir(const std::string& dir, bool train, Dataset& out) {
+  std::vector<std::string> bases;
+  if (train) {
+    for (int i = 1; i <= 5; ++i) bases.push_back("data_batch_" + std::to_string(i) + ".bin");
+  } else {
+    bases.push_back("test_batch.bin");
+  }
+  const std::string looking_for = train ? "data_batch_1.bin .. data_batch_5.bin[.gz]" : "test_batch.bin[.gz]";
+  Status st = check_data_dir(dir, looking_for, kCifarHint);
+  if (!st.ok()) return st;
+
+  Dataset loaded;  // filled batch by batch; moved into `out` only when everything parsed
+  for (const std::string& base : bases) {
+    std::string path = find_data_file(dir, base);
+    if (path.empty()) continue;
+    Result<Bytes> bytes = file_read_bytes(path);
+    if (!bytes.ok()) return Status::fail(bytes.error);
+    st = cifar10_parse(bytes.value, std::string("cifar10 ") + (train ? "train " : "test ") + path, loaded);
+    if (!st.ok()) return st;
+  }
+  if (loaded.size() == 0) {
+    return Status::fail("no CIFAR-10 " + std::string(train ? "training batches" : "test batch") + " in " + dir +
+                        " (looking for " + looking_for + "); " + kCifarHint);
+  }
+  loaded.name = "cifar10";
+  out = std::move(loaded);
+  return Status::success();
+}
+
+}  // namespace convlens

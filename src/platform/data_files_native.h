@@ -1,0 +1,34 @@
+// data_files_native.h: reading data set files from disk on native builds: whole files into memory (gunzipped
+// when they start with the gzip magic), and the MNIST-style and CIFAR-10 folders laid out as data/ holds them.
+//
+// It only finds, reads and decompresses files; all format checks are the engine parsers' (dataset.h). It does
+// not download anything (./build_wasm.sh setup does) and is not built for the browser, which fetches files in JS.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dataset.h"
+#include "status.h"
+
+namespace convlens {
+
+// Largest file, and largest gunzipped output, that file_read_bytes accepts.
+constexpr uint64_t kMaxFileBytes = uint64_t(1) << 30;  // 1 GiB
+
+// Reads the whole file at `path`; if it starts with the gzip magic (1f 8b), returns the decompressed bytes.
+// Errors name the path: "cannot open data/mnist/x: No such file or directory", corrupt or truncated gzip,
+// or more than kMaxFileBytes.
+Result<std::vector<uint8_t>> file_read_bytes(const std::string& path);
+
+// Loads an IDX pair from `dir`: train-images-idx3-ubyte + train-labels-idx1-ubyte (t10k-... when !train), each
+// raw or with a .gz suffix (raw preferred when both exist). Replaces `out`'s contents and sets out.name = name.
+// On error `out` is unchanged.
+Status dataset_load_idx_dir(const std::string& dir, const std::string& name, bool train, Dataset& out);
+
+// Loads CIFAR-10 binary batches from `dir`: data_batch_1.bin .. data_batch_5.bin (those present, at least one)
+// for train, test_batch.bin for test; each raw or with a .gz suffix. Replaces `out`'s contents and sets
+// out.name = "cifar10". On error `out` is unchanged.
+Status dataset_load_cifar10_dir(const std::string& dir, bool train, Dataset& out);
+
+}  // namespace convlens
