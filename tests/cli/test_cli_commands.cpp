@@ -1,0 +1,174 @@
+// test_cli_commands.cpp: the `convlens` tool end to end, as a user runs it — exit codes (0 ok, 1 data, 2 usage),
+// one-line messages, a short training run with feature-map PNGs and --save, and eval of the saved model
+// reproducing the same test accuracy. Uses a small generated MNIST-format data set in a temp folder.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <sys/wait.h>
+#include <vector>
+
+using Catch::Matchers::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+Run run_cli(const std::string& args) {
+  const std::string command = std::string(CONVLENS_CLI_PATH) + " " + args + " 2>&1";
+  Run r;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe);
+  std::array<char, 4096> buffer{};
+  size_t got;
+  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.output.append(buffer.data(), got);
+  const int status = pclose(pipe);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+void put_be32(std::vector<uint8_t>& b, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) b.push_back(uint8_t(v >> shift));
+}
+
+void write_bytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream f(path, std::ios::binary);
+  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  REQUIRE(f.good());
+}
+
+// An MNIST-format folder: n 28x28 images of 10 classes, class k a bright bar at rows 2k+4..2k+5, plus noise.
+void write_mnist_like(const fs::path& dir, const std::string& prefix, uint32_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<uint8_t> images, labels;
+  put_be32(images, 0x803);
+  put_be32(images, n);
+  put_be32(images, 28);
+  put_be32(images, 28);
+  put_be32(labels, 0x801);
+  put_be32(labels, n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const int k = int(rng() % 10);
+    labels.push_back(uint8_t(k));
+    for (int y = 0; y < 28; ++y)
+      for (int x = 0; x < 28; ++x) images.push_back(uint8_t(y / 2 == k + 2 ? 255 : rng() % 60));
+  }
+  write_bytes(dir / (prefix + "-images-idx3-ubyte"), images);
+  write_bytes(dir / (prefix + "-labels-idx1-ubyte"), labels);
+}
+
+struct Workdir {
+  fs::path path;
+  Workdir() {
+    path = fs::temp_directory_path() / ("convlens_cli_" + std::to_string(std::random_device{}()));
+    fs::create_directories(path / "data");
+    write_mnist_like(path / "data", "train", 400, 1);
+    write_mnist_like(path / "data", "t10k", 100, 2);
+  }
+  ~Workdir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string data() const { return "--data " + (path / "data").string(); }
+};
+
+// The "Test loss: ... - test acc: ..." line of an output.
+std::string test_line(const std::string& output) {
+  const size_t at = output.find("Test loss:");
+  return at == std::string::npos ? "" : output.substr(at, output.find('\n', at) - at);
+}
+
+}  // namespace
+
+TEST_CASE("cli: bad usage exits 2 with a one-line message", "[cli]") {
+  Workdir w;
+  struct Case { std::string args, says; };
+  const Case cases[] = {
+      {"train --epoch 3", "unknown flag --epoch"},
+      {"trian", "unknown command"},
+      {"train --epochs 0", "--epochs"},
+      {"train --epochs -2", "--epochs"},
+      {"train --lr nan", "--lr"},
+      {"train --batch", "missing value for --batch"},
+      {"train " + w.data() + " --model conv16x5-flat-dense10", "conv16x5"},
+      {"train " + w.data() + " --model conv8k3-flat-dense7", "7 units"},
+      {"train " + w.data() + " --probe 100", "--probe"},
+      {"eval " + w.data(), "--load"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.args);
+    const Run r = run_cli(c.args);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.output, Contains("convlens: ") && Contains(c.says));
+  }
+}
+
+TEST_CASE("cli: data problems exit 1 naming the file and the problem", "[cli]") {
+  Workdir w;
+  Run r = run_cli("train --data " + (w.path / "missing").string());
+  CHECK(r.code == 1);
+  CHECK_THAT(r.output, Contains("missing") && Contains("build_wasm.sh setup"));
+
+  fs::resize_file(w.path / "data" / "t10k-images-idx3-ubyte", 5000);  // truncate the test images
+  r = run_cli("train " + w.data() + " --epochs 1");
+  CHECK(r.code == 1);
+  CHECK_THAT(r.output, Contains("t10k") && Contains("truncated"));
+
+  r = run_cli("eval " + w.data() + " --load " + (w.path / "nope.bin").string());
+  CHECK(r.code == 1);
+  CHECK_THAT(r.output, Contains("nope.bin"));
+}
+
+TEST_CASE("cli: train logs like Keras, writes feature maps, saves; eval of the file gives the same accuracy", "[cli]") {
+  Workdir w;
+  const std::string maps = (w.path / "maps").string(), weights = (w.path / "model.bin").string();
+  const Run train = run_cli("train " + w.data() + " --epochs 2 --batch 50 --quiet --feature-maps " + maps +
+                            " --cols 6 --save " + weights);
+  INFO(train.output);
+  REQUIRE(train.code == 0);
+  CHECK_THAT(train.output, Contains("Total params: 242,062"));
+  CHECK_THAT(train.output, Contains("Train on 320 samples, validate on 80 samples"));
+  CHECK_THAT(train.output, Contains("Epoch 1/2  7/7 - ") && Contains(" - val_acc: "));
+  CHECK_THAT(train.output, Contains("Epoch 2/2  7/7 - "));
+  // Before training, after epoch 1 and after epoch 2: one PNG per layer each.
+  for (const char* moment : {"epoch00", "epoch01", "epoch02"}) {
+    INFO(moment);
+    CHECK(fs::exists(fs::path(maps) / (std::string(moment) + "_layer2_conv2d_1_1x14x14x36.png")));
+    CHECK(fs::exists(fs::path(maps) / (std::string(moment) + "_layer0_conv2d_1x28x28x16.png")));
+  }
+  REQUIRE(fs::exists(weights));
+  const std::string trained = test_line(train.output);
+  REQUIRE_FALSE(trained.empty());
+
+  const Run eval = run_cli("eval " + w.data() + " --batch 50 --load " + weights);
+  INFO(eval.output);
+  REQUIRE(eval.code == 0);
+  CHECK(test_line(eval.output) == trained);
+
+  // A file from another architecture is refused by name.
+  const std::string small = (w.path / "small.bin").string();
+  REQUIRE(run_cli("train " + w.data() + " --epochs 1 --quiet --model conv4k3-pool2-flat-dense10 --save " + small).code == 0);
+  const Run wrong = run_cli("train " + w.data() + " --epochs 1 --quiet --load " + small);
+  CHECK(wrong.code == 1);
+  CHECK_THAT(wrong.output, Contains("conv4k3-pool2-flat-dense10") && Contains("conv16k5-pool2"));
+}
+
+TEST_CASE("cli: summary and help", "[cli]") {
+  Run r = run_cli("summary");
+  CHECK(r.code == 0);
+  CHECK_THAT(r.output, Contains("conv2d_1 (Conv2D)") && Contains("Total params: 242,062"));
+  r = run_cli("summary --dataset cifar10");
+  CHECK(r.code == 0);
+  CHECK_THAT(r.output, Contains("Total params: 4,224,970"));
+  r = run_cli("help");
+  CHECK(r.code == 0);
+  CHECK_THAT(r.output, Contains("--feature-maps"));
+}
