@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "data_files_native.h"
@@ -19,10 +20,16 @@ Shape cli_input_shape(const std::string& dataset) {
   return dataset == "cifar10" ? Shape{32, 32, 3} : Shape{28, 28, 1};
 }
 
-Status cli_load_dataset(const CliOptions& opts, bool train, Dataset& out) {
+int cli_load_dataset(const CliOptions& opts, bool train, Dataset& out) {
   const std::string dir = opts.data_dir.empty() ? cli_default_data_dir(opts.dataset) : opts.data_dir;
-  if (opts.dataset == "cifar10") return dataset_load_cifar10_dir(dir, train, out);
-  return dataset_load_idx_dir(dir, opts.dataset, train, out);
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    return cli_fail(kExitUsage, "data directory " + dir + " not found" +
+                                    (opts.dataset == "cifar10" ? std::string(": give --data DIR with the CIFAR-10 binary batches")
+                                                               : std::string("; ./build_wasm.sh setup fetches MNIST and Fashion-MNIST into data/")));
+  const Status s = opts.dataset == "cifar10" ? dataset_load_cifar10_dir(dir, train, out)
+                                             : dataset_load_idx_dir(dir, opts.dataset, train, out);
+  return s.ok() ? 0 : cli_fail(kExitData, s.error);
 }
 
 Result<Model> cli_build_model(const CliOptions& opts) {

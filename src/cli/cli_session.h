@@ -20,8 +20,10 @@ int cli_fail(int code, const std::string& message);
 // One image of the dataset kind: (28,28,1) for mnist/fashion, (32,32,3) for cifar10.
 Shape cli_input_shape(const std::string& dataset);
 
-// Loads the train (or test) split of opts.dataset from opts.data_dir (or the default folder).
-Status cli_load_dataset(const CliOptions& opts, bool train, Dataset& out);
+// Loads the train (or test) split of opts.dataset from opts.data_dir (or the default folder). Returns 0, or
+// prints the problem and returns the exit code: kExitUsage when the folder does not exist (a wrong --data),
+// kExitData when a file is missing or bad.
+int cli_load_dataset(const CliOptions& opts, bool train, Dataset& out);
 
 // Builds the model of --model (or the dataset's preset) for the dataset's input shape.
 Result<Model> cli_build_model(const CliOptions& opts);

@@ -26,8 +26,7 @@ int cmd_eval(const CliOptions& opts) {
   if (!s.ok()) return cli_fail(kExitData, opts.load_path + ": " + s.error);
 
   Dataset test;
-  s = cli_load_dataset(opts, false, test);
-  if (!s.ok()) return cli_fail(kExitData, s.error);
+  if (int code = cli_load_dataset(opts, false, test)) return code;
   if (test.shape != model.input)
     return cli_fail(kExitUsage, "the model in " + opts.load_path + " expects images " + model.input.to_keras() +
                                     " but " + opts.dataset + " has " + test.shape.to_keras());

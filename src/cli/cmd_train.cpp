@@ -48,10 +48,8 @@ void print_progress(const Trainer& t) {
 int cmd_train(const CliOptions& opts) {
   engine_set_threads(opts.threads);
   Dataset train, test;
-  Status s = cli_load_dataset(opts, true, train);
-  if (!s.ok()) return cli_fail(kExitData, s.error);
-  s = cli_load_dataset(opts, false, test);
-  if (!s.ok()) return cli_fail(kExitData, s.error);
+  if (int code = cli_load_dataset(opts, true, train)) return code;
+  if (int code = cli_load_dataset(opts, false, test)) return code;
   if (opts.subset > 0) dataset_truncate(train, size_t(opts.subset));
   if (opts.probe < 0 || size_t(opts.probe) >= test.size())
     return cli_fail(kExitUsage, "--probe must be a test image index in 0.." + std::to_string(test.size() - 1));
@@ -60,6 +58,7 @@ int cmd_train(const CliOptions& opts) {
   if (!built.ok()) return cli_fail(kExitUsage, built.error);
   Model model = std::move(built.value);
   model_init(model, opts.seed);
+  Status s;
   if (!opts.load_path.empty()) {
     Result<std::vector<uint8_t>> bytes = file_read_bytes(opts.load_path);
     if (!bytes.ok()) return cli_fail(kExitData, bytes.error);

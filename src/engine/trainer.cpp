@@ -2,6 +2,7 @@
 #include "trainer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -19,12 +20,8 @@ Status train_config_validate(const TrainConfig& c, size_t data_size) {
   if (c.batch < 1 || c.batch > 65536) return Status::fail("batch size must be in 1..65536, got " + std::to_string(c.batch));
   if (!(c.val_split >= 0.0f && c.val_split < 1.0f)) return Status::fail("validation split must be in [0, 1)");
   if (c.snapshot_every < 0) return Status::fail("snapshot interval must be >= 0");
-  Status opt = optimizer_validate(c.optimizer);
-  if (!opt.ok()) return opt;
-  const size_t train = size_t(std::ceil(double(data_size) * (1.0 - double(c.val_split))));
   if (data_size == 0) return Status::fail("the training set is empty");
-  if (train == 0 || train >= data_size + 1) return Status::fail("validation split leaves no training samples");
-  return Status::success();
+  return optimizer_validate(c.optimizer);  // with split < 1, ceil(N * (1 - split)) >= 1 training sample
 }
 
 EvalResult model_evaluate(const Model& model, Workspace& ws, const Dataset& data, size_t begin, size_t end, int batch) {

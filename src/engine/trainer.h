@@ -10,7 +10,6 @@
 // Divergence (NaN/inf loss) stops training with a message and restores the weights of the epoch's start.
 // Not here: data loading, drawing, threads (callers choose when to call step).
 #pragma once
-#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>

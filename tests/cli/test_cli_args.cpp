@@ -121,7 +121,7 @@ TEST_CASE("cli args: every flag, as --flag=value", "[cli_args]") {
   CHECK(o.bench_steps == 100000);
 }
 
-TEST_CASE("cli args: the last of a repeated flag wins; negative numbers are values", "[cli_args]") {
+TEST_CASE("cli args: the last of a repeated flag wins and negative numbers are values", "[cli_args]") {
   CHECK(parse_ok({"train", "--epochs", "3", "--epochs=4"}).epochs == 4);
   CHECK(parse_error({"train", "--probe", "-1"}) == "--probe must be a whole number >= 0, got '-1'");
 }

@@ -114,9 +114,15 @@ TEST_CASE("cli: bad usage exits 2 with a one-line message", "[cli]") {
 
 TEST_CASE("cli: data problems exit 1 naming the file and the problem", "[cli]") {
   Workdir w;
+  // A --data folder that does not exist is a usage error (2); a missing or bad file inside it is a data error (1).
   Run r = run_cli("train --data " + (w.path / "missing").string());
+  CHECK(r.code == 2);
+  CHECK_THAT(r.output, Contains("missing not found") && Contains("build_wasm.sh setup"));
+  fs::remove(w.path / "data" / "train-labels-idx1-ubyte");
+  r = run_cli("train " + w.data());
   CHECK(r.code == 1);
-  CHECK_THAT(r.output, Contains("missing") && Contains("build_wasm.sh setup"));
+  CHECK_THAT(r.output, Contains("train-labels-idx1-ubyte"));
+  write_mnist_like(w.path / "data", "train", 400, 1);
 
   fs::resize_file(w.path / "data" / "t10k-images-idx3-ubyte", 5000);  // truncate the test images
   r = run_cli("train " + w.data() + " --epochs 1");
@@ -128,7 +134,7 @@ TEST_CASE("cli: data problems exit 1 naming the file and the problem", "[cli]") 
   CHECK_THAT(r.output, Contains("nope.bin"));
 }
 
-TEST_CASE("cli: train logs like Keras, writes feature maps, saves; eval of the file gives the same accuracy", "[cli]") {
+TEST_CASE("cli: train logs like Keras, writes feature maps and saves, then eval of the file gives the same accuracy", "[cli]") {
   Workdir w;
   const std::string maps = (w.path / "maps").string(), weights = (w.path / "model.bin").string();
   const Run train = run_cli("train " + w.data() + " --epochs 2 --batch 50 --quiet --feature-maps " + maps +

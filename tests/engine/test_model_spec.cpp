@@ -195,7 +195,7 @@ TEST_CASE("spec_parse: dropout rates written 0.5, .5, 0 and .25", "[model_spec]"
   CHECK(parse_ok("flat-drop.25-dense10")[1].rate == 0.25f);
 }
 
-TEST_CASE("spec_parse: a single dense layer is a whole model; the last dense is always linear", "[model_spec]") {
+TEST_CASE("spec_parse: a single dense layer is a whole model and the last dense is always linear", "[model_spec]") {
   const std::vector<LayerSpec> l = parse_ok("dense10");
   REQUIRE(l.size() == 1);
   CHECK(l[0].units == 10);

@@ -132,7 +132,7 @@ TEST_CASE("SGD without momentum: p -= lr g", "[optimizer]") {
   CHECK(opt.step == 3);
 }
 
-TEST_CASE("SGD with momentum 0.9: v = 0.9 v - lr g; p += v", "[optimizer]") {
+TEST_CASE("SGD with momentum 0.9: v = 0.9 v - lr g then p += v", "[optimizer]") {
   // lr = 0.1, p = 1; g = 0.5, -0.2, 1.0:
   // step 1: v = 0 - 0.05 = -0.05;                       p = 1 - 0.05 = 0.95
   // step 2: v = 0.9*(-0.05) - 0.1*(-0.2) = -0.045 + 0.02 = -0.025;  p = 0.95 - 0.025 = 0.925

@@ -125,7 +125,7 @@ TEST_CASE("training learns the bars: validation accuracy rises above 90%", "[tra
   CHECK(t.epochs().back().loss < t.epochs().front().loss);
 }
 
-TEST_CASE("the same seed gives bit-identical training; another seed does not", "[trainer][determinism]") {
+TEST_CASE("the same seed gives bit-identical training and another seed does not", "[trainer][determinism]") {
   auto train = [](uint64_t seed) {
     Dataset data = bars_dataset(60, 5);
     Model model = small_model(7);
