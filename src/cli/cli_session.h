@@ -31,7 +31,7 @@ Result<Model> cli_build_model(const CliOptions& opts);
 // The image `index` of `data` as floats in [0, 1] (the probe whose feature maps are drawn).
 std::vector<float> cli_probe_image(const Dataset& data, size_t index);
 
-// Reads a whole file / writes bytes to a file, with errors naming the path.
+// Writes bytes to a file, with errors naming the path (reading is file_read_bytes, data_files_native.h).
 Status cli_write_file(const std::string& path, const std::vector<uint8_t>& bytes);
 
 }  // namespace convlens

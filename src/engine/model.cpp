@@ -191,6 +191,11 @@ void model_gather_batch(const Model& model, Workspace& ws, const Dataset& data, 
   }
 }
 
+void model_gather_range(const Model& model, Workspace& ws, const Dataset& data, size_t first, int n, uint8_t* labels) {
+  model_set_input_u8(model, ws, data.image(first), n);
+  std::copy(data.labels.begin() + long(first), data.labels.begin() + long(first) + n, labels);
+}
+
 void model_forward(const Model& model, Workspace& ws, int n, bool training, Rng* rng) {
   for (size_t i = 0; i < model.layers.size(); ++i) {
     const Layer& l = model.layers[i];

@@ -75,6 +75,8 @@ void model_set_input_u8(const Model& model, Workspace& ws, const uint8_t* images
 // Copies the samples `indices` of `data` into act[0] and their labels into `labels` (N).
 void model_gather_batch(const Model& model, Workspace& ws, const Dataset& data, const uint32_t* indices, int n,
                         uint8_t* labels);
+// The same for the consecutive samples [first, first + n).
+void model_gather_range(const Model& model, Workspace& ws, const Dataset& data, size_t first, int n, uint8_t* labels);
 
 // Forward pass over act[0] for n samples; logits end in act[L]. `training` switches dropout on (rng required).
 void model_forward(const Model& model, Workspace& ws, int n, bool training, Rng* rng);

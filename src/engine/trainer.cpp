@@ -27,14 +27,12 @@ Status train_config_validate(const TrainConfig& c, size_t data_size) {
 EvalResult model_evaluate(const Model& model, Workspace& ws, const Dataset& data, size_t begin, size_t end, int batch) {
   EvalResult r;
   workspace_reserve(ws, model, batch);
-  std::vector<uint32_t> idx(static_cast<size_t>(batch));
   std::vector<uint8_t> labels(static_cast<size_t>(batch));
   double loss = 0;
   size_t correct = 0;
   for (size_t at = begin; at < end; at += size_t(batch)) {
     const int n = int(std::min(size_t(batch), end - at));
-    for (int i = 0; i < n; ++i) idx[i] = uint32_t(at + i);
-    model_gather_batch(model, ws, data, idx.data(), n, labels.data());
+    model_gather_range(model, ws, data, at, n, labels.data());
     model_forward(model, ws, n, false, nullptr);
     int right = 0;
     loss += model_softmax(model, ws, labels.data(), n, &right);
@@ -127,11 +125,13 @@ void Trainer::train_batch() {
 
 void Trainer::validate_batch() {
   const size_t begin = train_count_ + size_t(val_batches_done_) * config_.batch;
-  const size_t end = std::min(data_->size(), begin + size_t(config_.batch));
-  const EvalResult r = model_evaluate(*model_, ws_, *data_, begin, end, config_.batch);
-  val_loss_sum_ += r.loss * double(r.count);
-  val_correct_ += size_t(std::lround(r.acc * double(r.count)));
-  val_seen_ += r.count;
+  const int n = int(std::min(data_->size(), begin + size_t(config_.batch)) - begin);
+  model_gather_range(*model_, ws_, *data_, begin, n, labels_.data());
+  model_forward(*model_, ws_, n, false, nullptr);
+  int right = 0;
+  val_loss_sum_ += model_softmax(*model_, ws_, labels_.data(), n, &right);
+  val_correct_ += size_t(right);
+  val_seen_ += size_t(n);
   if (++val_batches_done_ == val_batches_) epoch_ended_ = true;
 }
 

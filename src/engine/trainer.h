@@ -76,7 +76,8 @@ class Trainer {
   Status start(Model* model, const Dataset* data, const TrainConfig& config, std::vector<float> probe = {});
   // Runs up to `units` batches; returns how many ran (0 when not training).
   int step(int units);
-  // Runs to the end (the CLI's fit()). `on_epoch` is called after every epoch.
+  // Runs to the end in one call, for callers with nothing to draw (tests, scripts). `on_epoch` is called
+  // after every epoch.
   template <class OnEpoch>
   void run(OnEpoch&& on_epoch) {
     while (state_ == TrainState::Training || state_ == TrainState::Validating) {
