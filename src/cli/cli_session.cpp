@@ -22,14 +22,12 @@ Shape cli_input_shape(const std::string& dataset) {
 
 int cli_load_dataset(const CliOptions& opts, bool train, Dataset& out) {
   const std::string dir = opts.data_dir.empty() ? cli_default_data_dir(opts.dataset) : opts.data_dir;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec))
-    return cli_fail(kExitUsage, "data directory " + dir + " not found" +
-                                    (opts.dataset == "cifar10" ? std::string(": give --data DIR with the CIFAR-10 binary batches")
-                                                               : std::string("; ./build_wasm.sh setup fetches MNIST and Fashion-MNIST into data/")));
   const Status s = opts.dataset == "cifar10" ? dataset_load_cifar10_dir(dir, train, out)
                                              : dataset_load_idx_dir(dir, opts.dataset, train, out);
-  return s.ok() ? 0 : cli_fail(kExitData, s.error);
+  if (s.ok()) return 0;
+  // The loader's message says what is wrong and how to get the data; only the exit code is decided here.
+  std::error_code ec;
+  return cli_fail(std::filesystem::is_directory(dir, ec) ? kExitData : kExitUsage, s.error);
 }
 
 Result<Model> cli_build_model(const CliOptions& opts) {

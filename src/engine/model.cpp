@@ -53,6 +53,11 @@ std::string with_thousands(size_t v) {
   return out;
 }
 
+// The per-batch normalisation: uint8 pixels 0..255 to floats in [0, 1].
+void pixels_to_unit(const uint8_t* pixels, size_t count, float* out) {
+  for (size_t i = 0; i < count; ++i) out[i] = pixels[i] * (1.0f / 255.0f);
+}
+
 std::string pad_right(std::string s, size_t width) {
   if (s.size() < width) s.append(width - s.size(), ' ');
   return s;
@@ -175,9 +180,7 @@ void workspace_reserve(Workspace& ws, const Model& model, int n) {
 }
 
 void model_set_input_u8(const Model& model, Workspace& ws, const uint8_t* images, int n) {
-  const size_t count = size_t(n) * model.input.size();
-  float* x = ws.act[0].data();
-  for (size_t i = 0; i < count; ++i) x[i] = images[i] * (1.0f / 255.0f);
+  pixels_to_unit(images, size_t(n) * model.input.size(), ws.act[0].data());
 }
 
 void model_gather_batch(const Model& model, Workspace& ws, const Dataset& data, const uint32_t* indices, int n,
@@ -185,8 +188,7 @@ void model_gather_batch(const Model& model, Workspace& ws, const Dataset& data, 
   const size_t per = model.input.size();
   float* x = ws.act[0].data();
   for (int i = 0; i < n; ++i) {
-    const uint8_t* img = data.image(indices[i]);
-    for (size_t j = 0; j < per; ++j) x[size_t(i) * per + j] = img[j] * (1.0f / 255.0f);
+    pixels_to_unit(data.image(indices[i]), per, x + size_t(i) * per);
     labels[i] = data.labels[indices[i]];
   }
 }

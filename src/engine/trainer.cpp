@@ -13,6 +13,14 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+// Inference on samples [first, first + n) of data; returns the summed loss and counts correct predictions.
+double evaluate_slice(const Model& model, Workspace& ws, const Dataset& data, size_t first, int n, uint8_t* labels,
+                      int* correct) {
+  model_gather_range(model, ws, data, first, n, labels);
+  model_forward(model, ws, n, false, nullptr);
+  return model_softmax(model, ws, labels, n, correct);
+}
+
 }  // namespace
 
 Status train_config_validate(const TrainConfig& c, size_t data_size) {
@@ -32,10 +40,8 @@ EvalResult model_evaluate(const Model& model, Workspace& ws, const Dataset& data
   size_t correct = 0;
   for (size_t at = begin; at < end; at += size_t(batch)) {
     const int n = int(std::min(size_t(batch), end - at));
-    model_gather_range(model, ws, data, at, n, labels.data());
-    model_forward(model, ws, n, false, nullptr);
     int right = 0;
-    loss += model_softmax(model, ws, labels.data(), n, &right);
+    loss += evaluate_slice(model, ws, data, at, n, labels.data(), &right);
     correct += size_t(right);
   }
   r.count = end > begin ? end - begin : 0;
@@ -126,10 +132,8 @@ void Trainer::train_batch() {
 void Trainer::validate_batch() {
   const size_t begin = train_count_ + size_t(val_batches_done_) * config_.batch;
   const int n = int(std::min(data_->size(), begin + size_t(config_.batch)) - begin);
-  model_gather_range(*model_, ws_, *data_, begin, n, labels_.data());
-  model_forward(*model_, ws_, n, false, nullptr);
   int right = 0;
-  val_loss_sum_ += model_softmax(*model_, ws_, labels_.data(), n, &right);
+  val_loss_sum_ += evaluate_slice(*model_, ws_, *data_, begin, n, labels_.data(), &right);
   val_correct_ += size_t(right);
   val_seen_ += size_t(n);
   if (++val_batches_done_ == val_batches_) epoch_ended_ = true;
