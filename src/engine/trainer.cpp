@@ -27,7 +27,8 @@ Status train_config_validate(const TrainConfig& c, size_t data_size) {
   if (c.epochs < 1 || c.epochs > 10000) return Status::fail("epochs must be in 1..10000, got " + std::to_string(c.epochs));
   if (c.batch < 1 || c.batch > 65536) return Status::fail("batch size must be in 1..65536, got " + std::to_string(c.batch));
   if (!(c.val_split >= 0.0f && c.val_split < 1.0f)) return Status::fail("validation split must be in [0, 1)");
-  if (c.snapshot_every < 0) return Status::fail("snapshot interval must be >= 0");
+  if (c.snapshot_every < 0 || c.snapshot_every_first_epoch < 0) return Status::fail("snapshot interval must be >= 0");
+  if (c.chunk < 0) return Status::fail("chunk size must be >= 0");
   if (data_size == 0) return Status::fail("the training set is empty");
   return optimizer_validate(c.optimizer);  // with split < 1, ceil(N * (1 - split)) >= 1 training sample
 }
@@ -51,7 +52,8 @@ EvalResult model_evaluate(const Model& model, Workspace& ws, const Dataset& data
 
 Status Trainer::start(Model* model, const Dataset* data, const TrainConfig& config, std::vector<float> probe) {
   *this = Trainer();
-  Status valid = train_config_validate(config, data->size());
+  const size_t size = config.subset > 0 ? std::min(config.subset, data->size()) : data->size();
+  Status valid = train_config_validate(config, size);
   if (!valid.ok()) return valid;
   if (data->shape != model->input)
     return Status::fail("the data's images are " + data->shape.to_keras() + " but the model expects " + model->input.to_keras());
@@ -64,16 +66,20 @@ Status Trainer::start(Model* model, const Dataset* data, const TrainConfig& conf
   probe_ = std::move(probe);
   rng_.reseed(config.seed);
   optimizer_ = optimizer_make(config.optimizer, model->params.size());
-  train_count_ = size_t(std::ceil(double(data->size()) * (1.0 - double(config.val_split))));
-  train_count_ = std::min(train_count_, data->size());
+  data_size_ = size;
+  train_count_ = size_t(std::ceil(double(size) * (1.0 - double(config.val_split))));
+  train_count_ = std::min(train_count_, size);
   batches_per_epoch_ = int((train_count_ + config.batch - 1) / config.batch);
-  val_batches_ = int((val_count() + config.batch - 1) / config.batch);
   order_.resize(train_count_);
   labels_.resize(size_t(config.batch));
-  workspace_reserve(ws_, *model, config.batch);
   state_ = TrainState::Training;
   take_snapshot();
+  snapshots_.back().epoch_end = true;
   return Status::success();
+}
+
+int Trainer::chunk_size() const {
+  return config_.chunk > 0 ? std::min(config_.chunk, config_.batch) : config_.batch;
 }
 
 int Trainer::step(int units) {
@@ -81,7 +87,7 @@ int Trainer::step(int units) {
   while (done < units && (state_ == TrainState::Training || state_ == TrainState::Validating)) {
     const Clock::time_point t0 = Clock::now();
     const bool training = state_ == TrainState::Training;
-    if (training) train_batch(); else validate_batch();
+    if (training) train_chunk(); else validate_chunk();
     const double dt = seconds_since(t0);
     epoch_seconds_ += dt;
     if (training) train_seconds_ += dt;
@@ -91,52 +97,76 @@ int Trainer::step(int units) {
   return done;
 }
 
-void Trainer::train_batch() {
-  if (batch_in_epoch_ == 0) {  // a new epoch: reshuffle, reset the running sums, remember the weights
+void Trainer::train_chunk() {
+  if (batch_in_epoch_ == 0 && chunk_at_ == 0) {  // a new epoch: reshuffle, reset the sums, remember the weights
     for (size_t i = 0; i < train_count_; ++i) order_[i] = uint32_t(i);
     rng_.shuffle(order_);
     loss_sum_ = val_loss_sum_ = 0;
     seen_ = correct_ = val_seen_ = val_correct_ = 0;
     train_seconds_ = epoch_seconds_ = 0;
-    val_batches_done_ = 0;
     epoch_start_params_ = model_->params;
   }
   const size_t at = size_t(batch_in_epoch_) * config_.batch;
-  const int n = int(std::min(size_t(config_.batch), train_count_ - at));
-  model_gather_batch(*model_, ws_, *data_, order_.data() + at, n, labels_.data());
-  model_forward(*model_, ws_, n, true, &rng_);
+  const int n = int(std::min(size_t(config_.batch), train_count_ - at));  // this batch's size
+  const int m = std::min(chunk_size(), n - chunk_at_);                    // this chunk's size
+  workspace_reserve(ws_, *model_, m);
+  model_gather_batch(*model_, ws_, *data_, order_.data() + at + chunk_at_, m, labels_.data());
+  model_forward(*model_, ws_, m, true, &rng_);
   int right = 0;
-  const double loss = model_softmax(*model_, ws_, labels_.data(), n, &right);
+  const double loss = model_softmax(*model_, ws_, labels_.data(), m, &right);
   if (!std::isfinite(loss)) {
     fail("training diverged: the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") + " at epoch " +
          std::to_string(epoch_) + ", batch " + std::to_string(batch_in_epoch_ + 1) +
          "; the weights from the start of this epoch were restored. Try a lower learning rate.");
     return;
   }
-  model_backward(*model_, ws_, labels_.data(), n);
-  optimizer_step(optimizer_, model_->params.data(), model_->grads.data(), model_->params.size());
-  loss_sum_ += loss;
+  model_backward(*model_, ws_, labels_.data(), m);  // grads of this chunk's mean loss
+  batch_loss_ += loss;
+  batch_right_ += right;
+  const bool whole = chunk_at_ == 0 && m == n;
+  if (!whole) {  // the batch mean is the chunks' means weighted by m / n
+    const size_t count = model_->params.size();
+    grad_sum_.resize(count);
+    const float w = float(m) / float(n);
+    const float* g = model_->grads.data();
+    float* sum = grad_sum_.data();
+    if (chunk_at_ == 0) for (size_t i = 0; i < count; ++i) sum[i] = w * g[i];
+    else for (size_t i = 0; i < count; ++i) sum[i] += w * g[i];
+  }
+  chunk_at_ += m;
+  if (chunk_at_ < n) return;
+
+  const float* grads = whole ? model_->grads.data() : grad_sum_.data();
+  optimizer_step(optimizer_, model_->params.data(), grads, model_->params.size());
+  loss_sum_ += batch_loss_;
   seen_ += size_t(n);
-  correct_ += size_t(right);
+  correct_ += size_t(batch_right_);
   ++step_;
   ++batch_in_epoch_;
-  batches_.push_back({step_, epoch_, float(loss / n), float(right) / float(n)});
-  if (config_.snapshot_every > 0 && step_ % config_.snapshot_every == 0) take_snapshot();
+  batches_.push_back({step_, epoch_, float(batch_loss_ / n), float(batch_right_) / float(n)});
+  chunk_at_ = 0;
+  batch_loss_ = 0;
+  batch_right_ = 0;
+  const bool every = config_.snapshot_every > 0 && step_ % config_.snapshot_every == 0;
+  const bool early = epoch_ == 1 && config_.snapshot_every_first_epoch > 0 &&
+                     batch_in_epoch_ % config_.snapshot_every_first_epoch == 0;
+  if (every || early) take_snapshot();
   if (batch_in_epoch_ == batches_per_epoch_) {
     last_samples_per_sec_ = train_seconds_ > 0 ? double(seen_) / train_seconds_ : 0;
-    if (val_batches_ > 0) state_ = TrainState::Validating;
+    if (val_count() > 0) state_ = TrainState::Validating;
     else epoch_ended_ = true;
   }
 }
 
-void Trainer::validate_batch() {
-  const size_t begin = train_count_ + size_t(val_batches_done_) * config_.batch;
-  const int n = int(std::min(data_->size(), begin + size_t(config_.batch)) - begin);
+void Trainer::validate_chunk() {
+  const size_t begin = train_count_ + val_seen_;
+  const int n = int(std::min(data_size_ - begin, size_t(chunk_size())));
+  workspace_reserve(ws_, *model_, n);
   int right = 0;
   val_loss_sum_ += evaluate_slice(*model_, ws_, *data_, begin, n, labels_.data(), &right);
   val_correct_ += size_t(right);
   val_seen_ += size_t(n);
-  if (++val_batches_done_ == val_batches_) epoch_ended_ = true;
+  if (val_seen_ == val_count()) epoch_ended_ = true;
 }
 
 void Trainer::finish_epoch() {
@@ -155,8 +185,12 @@ void Trainer::finish_epoch() {
   e.seconds = epoch_seconds_;
   e.samples_per_sec = last_samples_per_sec_;
   epochs_.push_back(e);
-  if (config_.snapshot_every == 0 || step_ % config_.snapshot_every != 0) take_snapshot();
-  else snapshots_.back().epoch = epoch_;  // the batch snapshot just taken is this epoch's end
+  // The batch snapshot just taken (if any) is this epoch's end: relabel it rather than take a twin.
+  if (!snapshots_.empty() && snapshots_.back().step == step_ && snapshots_.back().epoch == epoch_ - 1 && step_ > 0)
+    snapshots_.back().epoch = epoch_;
+  else
+    take_snapshot();
+  snapshots_.back().epoch_end = true;
   if (epoch_ == config_.epochs) {
     state_ = TrainState::Done;
   } else {
@@ -181,10 +215,12 @@ void Trainer::fail(const std::string& message) {
 }
 
 double Trainer::epoch_progress() const {
-  const double total = batches_per_epoch_ + val_batches_;
+  const double total = double(data_size_);
   if (total <= 0) return 0;
   if (state_ == TrainState::Done) return 1.0;
-  return (batch_in_epoch_ + (state_ == TrainState::Validating ? val_batches_done_ : 0)) / total;
+  const size_t train_done = size_t(batch_in_epoch_) * size_t(config_.batch) + size_t(chunk_at_);
+  const size_t done = state_ == TrainState::Validating ? train_count_ + val_seen_ : std::min(train_done, train_count_);
+  return double(done) / total;
 }
 
 double Trainer::samples_per_sec() const {

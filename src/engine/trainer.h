@@ -4,7 +4,10 @@
 //   - validation is the LAST val_split fraction of the data (split at ceil(N * (1 - val_split))), never shuffled in;
 //   - the training part is reshuffled every epoch; the last batch of an epoch may be smaller;
 //   - loss/acc in the log are averages over the epoch's training batches (dropout on); val_* in inference mode.
-// step(n) runs at most n batches (training or validation) and returns, so a UI can draw between slices.
+// step(n) runs at most n units of work and returns, so a UI can draw between slices. A unit is one batch, or,
+// with TrainConfig::chunk, one chunk of a batch: the batch's gradient is then summed over its chunks (weighted
+// by their sizes) before the single optimizer step, which is the same maths with shorter pauses for a browser
+// frame. Validation runs in the same units.
 // The trainer keeps the per-batch and per-epoch history and snapshots of the weights and of the probe image's
 // feature maps: before training (epoch 0), after every epoch, and optionally every N batches.
 // Divergence (NaN/inf loss) stops training with a message and restores the weights of the epoch's start.
@@ -28,6 +31,9 @@ struct TrainConfig {
   float val_split = 0.2f;    // last fraction of the data held out for validation; 0 = none
   uint64_t seed = 42;        // shuffles and dropout masks (initial weights: model_init)
   int snapshot_every = 0;    // also snapshot every N training batches; 0 = only per epoch
+  int snapshot_every_first_epoch = 0;  // also every N batches during epoch 1, where maps change most; 0 = off
+  int chunk = 0;             // samples per unit of work (see above); 0 = whole batches
+  size_t subset = 0;         // use only the first N samples of the data (quick runs); 0 = all
   OptimizerConfig optimizer;
 };
 
@@ -54,6 +60,7 @@ struct EpochRecord {
 struct Snapshot {
   int epoch = 0;                  // epochs completed when taken (0 = before training)
   long step = 0;                  // training batches completed when taken
+  bool epoch_end = false;         // taken before training or at the end of epoch `epoch` (else mid-epoch)
   FloatBuffer params;             // the model's parameters at that moment (P)
   std::vector<FeatureMap> maps;   // the probe image's feature maps, one per layer (empty without probe)
 };
@@ -74,8 +81,10 @@ class Trainer {
   // Prepares a run: `model` built and initialised, `data` outliving the trainer; `probe` is one image
   // (input shape floats in [0, 1]) or empty. Takes the epoch-0 snapshot.
   Status start(Model* model, const Dataset* data, const TrainConfig& config, std::vector<float> probe = {});
-  // Runs up to `units` batches; returns how many ran (0 when not training).
+  // Runs up to `units` units of work (batches, or chunks); returns how many ran (0 when not training).
   int step(int units);
+  // Changes the chunk size between units (a UI adapts it to its frame budget); <= 0 = whole batches.
+  void set_chunk(int samples) { config_.chunk = samples; }
   // Runs to the end in one call, for callers with nothing to draw (tests, scripts). `on_epoch` is called
   // after every epoch.
   template <class OnEpoch>
@@ -93,12 +102,12 @@ class Trainer {
   int epoch() const { return epoch_; }                      // current epoch, 1-based
   int batch_in_epoch() const { return batch_in_epoch_; }    // training batches done this epoch
   int batches_per_epoch() const { return batches_per_epoch_; }
-  int val_batches() const { return val_batches_; }
-  int val_batches_done() const { return val_batches_done_; }
+  size_t val_samples_done() const { return val_seen_; }     // of this epoch's validation
   size_t train_count() const { return train_count_; }
-  size_t val_count() const { return data_ ? data_->size() - train_count_ : 0; }
+  size_t val_count() const { return data_size_ - train_count_; }
+  size_t data_size() const { return data_size_; }          // samples in use (the subset, or all)
   long steps_done() const { return step_; }
-  double epoch_progress() const;  // 0..1 through the current epoch (training then validation)
+  double epoch_progress() const;  // 0..1 through the current epoch's samples (training then validation)
   double samples_per_sec() const;  // over the current (or last) epoch's training batches
 
   const std::vector<BatchRecord>& batches() const { return batches_; }
@@ -110,8 +119,9 @@ class Trainer {
   std::string epoch_log(const EpochRecord& e) const;
 
  private:
-  void train_batch();
-  void validate_batch();
+  int chunk_size() const;  // samples per unit
+  void train_chunk();
+  void validate_chunk();
   void finish_epoch();
   void take_snapshot();
   void fail(const std::string& message);
@@ -129,11 +139,16 @@ class Trainer {
   Rng rng_;
   std::vector<uint32_t> order_;   // shuffled indices of the training part
   std::vector<uint8_t> labels_;   // (N) labels of the current batch
+  FloatBuffer grad_sum_;          // (P) the batch's gradient summed over its chunks (only when chunked)
   FloatBuffer epoch_start_params_;  // restored on divergence
 
+  size_t data_size_ = 0;          // samples in use: min(subset, data size), or all
   size_t train_count_ = 0;
-  int batches_per_epoch_ = 0, val_batches_ = 0;
-  int epoch_ = 1, batch_in_epoch_ = 0, val_batches_done_ = 0;
+  int batches_per_epoch_ = 0;
+  int epoch_ = 1, batch_in_epoch_ = 0;
+  int chunk_at_ = 0;              // samples of the current batch already computed
+  double batch_loss_ = 0;         // summed loss and correct count of the current batch's chunks
+  int batch_right_ = 0;
   long step_ = 0;
   bool epoch_ended_ = false;   // set by the last batch of an epoch; step() then calls finish_epoch()
   // Running sums of the current epoch.

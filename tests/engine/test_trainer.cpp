@@ -53,7 +53,14 @@ TEST_CASE("validation is the last fraction (Keras: split at ceil(N*(1-split))) a
   CHECK(t.train_count() == 8);  // ceil(10 * 0.75) = 8
   CHECK(t.val_count() == 2);
   CHECK(t.batches_per_epoch() == 3);  // 3 + 3 + 2
-  CHECK(t.val_batches() == 1);
+  TrainConfig c = small_config();
+  c.subset = 8;  // the first 8 samples: train ceil(8 * 0.75) = 6, validate the last 2 of those 8
+  REQUIRE(t.start(&model, &data, c).ok());
+  CHECK(t.data_size() == 8);
+  CHECK(t.train_count() == 6);
+  CHECK(t.val_count() == 2);
+  t.step(1000);
+  CHECK(t.batches().size() == 4);  // 2 epochs x 2 batches
 }
 
 TEST_CASE("step(n) runs at most n batches, keeps history, and ends in Done", "[trainer]") {
@@ -71,7 +78,7 @@ TEST_CASE("step(n) runs at most n batches, keeps history, and ends in Done", "[t
   CHECK(t.state() == TrainState::Training);
   CHECK(t.step(1) == 1);  // last training batch of epoch 1
   CHECK(t.state() == TrainState::Validating);
-  CHECK(t.epoch_progress() == Approx(0.75));
+  CHECK(t.epoch_progress() == Approx(0.8));  // 8 of 10 samples
   CHECK(t.step(1) == 1);  // the validation batch closes epoch 1
   REQUIRE(t.epochs().size() == 1);
   CHECK(t.epochs()[0].has_val);
@@ -105,6 +112,59 @@ TEST_CASE("snapshot_every adds snapshots every N batches without doubling the ep
   std::vector<long> steps;
   for (const Snapshot& s : t.snapshots()) steps.push_back(s.step);
   CHECK(steps == std::vector<long>{0, 2, 3, 4, 6});
+}
+
+TEST_CASE("chunked batches give the same training as whole batches, in more and shorter units", "[trainer][chunk]") {
+  auto train = [](int chunk, int* units) {
+    Dataset data = bars_dataset(40, 11);
+    Result<Model> m = model_build("conv4k3-pool2-flat-dense16-dense3", {8, 8, 1}, 3);  // no dropout: same maths
+    REQUIRE(m.ok());
+    model_init(m.value, 5);
+    TrainConfig c = small_config();
+    c.batch = 7;
+    c.chunk = chunk;
+    Trainer t;
+    REQUIRE(t.start(&m.value, &data, c, std::vector<float>(64, 0.3f)).ok());
+    *units = 0;
+    while (int ran = t.step(1)) *units += ran;
+    REQUIRE(t.state() == TrainState::Done);
+    REQUIRE(t.batches().size() == 10);  // 2 epochs x ceil(30 / 7) batches, whatever the chunk
+    REQUIRE(t.snapshots().size() == 3);
+    return std::make_pair(m.value.params, t.epochs().back());
+  };
+  int whole_units = 0, chunk_units = 0;
+  const auto [whole, whole_epoch] = train(0, &whole_units);
+  const auto [chunked, chunk_epoch] = train(3, &chunk_units);
+  // Per epoch: batches 7,7,7,7,2 -> 5 units whole, 3+3+3+3+1 = 13 in chunks of 3; validation 10 -> 2 units or 4.
+  CHECK(whole_units == 2 * (5 + 2));
+  CHECK(chunk_units == 2 * (13 + 4));
+  REQUIRE(whole.size() == chunked.size());
+  float worst = 0;
+  for (size_t i = 0; i < whole.size(); ++i) worst = std::max(worst, std::fabs(whole[i] - chunked[i]));
+  CHECK(worst < 1e-4f);
+  CHECK(whole != FloatBuffer(whole.size(), 0.0f));
+  CHECK(chunk_epoch.loss == Approx(whole_epoch.loss).epsilon(1e-4));
+  CHECK(chunk_epoch.val_loss == Approx(whole_epoch.val_loss).epsilon(1e-4));
+  CHECK(chunk_epoch.val_acc == whole_epoch.val_acc);
+}
+
+TEST_CASE("snapshot_every_first_epoch adds snapshots only in epoch 1 and marks the epoch ends", "[trainer]") {
+  Dataset data = bars_dataset(10, 3);
+  Model model = small_model(3);
+  TrainConfig c = small_config();  // 3 batches per epoch, 2 epochs
+  c.snapshot_every_first_epoch = 1;
+  Trainer t;
+  REQUIRE(t.start(&model, &data, c, std::vector<float>(64, 0.2f)).ok());
+  t.step(1000);
+  std::vector<long> steps;
+  std::vector<int> ends;
+  for (const Snapshot& s : t.snapshots()) {
+    steps.push_back(s.step);
+    if (s.epoch_end) ends.push_back(s.epoch);
+  }
+  CHECK(steps == std::vector<long>{0, 1, 2, 3, 6});
+  CHECK(ends == std::vector<int>{0, 1, 2});
+  CHECK(t.snapshots()[1].epoch == 0);  // mid-epoch: 0 epochs completed
 }
 
 TEST_CASE("training learns the bars: validation accuracy rises above 90%", "[trainer][training]") {

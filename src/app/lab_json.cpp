@@ -1,0 +1,85 @@
+// lab_json.cpp: JSON for the window.convlens API (see lab_json.h).
+#include "lab_json.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace convlens {
+
+std::string json_quote(const std::string& text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += char(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_number(double value) {
+  if (!std::isfinite(value)) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", value);
+  return buf;
+}
+
+std::string lab_status_json(const Lab& lab, double fps, long frames, const std::vector<std::string>& warnings) {
+  const Lab::Metrics m = lab.metrics();
+  std::string j = "{";
+  auto field = [&](const char* key, const std::string& value) {
+    if (j.size() > 1) j += ",";
+    j += "\"" + std::string(key) + "\":" + value;
+  };
+  field("state", json_quote(lab_state_name(lab.state())));
+  field("epoch", std::to_string(m.epoch));
+  field("epochs", std::to_string(m.epochs));
+  field("batch", std::to_string(m.batch));
+  field("batchesPerEpoch", std::to_string(m.batches_per_epoch));
+  field("loss", json_number(m.loss));
+  field("acc", json_number(m.acc));
+  field("valLoss", json_number(m.val_loss));
+  field("valAcc", json_number(m.val_acc));
+  field("samplesPerSec", json_number(m.samples_per_sec));
+  field("progress", json_number(m.epoch_progress));
+  field("etaSeconds", json_number(m.eta_seconds));
+  field("fps", json_number(fps));
+  field("frames", std::to_string(frames));
+  field("chunk", std::to_string(lab.chunk()));
+  field("dataset", json_quote(lab.has_data() ? lab.train_data().name : lab.settings().dataset));
+  field("probe", std::to_string(lab.probe_index()));
+  field("loading", json_quote(lab.state() == LabState::Loading ? lab.loading_what() : ""));
+  field("loadingProgress", json_number(lab.loading_fraction()));
+  field("error", json_quote(lab.error()));
+  std::string list = "[";
+  for (size_t i = 0; i < warnings.size(); ++i) list += (i ? "," : "") + json_quote(warnings[i]);
+  field("warnings", list + "]");
+  return j + "}";
+}
+
+std::string lab_history_json(const Lab& lab) {
+  std::string j = "[";
+  const auto& epochs = lab.trainer().epochs();
+  for (size_t i = 0; i < epochs.size(); ++i) {
+    const EpochRecord& e = epochs[i];
+    j += i ? "," : "";
+    j += "{\"epoch\":" + std::to_string(e.epoch) + ",\"loss\":" + json_number(e.loss) + ",\"acc\":" +
+         json_number(e.acc) + ",\"valLoss\":" + (e.has_val ? json_number(e.val_loss) : "null") + ",\"valAcc\":" +
+         (e.has_val ? json_number(e.val_acc) : "null") + ",\"seconds\":" + json_number(e.seconds) +
+         ",\"samplesPerSec\":" + json_number(e.samples_per_sec) + "}";
+  }
+  return j + "]";
+}
+
+}  // namespace convlens

@@ -1,0 +1,25 @@
+// lab_json.h: the Lab's state as the JSON the page's window.convlens API returns (status(), history()).
+//
+// Built here, in plain C++, so the exact fields are unit-tested natively; the web bridge only hands the
+// strings to JavaScript. Non-finite numbers are written as null (JSON has no NaN).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "lab.h"
+
+namespace convlens {
+
+// {"state":"training","epoch":1,"epochs":10,"batch":12,"batchesPerEpoch":1500,"loss":..,"acc":..,
+//  "valLoss":..,"valAcc":..,"samplesPerSec":..,"fps":..,"frames":..,"etaSeconds":..,"progress":..,
+//  "chunk":..,"dataset":"mnist","probe":7,"error":"","warnings":[...]}
+std::string lab_status_json(const Lab& lab, double fps, long frames, const std::vector<std::string>& warnings);
+
+// [{"epoch":1,"loss":..,"acc":..,"valLoss":..,"valAcc":..,"seconds":..,"samplesPerSec":..}, ...]
+std::string lab_history_json(const Lab& lab);
+
+// JSON string literal with quotes and escapes.
+std::string json_quote(const std::string& text);
+std::string json_number(double value);
+
+}  // namespace convlens

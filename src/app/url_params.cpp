@@ -1,0 +1,196 @@
+// url_params.cpp: query-string parsing with a warning per ignored value (see url_params.h).
+#include "url_params.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <type_traits>
+
+#include "model.h"
+
+namespace convlens {
+
+bool lab_dataset_known(const std::string& name) {
+  for (const char* d : kLabDatasets)
+    if (name == d) return true;
+  return false;
+}
+
+const char* lab_dataset_title(const std::string& name) {
+  if (name == "mnist") return "MNIST digits";
+  if (name == "fashion") return "Fashion-MNIST";
+  return "unknown data set";
+}
+
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Whole numbers only: "12" yes; "12.5", "1e3", "", " 3", "0x10" no.
+bool parse_long(const std::string& text, long long& out) {
+  if (text.empty() || text.size() > 18) return false;
+  size_t i = text[0] == '-' ? 1 : 0;
+  if (i == text.size()) return false;
+  for (size_t k = i; k < text.size(); ++k)
+    if (text[k] < '0' || text[k] > '9') return false;
+  out = std::strtoll(text.c_str(), nullptr, 10);
+  return true;
+}
+
+bool parse_float(const std::string& text, double& out) {
+  if (text.empty() || text.size() > 32) return false;
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtod(text.c_str(), &end);
+  return errno == 0 && end == text.c_str() + text.size() && std::isfinite(out);
+}
+
+bool parse_bool(const std::string& text, bool& out) {
+  if (text == "1" || text == "true" || text == "yes" || text == "on" || text.empty()) { out = true; return true; }
+  if (text == "0" || text == "false" || text == "no" || text == "off") { out = false; return true; }
+  return false;
+}
+
+std::string quoted(const std::string& value) {
+  std::string v = value.size() > 40 ? value.substr(0, 40) + "..." : value;
+  return "'" + v + "'";
+}
+
+std::string float_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+struct Parser {
+  UrlOptions& o;
+
+  void warn(const std::string& key, const std::string& value, const std::string& why, const std::string& kept) {
+    o.warnings.push_back(key + ": " + quoted(value) + " " + why + "; keeping " + kept);
+  }
+
+  template <class T>
+  void whole(const std::string& key, const std::string& value, long long lo, long long hi, T& field) {
+    long long v = 0;
+    if (parse_long(value, v) && v >= lo && v <= hi) { field = T(v); return; }
+    std::string kept = std::to_string(field);
+    if constexpr (std::is_signed_v<T>) {
+      if (field < 0) kept = "the default";
+    }
+    warn(key, value, "is not a whole number in " + std::to_string(lo) + ".." + std::to_string(hi), kept);
+  }
+
+  void real(const std::string& key, const std::string& value, double lo, double hi, bool lo_open, float& field) {
+    double v = 0;
+    if (parse_float(value, v) && (lo_open ? v > lo : v >= lo) && v <= hi) { field = float(v); return; }
+    warn(key, value, std::string("is not a number in ") + (lo_open ? "(" : "[") + float_text(lo) + ", " +
+         float_text(hi) + "]", float_text(field));
+  }
+
+  void flag(const std::string& key, const std::string& value, bool& field) {
+    if (!parse_bool(value, field)) warn(key, value, "is not 0 or 1", field ? "1" : "0");
+  }
+
+  void set(const std::string& key, const std::string& value) {
+    LabSettings& s = o.settings;
+    if (key == "dataset") {
+      if (lab_dataset_known(value)) s.dataset = value;
+      else warn(key, value, "is not a known data set (mnist, fashion)", s.dataset);
+    } else if (key == "model") {
+      Result<Model> m = model_build(value, Shape{28, 28, 1}, 10);
+      if (m.ok()) s.model = value;
+      else warn(key, value, "is not a usable model (" + m.error + ")", s.model);
+    } else if (key == "epochs") {
+      whole(key, value, 1, kLabMaxEpochs, s.epochs);
+    } else if (key == "batch") {
+      whole(key, value, 1, kLabMaxBatch, s.batch);
+    } else if (key == "lr") {
+      real(key, value, 0, kLabMaxLr, true, s.lr);
+    } else if (key == "optimizer") {
+      if (value == "adam") s.optimizer = OptimizerKind::Adam;
+      else if (value == "sgd") s.optimizer = OptimizerKind::SGD;
+      else warn(key, value, "is not adam or sgd", optimizer_name(s.optimizer));
+    } else if (key == "momentum") {
+      real(key, value, 0, 0.999, false, s.momentum);
+    } else if (key == "subset") {
+      long long v = 0;
+      if (parse_long(value, v) && (v == 0 || (v >= kLabMinSubset && v <= 100'000'000))) s.subset = long(v);
+      else warn(key, value, "is not 0 (all) or a whole number >= " + std::to_string(kLabMinSubset),
+                s.subset ? std::to_string(s.subset) : "all");
+    } else if (key == "seed") {
+      whole(key, value, 0, 4'000'000'000'000'000'000LL, s.seed);
+    } else if (key == "val_split") {
+      real(key, value, 0, kLabMaxValSplit, false, s.val_split);
+    } else if (key == "layer") {
+      whole(key, value, 0, 1000, o.layer);
+    } else if (key == "probe") {
+      whole(key, value, 0, 100'000'000, o.probe);
+    } else if (key == "autostart") {
+      flag(key, value, o.autostart);
+    } else if (key == "embed") {
+      flag(key, value, o.embed);
+    } else if (!key.empty()) {
+      o.warnings.push_back("unknown parameter " + quoted(key) + " ignored");
+    }
+  }
+};
+
+}  // namespace
+
+std::string url_decode(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
+      out += char(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void url_params_apply(const std::string& query, UrlOptions& into) {
+  Parser parser{into};
+  size_t at = (!query.empty() && query[0] == '?') ? 1 : 0;
+  while (at <= query.size()) {
+    size_t end = query.find('&', at);
+    if (end == std::string::npos) end = query.size();
+    const std::string pair = query.substr(at, end - at);
+    if (!pair.empty()) {
+      const size_t eq = pair.find('=');
+      const std::string key = url_decode(pair.substr(0, eq));
+      const std::string value = eq == std::string::npos ? "" : url_decode(pair.substr(eq + 1));
+      parser.set(key, value);
+    }
+    at = end + 1;
+  }
+  // The layer index can only be checked against the model that is now selected.
+  if (into.layer >= 0) {
+    Result<Model> m = model_build(into.settings.model, Shape{28, 28, 1}, 10);
+    const int count = m.ok() ? int(m.value.layers.size()) : 0;
+    if (into.layer >= count) {
+      into.warnings.push_back("layer: " + std::to_string(into.layer) + " is past the model's last layer (" +
+                              std::to_string(count - 1) + "); showing layer 0");
+      into.layer = 0;
+    }
+  }
+}
+
+UrlOptions url_params_parse(const std::string& query) {
+  UrlOptions o;
+  url_params_apply(query, o);
+  return o;
+}
+
+}  // namespace convlens

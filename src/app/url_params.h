@@ -1,0 +1,37 @@
+// url_params.h: the page's query string (?dataset=fashion&epochs=3&autostart=1) turned into settings.
+//
+// Parsing never fails: a tutorial's typo must not break the page. Every value that cannot be used is ignored
+// with a warning that names it and says what was kept ("epochs: 'banana' is not a whole number in 1..1000;
+// keeping 10"). The same parser reads the options of the JS API's train(options) and reset(options), which
+// the page passes on as a query string. Not here: applying the settings (lab.h), reading location.search (JS).
+//
+// Keys: dataset, model, epochs, batch, lr, optimizer, momentum, subset, seed, val_split, layer, probe,
+// autostart, embed.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "lab_settings.h"
+
+namespace convlens {
+
+struct UrlOptions {
+  LabSettings settings;               // defaults overridden by every valid value
+  int layer = -1;                     // feature-map layer to show first (the book's idx); -1 = not given
+  int probe = -1;                     // test image shown as the probe; -1 = not given
+  bool autostart = false;             // start training as soon as the data is loaded
+  bool embed = false;                 // compact layout for iframes
+  std::vector<std::string> warnings;  // one line per ignored value
+};
+
+// Parses `query` (with or without the leading '?'; '&'-separated key=value, %XX and '+' decoded) over
+// `into`, appending warnings. Keys not given keep their value in `into`.
+void url_params_apply(const std::string& query, UrlOptions& into);
+
+// Convenience: url_params_apply over the defaults.
+UrlOptions url_params_parse(const std::string& query);
+
+// Percent-decoding of one component ('+' is a space; a bad %XX is kept as typed).
+std::string url_decode(const std::string& text);
+
+}  // namespace convlens

@@ -1,0 +1,241 @@
+// test_lab.cpp: the interactive session the app drives frame by frame — loading, start/pause/step/reset,
+// training to the end in sliced ticks, snapshots and maps for a changed probe, kernels, bad settings,
+// divergence, and the JSON the JS API returns.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "lab.h"
+#include "lab_json.h"
+
+using namespace convlens;
+
+namespace {
+
+// n 28x28 images of 10 classes: class k is a bright square at one of 10 places, plus noise.
+Dataset squares(size_t n, uint64_t seed, const char* name = "mnist") {
+  Dataset d;
+  d.name = name;
+  d.shape = {28, 28, 1};
+  Rng rng(seed);
+  for (size_t i = 0; i < n; ++i) {
+    const int k = int(rng.below(10));
+    d.labels.push_back(uint8_t(k));
+    const int y0 = (k / 5) * 12 + 2, x0 = (k % 5) * 5 + 1;
+    for (int y = 0; y < 28; ++y)
+      for (int x = 0; x < 28; ++x) {
+        const bool on = y >= y0 && y < y0 + 8 && x >= x0 && x < x0 + 4;
+        d.images.push_back(uint8_t(on ? 180 + rng.below(76) : rng.below(40)));
+      }
+  }
+  return d;
+}
+
+// A small model and data so every test runs in well under a second.
+Lab ready_lab(size_t n = 200) {
+  Lab lab;
+  lab.settings().model = "conv4k3-pool2-flat-dense10";
+  lab.settings().epochs = 2;
+  lab.settings().batch = 16;
+  lab.settings().lr = 0.01f;
+  REQUIRE(lab.set_data(squares(n, 1), squares(50, 2)).ok());
+  return lab;
+}
+
+void run_to_end(Lab& lab) {
+  for (int i = 0; i < 100000 && lab.state() == LabState::Training; ++i) lab.tick(0.01);
+}
+
+}  // namespace
+
+TEST_CASE("the lab loads, then is ready with a model, a probe and a log line", "[lab]") {
+  Lab lab;
+  CHECK(lab.state() == LabState::Loading);
+  lab.set_loading("MNIST train images", 0.5);
+  CHECK(lab.loading_fraction() == 0.5);
+  CHECK_FALSE(lab.train().ok());  // nothing to train on yet
+  lab.settings().model = "conv4k3-pool2-flat-dense10";
+  REQUIRE(lab.set_data(squares(100, 1), squares(20, 2)).ok());
+  CHECK(lab.state() == LabState::Ready);
+  CHECK(lab.model().layers.size() == 4);
+  CHECK(lab.probe().size() == 784);
+  CHECK(lab.probe_index() == 0);
+  CHECK_THAT(lab.log().front(), Catch::StartsWith("Loaded MNIST digits: 100 training and 20 test images"));
+  CHECK(lab.live_maps().size() == 4);
+  CHECK(lab.live_maps()[0].shape == Shape{28, 28, 4});
+  CHECK(lab.snapshot_count() == 0);
+}
+
+TEST_CASE("training runs in ticks to the end with Keras log lines and epoch snapshots", "[lab][training]") {
+  Lab lab = ready_lab();
+  REQUIRE(lab.train().ok());
+  CHECK(lab.state() == LabState::Training);
+  CHECK(lab.tick(0.0) == 1);  // a zero budget still makes progress: exactly one unit
+  run_to_end(lab);
+  REQUIRE(lab.state() == LabState::Done);
+  CHECK(lab.trainer().epochs().size() == 2);
+  CHECK(lab.snapshot_for_epoch(0) == 0);
+  CHECK(lab.snapshot_for_epoch(2) == lab.snapshot_count() - 1);
+  CHECK(lab.snapshot_for_epoch(3) == -1);
+  CHECK(lab.snapshot_count() > 3);  // epoch ends plus the extra ones during epoch 1
+  int keras_lines = 0;
+  for (const std::string& line : lab.log()) keras_lines += line.rfind("Epoch ", 0) == 0;
+  CHECK(keras_lines == 2);
+  const Lab::Metrics m = lab.metrics();
+  CHECK(m.epoch == 2);
+  CHECK(m.batch == m.batches_per_epoch);
+  CHECK(m.batches_per_epoch == 10);  // ceil(160 / 16)
+  CHECK(m.val_acc > 0.5);  // the squares are easy
+  CHECK(lab.snapshot_maps(0)[2].data != lab.snapshot_maps(lab.snapshot_count() - 1)[2].data);
+}
+
+TEST_CASE("pause stops training, step runs exactly n batches, train resumes", "[lab]") {
+  Lab lab = ready_lab();
+  REQUIRE(lab.train().ok());
+  lab.tick(0.0);
+  lab.pause();
+  CHECK(lab.state() == LabState::Paused);
+  const long before = lab.trainer().steps_done();
+  CHECK(lab.tick(1.0) == 0);
+  REQUIRE(lab.step(3).ok());
+  CHECK_FALSE(lab.step(1).ok());  // already stepping
+  run_to_end(lab);
+  CHECK(lab.state() == LabState::Paused);
+  CHECK(lab.trainer().steps_done() == before + 3 + (lab.trainer().batches().back().step > before + 3));
+  REQUIRE(lab.train().ok());
+  run_to_end(lab);
+  CHECK(lab.state() == LabState::Done);
+  // From Done, train() starts afresh.
+  REQUIRE(lab.train().ok());
+  CHECK(lab.trainer().steps_done() == 0);
+  CHECK(lab.snapshot_count() == 1);
+}
+
+TEST_CASE("step from ready starts training and pauses after the batches", "[lab]") {
+  Lab lab = ready_lab();
+  REQUIRE(lab.step(2).ok());
+  run_to_end(lab);
+  CHECK(lab.state() == LabState::Paused);
+  CHECK(lab.trainer().steps_done() == 2);
+  CHECK_FALSE(lab.step(0).ok());
+}
+
+TEST_CASE("reset gives new weights from the seed and clears the history", "[lab]") {
+  Lab lab = ready_lab();
+  const FloatBuffer initial = lab.model().params;
+  REQUIRE(lab.train().ok());
+  run_to_end(lab);
+  CHECK(lab.model().params != initial);
+  REQUIRE(lab.reset().ok());
+  CHECK(lab.state() == LabState::Ready);
+  CHECK(lab.model().params == initial);
+  CHECK(lab.snapshot_count() == 0);
+  lab.settings().seed = 43;
+  REQUIRE(lab.reset().ok());
+  CHECK(lab.model().params != initial);
+}
+
+TEST_CASE("a changed probe changes the live maps and the snapshots' maps are recomputed for it", "[lab]") {
+  Lab lab = ready_lab();
+  REQUIRE(lab.train().ok());
+  run_to_end(lab);
+  const std::vector<FeatureMap> old_first = lab.snapshot_maps(0);
+  const uint64_t v = lab.live_version();
+  lab.live_maps();
+  std::vector<float> drawn(784, 0.0f);
+  for (int i = 300; i < 400; ++i) drawn[size_t(i)] = 1.0f;
+  REQUIRE(lab.set_probe_pixels(drawn).ok());
+  CHECK(lab.probe_index() == -1);
+  CHECK(lab.live_maps()[0].data != old_first[0].data);
+  CHECK(lab.live_version() > v);
+  const std::vector<FeatureMap>& first = lab.snapshot_maps(0);
+  REQUIRE(first.size() == 4);
+  CHECK(first[0].data != old_first[0].data);
+  // Recomputed from the snapshot's weights: the same as running those weights directly.
+  Model m = lab.model();
+  m.params = lab.snapshot(0).params;
+  Workspace ws;
+  CHECK(model_feature_maps(m, ws, drawn.data())[2].data == first[2].data);
+  CHECK_FALSE(lab.set_probe_pixels(std::vector<float>(10)).ok());
+  lab.set_probe_index(1'000'000);  // clamped to the last test image
+  CHECK(lab.probe_index() == 49);
+  const std::vector<float> p = lab.live_probs();
+  REQUIRE(p.size() == 10);
+  double sum = 0;
+  for (float x : p) sum += x;
+  CHECK(sum == Approx(1.0));
+}
+
+TEST_CASE("conv kernels are the layer's weights as a (K, K, C*F) map", "[lab]") {
+  Lab lab;
+  REQUIRE(lab.set_data(squares(40, 1), squares(10, 2)).ok());  // the book's MNIST model
+  CHECK(lab.conv_layers() == std::vector<int>{0, 2});
+  const FeatureMap k0 = lab.conv_kernels(0);
+  CHECK(k0.shape == Shape{5, 5, 16});
+  const FeatureMap k2 = lab.conv_kernels(2);
+  CHECK(k2.shape == Shape{5, 5, 16 * 36});
+  const Layer& l = lab.model().layers[2];
+  CHECK(k2.data[7] == lab.model().params[l.w_offset + 7]);
+  CHECK(lab.conv_kernels(1).data.empty());   // a pooling layer
+  CHECK(lab.conv_kernels(99).data.empty());
+}
+
+TEST_CASE("bad settings and divergence give an error state with a message, and the lab recovers", "[lab][errors]") {
+  Lab lab = ready_lab();
+  lab.settings().epochs = 0;
+  CHECK_FALSE(lab.train().ok());
+  CHECK(lab.state() == LabState::Error);
+  CHECK_THAT(lab.error(), Catch::Contains("epochs"));
+  // A linear network at the largest learning rate the engine accepts: SGD with momentum blows up.
+  lab.settings().model = "conv4k3linear-flat-dense16linear-dense10";
+  lab.settings().epochs = 5;
+  lab.settings().lr = 10.0f;
+  lab.settings().momentum = 0.99f;
+  REQUIRE(lab.reset().ok());
+  lab.settings().optimizer = OptimizerKind::SGD;
+  REQUIRE(lab.train().ok());
+  run_to_end(lab);
+  CHECK(lab.state() == LabState::Error);
+  CHECK_THAT(lab.error(), Catch::Contains("diverged"));
+  CHECK_THAT(lab.log().back(), Catch::Contains("diverged"));
+  for (float v : lab.model().params) REQUIRE(std::isfinite(v));  // the epoch's starting weights are back
+  lab.settings().lr = 0.01f;
+  lab.settings().epochs = 1;
+  REQUIRE(lab.train().ok());
+  run_to_end(lab);
+  CHECK(lab.state() == LabState::Done);
+  lab.settings().model = "conv3k";
+  CHECK_FALSE(lab.reset().ok());
+  CHECK_THAT(lab.error(), Catch::StartsWith("model:"));
+}
+
+TEST_CASE("picking another data set asks the platform for it", "[lab]") {
+  Lab lab = ready_lab();
+  CHECK(lab.take_data_request().empty());
+  lab.settings().dataset = "fashion";
+  REQUIRE(lab.reset().ok());
+  CHECK(lab.state() == LabState::Loading);
+  CHECK(lab.take_data_request() == "fashion");
+  CHECK(lab.take_data_request().empty());
+  REQUIRE(lab.set_data(squares(100, 3, "fashion"), squares(10, 4, "fashion")).ok());
+  CHECK(lab.state() == LabState::Ready);
+  CHECK(lab.train_data().name == "fashion");
+}
+
+TEST_CASE("status and history JSON carry the API's fields", "[lab][json]") {
+  Lab lab = ready_lab();
+  REQUIRE(lab.train().ok());
+  run_to_end(lab);
+  const std::string s = lab_status_json(lab, 59.5, 1234, {"epochs: 'x' bad"});
+  for (const char* key : {"\"state\":\"done\"", "\"epoch\":2", "\"epochs\":2", "\"batch\":10", "\"batchesPerEpoch\":10",
+                          "\"loss\":", "\"acc\":", "\"valLoss\":", "\"valAcc\":", "\"samplesPerSec\":", "\"fps\":59.5",
+                          "\"frames\":1234", "\"error\":\"\"", "\"warnings\":[\"epochs: 'x' bad\"]"}) {
+    INFO(key << " in " << s);
+    CHECK(s.find(key) != std::string::npos);
+  }
+  const std::string h = lab_history_json(lab);
+  CHECK(h.rfind("[{\"epoch\":1,\"loss\":", 0) == 0);
+  CHECK(h.find("{\"epoch\":2,") != std::string::npos);
+  CHECK(json_number(std::nan("")) == "null");
+  CHECK(json_quote("a\"b\\\n\x01") == "\"a\\\"b\\\\\\n\\u0001\"");
+}

@@ -1,0 +1,93 @@
+// test_url_params.cpp: the page's URL parameters — every key with good values, decoding, and bad values that
+// are ignored with a warning naming them while the rest still applies.
+#include <catch2/catch.hpp>
+
+#include "url_params.h"
+
+using namespace convlens;
+
+TEST_CASE("no query keeps the book's defaults and warns about nothing", "[url]") {
+  for (const char* q : {"", "?", "&&", "?&"}) {
+    const UrlOptions o = url_params_parse(q);
+    CHECK(o.warnings.empty());
+    CHECK(o.settings.dataset == "mnist");
+    CHECK(o.settings.model == "mnist");
+    CHECK(o.settings.epochs == 10);
+    CHECK(o.settings.batch == 32);
+    CHECK(o.settings.val_split == Approx(0.2));
+    CHECK(o.layer == -1);
+    CHECK_FALSE(o.autostart);
+    CHECK_FALSE(o.embed);
+  }
+}
+
+TEST_CASE("every key is read from a good query", "[url]") {
+  const UrlOptions o = url_params_parse(
+      "?dataset=fashion&model=conv8k3-pool2-flat-dense10&epochs=3&batch=64&lr=0.005&optimizer=sgd&momentum=0.8"
+      "&subset=6000&seed=7&val_split=0.1&layer=2&probe=17&autostart=1&embed=true");
+  INFO(o.warnings.size());
+  CHECK(o.warnings.empty());
+  CHECK(o.settings.dataset == "fashion");
+  CHECK(o.settings.model == "conv8k3-pool2-flat-dense10");
+  CHECK(o.settings.epochs == 3);
+  CHECK(o.settings.batch == 64);
+  CHECK(o.settings.lr == Approx(0.005));
+  CHECK(o.settings.optimizer == OptimizerKind::SGD);
+  CHECK(o.settings.momentum == Approx(0.8));
+  CHECK(o.settings.subset == 6000);
+  CHECK(o.settings.seed == 7);
+  CHECK(o.settings.val_split == Approx(0.1));
+  CHECK(o.layer == 2);
+  CHECK(o.probe == 17);
+  CHECK(o.autostart);
+  CHECK(o.embed);
+}
+
+TEST_CASE("values are percent-decoded and a bare flag means on", "[url]") {
+  CHECK(url_decode("conv16k5%2Dpool2") == "conv16k5-pool2");
+  CHECK(url_decode("a+b%20c") == "a b c");
+  CHECK(url_decode("100%") == "100%");    // a broken escape is kept as typed
+  CHECK(url_decode("%zz%4") == "%zz%4");
+  const UrlOptions o = url_params_parse("model=conv16k5%2Dpool2%2Dflat%2Ddense10&autostart&embed=0");
+  CHECK(o.warnings.empty());
+  CHECK(o.settings.model == "conv16k5-pool2-flat-dense10");
+  CHECK(o.autostart);
+  CHECK_FALSE(o.embed);
+}
+
+TEST_CASE("bad values are ignored, one warning each, and good ones still apply", "[url][errors]") {
+  const UrlOptions o = url_params_parse(
+      "?epochs=banana&lr=-5&layer=99&model=conv3k&batch=0&val_split=1&dataset=cifar99&optimizer=rmsprop"
+      "&subset=5&seed=-1&autostart=maybe&epochs2=4&probe=1.5&seed=9");
+  CHECK(o.settings.epochs == 10);
+  CHECK(o.settings.lr == Approx(1e-3));
+  CHECK(o.settings.model == "mnist");
+  CHECK(o.settings.batch == 32);
+  CHECK(o.settings.val_split == Approx(0.2));
+  CHECK(o.settings.dataset == "mnist");
+  CHECK(o.settings.optimizer == OptimizerKind::Adam);
+  CHECK(o.settings.subset == 0);
+  CHECK(o.settings.seed == 9);  // the later, good value wins
+  CHECK_FALSE(o.autostart);
+  CHECK(o.probe == -1);
+  CHECK(o.layer == 0);  // past the model's last layer: the first layer instead
+  // 12 bad values in query order, then the layer checked against the model.
+  REQUIRE(o.warnings.size() == 13);
+  CHECK(o.warnings[0] == "epochs: 'banana' is not a whole number in 1..1000; keeping 10");
+  CHECK(o.warnings[1] == "lr: '-5' is not a number in (0, 10]; keeping 0.001");
+  CHECK_THAT(o.warnings[2], Catch::StartsWith("model: 'conv3k' is not a usable model"));
+  CHECK_THAT(o.warnings[5], Catch::StartsWith("dataset: 'cifar99' is not a known data set"));
+  CHECK(o.warnings[10] == "unknown parameter 'epochs2' ignored");
+  CHECK_THAT(o.warnings.back(), Catch::Contains("past the model's last layer"));
+}
+
+TEST_CASE("absurd numbers and junk never crash the parser", "[url][errors]") {
+  for (const char* q : {"epochs=99999999999999999999999", "lr=1e999", "lr=nan", "lr=inf", "batch=%00", "=5",
+                        "epochs==3", "%", "layer=-0", "seed=18446744073709551616", "subset=-10"}) {
+    INFO(q);
+    const UrlOptions o = url_params_parse(q);
+    CHECK(o.settings.epochs == 10);
+    CHECK(o.settings.lr == Approx(1e-3));
+    CHECK(o.settings.batch == 32);
+  }
+}
