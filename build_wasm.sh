@@ -1,23 +1,32 @@
 #!/usr/bin/env bash
 # ConvLens: the single entry point for setup, build, tests, serving and benchmarks.
 #
-#   ./build_wasm.sh test    install what is missing, build natively, run every test
-#   ./build_wasm.sh serve   build and serve the app (until the web app lands: builds the native CLI and says so)
+#   ./build_wasm.sh serve   install what is missing, build the browser app and serve it on http://127.0.0.1:8080
+#                           (PORT=9000 ./build_wasm.sh serve for another port)
+#   ./build_wasm.sh test    install what is missing, build natively and for the browser, run every test
 #   ./build_wasm.sh bench   build natively (Release) and run the training/inference benchmark
-#   ./build_wasm.sh setup   only install packages and fetch the data sets
+#   ./build_wasm.sh site    only build the browser app into build/site (a static site for any web server)
+#   ./build_wasm.sh setup   only install packages, fetch sources and the data sets
 #
-# Everything fetched or built goes to ignored folders: build/ (build trees) and data/ (data sets).
+# Everything fetched or built goes to ignored folders: build/ (build trees, the site), data/ (data sets),
+# third_party/ (SDL2 and ImGui sources from Debian's source packages), tests/web/node_modules.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 DATA_DIR="$ROOT/data"
 NATIVE_BUILD="$ROOT/build/native"
+WASM_BUILD="$ROOT/build/wasm"
+SITE="$ROOT/build/site"
+THIRD_PARTY="$ROOT/third_party"
+SDL2_SRC="$THIRD_PARTY/SDL2-2.26.5"
+IMGUI_SRC="$THIRD_PARTY/imgui-1.86"
 JOBS=$(nproc)
 
 say() { printf '\033[1m[convlens]\033[0m %s\n' "$*"; }
 
 # ---- setup: Debian packages and data sets ---------------------------------------------------------------
-APT_PACKAGES=(cmake ninja-build g++ libeigen3-dev catch2 libstb-dev zlib1g-dev dataset-fashion-mnist)
+APT_PACKAGES=(cmake ninja-build g++ pkg-config libeigen3-dev catch2 libstb-dev zlib1g-dev dataset-fashion-mnist
+              emscripten libsdl2-dev libimgui-dev libgl-dev fonts-dejavu-core chromium dpkg-dev)
 
 install_packages() {
   local missing=()
@@ -63,7 +72,32 @@ fetch_fashion() {
   done
 }
 
-setup() { install_packages; fetch_mnist; fetch_fashion; }
+# SDL2 and ImGui sources for the WebAssembly build: Debian's source packages (Emscripten's own ports would
+# download from the internet, which Debian's emscripten forbids; see ../shared/TOOLCHAIN.md).
+fetch_sources() {
+  [ -d "$SDL2_SRC" ] && [ -d "$IMGUI_SRC" ] && return
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if ! grep -rqs "deb-src" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    say "enabling Debian source packages (deb-src)"
+    sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources | $sudo tee /etc/apt/sources.list.d/debian-src.sources >/dev/null
+    $sudo apt-get update -qq
+  fi
+  say "fetching the SDL2 and ImGui source packages"
+  mkdir -p "$THIRD_PARTY/downloads"
+  (cd "$THIRD_PARTY/downloads" && apt-get source --download-only -qq libsdl2 imgui 2>/dev/null >/dev/null ||
+     { $sudo apt-get update -qq && apt-get source --download-only -qq libsdl2 imgui; })
+  tar -C "$THIRD_PARTY" -xzf "$THIRD_PARTY"/downloads/libsdl2_2.26.5+dfsg.orig.tar.gz
+  tar -C "$THIRD_PARTY" -xJf "$THIRD_PARTY"/downloads/imgui_1.86+ds.orig.tar.xz
+}
+
+# Playwright (drives Debian's Chromium in the browser tests), pinned by tests/web/package-lock.json.
+fetch_test_tools() {
+  [ -d "$ROOT/tests/web/node_modules/playwright-core" ] && return
+  say "installing the browser-test tools (npm ci in tests/web)"
+  (cd "$ROOT/tests/web" && npm ci --silent --no-audit --no-fund)
+}
+
+setup() { install_packages; fetch_sources; fetch_test_tools; fetch_mnist; fetch_fashion; }
 
 # ---- native build ---------------------------------------------------------------------------------------
 build_native() {
@@ -77,14 +111,49 @@ run_tests() {
   OMP_NUM_THREADS=1 CONVLENS_DATA="$DATA_DIR" ctest --test-dir "$NATIVE_BUILD" --output-on-failure -j "$JOBS"
 }
 
+# ---- browser build ---------------------------------------------------------------------------------------
+export NODE_PATH=/usr/share/nodejs   # emcc's JS optimizer needs acorn from there
+
+# SDL2 for WebAssembly, built once into the build tree (its configure step alone takes minutes).
+build_sdl2_wasm() {
+  [ -f "$WASM_BUILD/sdl2/lib/libSDL2.a" ] && return
+  say "building SDL2 for WebAssembly (once; about 4 minutes)"
+  emcmake cmake -S "$SDL2_SRC" -B "$WASM_BUILD/sdl2-build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF -DCMAKE_INSTALL_PREFIX="$WASM_BUILD/sdl2" >/dev/null
+  cmake --build "$WASM_BUILD/sdl2-build" >/dev/null
+  cmake --install "$WASM_BUILD/sdl2-build" >/dev/null
+}
+
+# The static site: page, scripts, WASM and the gzip'd data sets, in one folder any static host can serve.
+build_site() {
+  build_sdl2_wasm
+  say "building the browser app (Emscripten, -O3 -msimd128)"
+  emcmake cmake -S "$ROOT" -B "$WASM_BUILD/app" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCONVLENS_IMGUI_DIR="$IMGUI_SRC" -DCONVLENS_SDL2_PREFIX="$WASM_BUILD/sdl2" >/dev/null
+  cmake --build "$WASM_BUILD/app" -j "$JOBS"
+  mkdir -p "$SITE/data/mnist" "$SITE/data/fashion"
+  cp "$ROOT"/web/index.html "$ROOT"/web/convlens_web.js "$WASM_BUILD"/app/convlens.js "$WASM_BUILD"/app/convlens.wasm "$SITE/"
+  for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+    [ -f "$SITE/data/mnist/$f.gz" ] || gzip -9 -c "$DATA_DIR/mnist/$f" > "$SITE/data/mnist/$f.gz"
+    cp -L "$DATA_DIR/fashion/$f.gz" "$SITE/data/fashion/$f.gz"
+  done
+  say "site ready in $SITE"
+}
+
+run_browser_tests() {
+  say "running the browser end-to-end tests (headless Chromium)"
+  node "$ROOT/tests/web/e2e.js" --site "$SITE" --out "$ROOT/build/e2e"
+}
+
 cmd=${1:-help}
 case "$cmd" in
   setup) setup ;;
-  test)  setup; build_native; run_tests ;;
+  test)  setup; build_native; run_tests; build_site; run_browser_tests ;;
+  site)  setup; build_site ;;
   bench) setup; build_native; "$NATIVE_BUILD/convlens" bench "${@:2}" ;;
   serve)
-    setup; build_native
-    say "the browser app is not built yet (next issue); the native CLI is at $NATIVE_BUILD/convlens"
-    say "try: $NATIVE_BUILD/convlens train --data $DATA_DIR/mnist --epochs 1" ;;
-  *) sed -n '2,10p' "$0"; exit 2 ;;
+    setup; build_site
+    say "open http://127.0.0.1:${PORT:-8080}/ (Ctrl-C stops the server)"
+    exec node "$ROOT/web/serve.js" --root "$SITE" --port "${PORT:-8080}" ;;
+  *) sed -n '2,13p' "$0"; exit 2 ;;
 esac

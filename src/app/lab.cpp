@@ -96,6 +96,7 @@ Status Lab::reset() {
   epochs_logged_ = 0;
   snapshot_maps_.clear();
   ++weights_version_;
+  ++run_;
   error_.clear();
   Status built = build_model();
   if (!built.ok()) {

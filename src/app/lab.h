@@ -81,6 +81,8 @@ class Lab {
   // changed (at most every `refresh` seconds while training). `version` changes with the maps.
   const std::vector<FeatureMap>& live_maps();
   uint64_t live_version() const { return live_version_; }
+  // A key for snapshot i's maps that changes with the run (reset) and the probe, for caches such as textures.
+  uint64_t snapshot_version(int i) const { return (run_ << 40) ^ (probe_version_ << 20) ^ uint64_t(i); }
   std::vector<float> live_probs();  // (K) softmax of the probe's logits under the current weights
 
   // Snapshots: before training, every few batches of epoch 1, and after every epoch (trainer.h).
@@ -127,6 +129,7 @@ class Lab {
   Workspace probe_ws_;        // live maps and predictions (batch 1)
   std::vector<FeatureMap> live_;
   uint64_t live_version_ = 0;
+  uint64_t run_ = 0;             // bumped by every reset: a new list of snapshots
   uint64_t weights_version_ = 1;  // bumped whenever the weights change (reset, each trained batch)
   uint64_t live_weights_ = 0, live_probe_ = 0;  // the versions live_ was computed for
   double live_time_ = -1;     // when live_ was computed (seconds, steady clock)

@@ -1,0 +1,95 @@
+// main_web.cpp: the browser app: the shared shell driven by requestAnimationFrame, the canvas kept at the
+// window's size, data sets requested from JavaScript, and events posted to an embedding page.
+//
+// JavaScript (web/convlens_web.js) passes location.search as argv[1], fetches and gunzips the data when asked
+// (js_fetch_dataset) and hands it back through web_bridge.cpp.
+#include <emscripten.h>
+#include <emscripten/html5.h>
+
+#include <cmath>
+#include <string>
+
+#include "lab_json.h"
+#include "web_app.h"
+
+using namespace convlens;
+
+EM_JS(void, js_fetch_dataset, (const char* name), { convlensFetchDataset(UTF8ToString(name)); });
+EM_JS(void, js_post_event, (const char* json), { convlensPostEvent(UTF8ToString(json)); });
+EM_JS(void, js_fatal, (const char* message), { convlensFatal(UTF8ToString(message)); });
+
+namespace convlens {
+WebApp& web_app() {
+  static WebApp app;
+  return app;
+}
+}  // namespace convlens
+
+namespace {
+
+// Keeps the SDL window (and so the canvas' drawing buffer) at the canvas' CSS size.
+void follow_canvas_size(SDL_Window* window) {
+  double css_w = 0, css_h = 0;
+  if (emscripten_get_element_css_size("#canvas", &css_w, &css_h) != EMSCRIPTEN_RESULT_SUCCESS) return;
+  int w = 0, h = 0;
+  SDL_GetWindowSize(window, &w, &h);
+  const int want_w = int(std::lround(css_w)), want_h = int(std::lround(css_h));
+  if (want_w > 0 && want_h > 0 && (want_w != w || want_h != h)) SDL_SetWindowSize(window, want_w, want_h);
+}
+
+// Tells an embedding page about state changes and finished epochs: {source:'convlens', type, ...}.
+void post_events(WebApp& app) {
+  Lab& lab = app.shell.lab;
+  const auto& epochs = lab.trainer().epochs();
+  if (epochs.size() < app.last_epochs) app.last_epochs = 0;  // a reset
+  for (; app.last_epochs < epochs.size(); ++app.last_epochs) {
+    const EpochRecord& e = epochs[app.last_epochs];
+    const std::string json = "{\"type\":\"epoch\",\"epoch\":" + std::to_string(e.epoch) + ",\"loss\":" +
+                             json_number(e.loss) + ",\"acc\":" + json_number(e.acc) + ",\"valLoss\":" +
+                             json_number(e.val_loss) + ",\"valAcc\":" + json_number(e.val_acc) + ",\"log\":" +
+                             json_quote(lab.trainer().epoch_log(e)) + "}";
+    js_post_event(json.c_str());
+  }
+  if (lab.state() != app.last_state) {
+    app.last_state = lab.state();
+    const std::string json = "{\"type\":\"state\",\"state\":" + json_quote(lab_state_name(lab.state())) +
+                             ",\"error\":" + json_quote(lab.error()) + "}";
+    js_post_event(json.c_str());
+  }
+}
+
+void frame(void*) {
+  WebApp& app = web_app();
+  follow_canvas_size(app.shell.window);
+  const std::string wanted = app.shell.lab.take_data_request();
+  if (!wanted.empty()) js_fetch_dataset(wanted.c_str());
+  if (!app.data_seen && app.shell.lab.has_data()) {
+    app.data_seen = true;
+    shell_apply_data_options(app.shell, app.options);
+  }
+  shell_frame(app.shell);
+  post_events(app);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  WebApp& app = web_app();
+  app.options = url_params_parse(argc > 1 ? argv[1] : "");
+  ShellConfig config;
+  config.gles = true;
+  config.font_path = "/fonts/DejaVuSans.ttf";  // embedded at link time
+  double css_w = 1280, css_h = 800;
+  emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+  config.width = int(css_w);
+  config.height = int(css_h);
+  Status s = shell_init(app.shell, config);
+  if (!s.ok()) {
+    js_fatal(("This browser cannot run ConvLens: " + s.error + ". WebGL2 is required.").c_str());
+    return 1;
+  }
+  shell_apply_options(app.shell, app.options);
+  app.shell.lab.reset();  // asks JavaScript for the data set
+  emscripten_set_main_loop_arg(frame, nullptr, 0, true);
+  return 0;
+}

@@ -1,0 +1,157 @@
+// web_bridge.cpp: the C functions behind window.convlens (web/convlens_web.js) and the data hand-over.
+//
+// Strings go out as JSON built in lab_json.cpp; arrays go out as pointers into the WASM heap that JavaScript
+// copies at once (valid until the next call). Options come in as query strings, parsed by url_params.cpp, so
+// train({epochs: 3}) and ?epochs=3 accept and reject exactly the same values.
+#include <emscripten.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lab_json.h"
+#include "web_app.h"
+
+using namespace convlens;
+
+namespace {
+
+std::string g_out;              // the last string returned to JavaScript
+FeatureMap g_map;               // the last featureMaps() result (its data is read from the heap)
+std::vector<float> g_probs;     // the last predict() result
+
+const char* out(std::string s) {
+  g_out = std::move(s);
+  return g_out.c_str();
+}
+
+std::string result_json(const Status& s, const std::vector<std::string>& warnings) {
+  std::string w = "[";
+  for (size_t i = 0; i < warnings.size(); ++i) w += (i ? "," : "") + json_quote(warnings[i]);
+  return "{\"ok\":" + std::string(s.ok() ? "true" : "false") + ",\"error\":" + json_quote(s.error) +
+         ",\"warnings\":" + w + "]}";
+}
+
+// Applies API options (a query string) over the current settings; warnings also go to the UI.
+std::vector<std::string> apply_query(const char* query) {
+  WebApp& app = web_app();
+  UrlOptions o;
+  o.settings = app.shell.lab.settings();
+  url_params_apply(query ? query : "", o);
+  app.shell.lab.settings() = o.settings;
+  if (o.layer >= 0) app.shell.ui->layer = o.layer;
+  for (const std::string& w : o.warnings) app.shell.ui->warnings.push_back(w);
+  if (!o.warnings.empty()) app.shell.ui->warnings_open = true;
+  return o.warnings;
+}
+
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE const char* cl_status() {
+  WebApp& app = web_app();
+  return out(lab_status_json(app.shell.lab, app.shell.fps, app.shell.frames, app.shell.ui->warnings));
+}
+
+EMSCRIPTEN_KEEPALIVE const char* cl_history() { return out(lab_history_json(web_app().shell.lab)); }
+
+// train(options): with options, new settings and fresh weights; without, start or resume.
+EMSCRIPTEN_KEEPALIVE const char* cl_train(const char* query) {
+  Lab& lab = web_app().shell.lab;
+  const bool fresh = query && *query;
+  const std::vector<std::string> warnings = apply_query(query);
+  Status s;
+  if (fresh && lab.state() != LabState::Loading) s = lab.reset();
+  if (s.ok()) s = lab.train();
+  return out(result_json(s, warnings));
+}
+
+EMSCRIPTEN_KEEPALIVE const char* cl_reset(const char* query) {
+  const std::vector<std::string> warnings = apply_query(query);
+  return out(result_json(web_app().shell.lab.reset(), warnings));
+}
+
+EMSCRIPTEN_KEEPALIVE void cl_pause() { web_app().shell.lab.pause(); }
+
+EMSCRIPTEN_KEEPALIVE const char* cl_step(int batches) { return out(result_json(web_app().shell.lab.step(batches), {})); }
+
+// featureMaps(layer, epoch): epoch < 0 = the current weights. Returns {"name","shape","ptr","count"} or null.
+EMSCRIPTEN_KEEPALIVE const char* cl_feature_maps(int layer, int epoch) {
+  Lab& lab = web_app().shell.lab;
+  const std::vector<FeatureMap>* maps = nullptr;
+  if (epoch < 0) {
+    maps = &lab.live_maps();
+  } else {
+    const int i = lab.snapshot_for_epoch(epoch);
+    if (i >= 0) maps = &lab.snapshot_maps(i);
+    else if (epoch == 0 && !lab.started()) maps = &lab.live_maps();  // untrained weights are epoch 0
+  }
+  if (!maps || layer < 0 || size_t(layer) >= maps->size()) return out("null");
+  g_map = (*maps)[size_t(layer)];
+  return out("{\"name\":" + json_quote(g_map.layer_name) + ",\"title\":" + json_quote(g_map.title()) +
+             ",\"shape\":[" + std::to_string(g_map.shape.h) + "," + std::to_string(g_map.shape.w) + "," +
+             std::to_string(g_map.shape.c) + "],\"ptr\":" + std::to_string(uintptr_t(g_map.data.data())) +
+             ",\"count\":" + std::to_string(g_map.data.size()) + "}");
+}
+
+EMSCRIPTEN_KEEPALIVE int cl_set_probe_index(int index) {
+  WebApp& app = web_app();
+  app.shell.ui->drawing = false;
+  app.shell.lab.set_probe_index(index);
+  return app.shell.lab.probe_index();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* cl_set_probe_pixels(const float* pixels, int count) {
+  WebApp& app = web_app();
+  std::vector<float> p(pixels, pixels + (count > 0 ? count : 0));
+  Status s = app.shell.lab.set_probe_pixels(p);
+  if (s.ok()) {
+    app.shell.ui->pad = app.shell.lab.probe();
+    app.shell.ui->drawing = true;
+  }
+  return out(result_json(s, {}));
+}
+
+// predict(pixels): a pointer to the class probabilities, or 0 if the image has the wrong size.
+EMSCRIPTEN_KEEPALIVE const float* cl_predict(const float* pixels, int count) {
+  Lab& lab = web_app().shell.lab;
+  if (count <= 0 || size_t(count) != lab.model().input.size()) return nullptr;
+  std::vector<float> p(pixels, pixels + count);
+  for (float& v : p) v = v == v ? (v < 0 ? 0 : (v > 1 ? 1 : v)) : 0;
+  g_probs = lab.predict(p.data());
+  return g_probs.data();
+}
+
+EMSCRIPTEN_KEEPALIVE int cl_num_classes() { return web_app().shell.lab.model().num_classes; }
+
+// ---- data hand-over ----------------------------------------------------------------------------------------
+
+EMSCRIPTEN_KEEPALIVE void cl_data_progress(const char* what, double fraction) {
+  web_app().shell.lab.set_loading(what, fraction);
+}
+
+EMSCRIPTEN_KEEPALIVE void cl_data_error(const char* message) { web_app().shell.lab.set_error(message); }
+
+// Parses the four IDX files of data set `name` (gunzipped by JavaScript). Returns "" or the error.
+EMSCRIPTEN_KEEPALIVE const char* cl_data_load(const char* name, const uint8_t* train_images, int train_images_n,
+                                              const uint8_t* train_labels, int train_labels_n,
+                                              const uint8_t* test_images, int test_images_n,
+                                              const uint8_t* test_labels, int test_labels_n) {
+  Lab& lab = web_app().shell.lab;
+  auto bytes = [](const uint8_t* p, int n) { return std::vector<uint8_t>(p, p + (n > 0 ? n : 0)); };
+  Dataset train, test;
+  Status s = idx_parse(bytes(train_images, train_images_n), bytes(train_labels, train_labels_n),
+                       std::string(name) + " train", train);
+  if (s.ok())
+    s = idx_parse(bytes(test_images, test_images_n), bytes(test_labels, test_labels_n), std::string(name) + " test", test);
+  if (!s.ok()) {
+    lab.set_error(s.error);
+    return out(s.error);
+  }
+  train.name = test.name = name;
+  s = lab.set_data(std::move(train), std::move(test));
+  return out(s.ok() ? "" : s.error);
+}
+
+}  // extern "C"

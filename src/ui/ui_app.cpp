@@ -1,0 +1,65 @@
+// ui_app.cpp: the window layout and the panels' frames (see ui_app.h).
+#include "ui_app.h"
+
+#include <algorithm>
+
+#include "imgui.h"
+
+namespace convlens {
+namespace {
+
+constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
+
+bool begin_panel(const char* title, ImVec2 pos, ImVec2 size) {
+  ImGui::SetNextWindowPos(pos, ImGuiCond_Always);
+  ImGui::SetNextWindowSize(size, ImGuiCond_Always);
+  return ImGui::Begin(title, nullptr, kPanel);
+}
+
+void warnings_box(UiState& ui) {
+  if (ui.warnings.empty() || !ui.warnings_open) return;
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.3f, 1.0f));
+  ImGui::TextWrapped("Some URL parameters were ignored:");
+  for (const std::string& w : ui.warnings) ImGui::BulletText("%s", w.c_str());
+  ImGui::PopStyleColor();
+  if (ImGui::SmallButton("Dismiss")) ui.warnings_open = false;
+  ImGui::Separator();
+}
+
+}  // namespace
+
+const char* ui_class_name(const Lab& lab, int k) {
+  static const char* digits[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+  static const char* fashion[] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                  "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+  if (k < 0 || k > 9) return "?";
+  return lab.train_data().name == "fashion" ? fashion[k] : digits[k];
+}
+
+void ui_draw(Lab& lab, UiState& ui, double dt) {
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  // Column widths: fixed side panels, the centre takes the rest (at least 360 points).
+  const float left_w = ui.embed ? 300.0f : std::clamp(display.x * 0.27f, 300.0f, 380.0f);
+  const float right_w = ui.embed ? 250.0f : std::clamp(display.x * 0.24f, 260.0f, 340.0f);
+  const float centre_w = std::max(360.0f, display.x - left_w - right_w);
+  const float h = display.y;
+
+  if (begin_panel("Data & training", ImVec2(0, 0), ImVec2(left_w, h))) {
+    warnings_box(ui);
+    ui_panel_data_model(lab, ui);
+    ui_panel_training(lab, ui);
+  }
+  ImGui::End();
+
+  if (begin_panel("Feature maps", ImVec2(left_w, 0), ImVec2(centre_w, h))) ui_panel_maps(lab, ui, dt);
+  ImGui::End();
+
+  const float probe_h = std::min(h * 0.55f, 470.0f);
+  if (begin_panel("Probe", ImVec2(left_w + centre_w, 0), ImVec2(right_w, probe_h))) ui_panel_probe(lab, ui);
+  ImGui::End();
+  if (begin_panel("Curves", ImVec2(left_w + centre_w, probe_h), ImVec2(right_w, h - probe_h))) ui_panel_curves(lab, ui);
+  ImGui::End();
+}
+
+}  // namespace convlens

@@ -1,0 +1,63 @@
+// ui_app.h: the whole ConvLens window — one ImGui layout that fits 1280x800 and follows the window size.
+//
+//   left:   Data & model (data set, loading bar, presets, summary table) and Training (settings, Start / Pause /
+//           Step / Reset, epoch progress with samples/s and ETA, the Keras log)
+//   centre: Feature maps of the probe: Live grid | Before vs after | Evolution timeline | Filters
+//   right:  Probe (test image or a drawn digit, prediction bars) and Curves (loss and accuracy)
+//
+// Panels read the Lab and draw; the only state here is how things are viewed (UiState). Not here: GL, SDL,
+// files, the JS API (src/platform).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "lab.h"
+#include "ui_map_view.h"
+
+namespace convlens {
+
+struct UiState {
+  bool embed = false;                     // compact layout for iframes (?embed=1)
+  std::vector<std::string> warnings;      // ignored URL parameters, shown until dismissed
+  bool warnings_open = true;
+  double fps = 0;                         // measured by the platform loop
+
+  // Feature maps
+  int layer = 0;                          // the book's idx
+  MapViewOptions view;                    // n_cols, cell size (fig_width), normalisation, colour map
+  int compare_snapshot = -1;              // "after" side of Before vs after; -1 = latest
+  int timeline = -1;                      // scrubbed snapshot; -1 = follow the latest
+  bool playing = false;                   // timeline play button
+  double play_clock = 0;
+  float play_speed = 3;                   // snapshots per second
+  int filter_layer = 0;                   // Filters tab: which conv layer
+
+  // Textures of the grids on screen, per layer (freed with the UiState, before the GL context goes).
+  TexturePool live_tex, before_tex, after_tex, timeline_tex, filter_tex;
+
+  // Probe
+  MapTexture probe_tex;                   // the probe image, keyed by the probe version
+  std::vector<float> pad;                 // the drawing pad (H, W) in [0, 1]
+  bool drawing = false;                   // the pad is the probe
+  int last_test_probe = 0;                // restored when leaving the pad
+  int by_class = 0;                       // "next image of class" picker
+
+  // Model editor
+  char model_text[256] = "mnist";        // the spec field (a preset name or a spec)
+  std::string model_error;
+};
+
+// Draws one frame of the UI for `lab`. `dt` is the frame time in seconds.
+void ui_draw(Lab& lab, UiState& ui, double dt);
+
+// Panels (ui_panel_*.cpp), each drawn inside a window the layout placed.
+void ui_panel_data_model(Lab& lab, UiState& ui);
+void ui_panel_training(Lab& lab, UiState& ui);
+void ui_panel_maps(Lab& lab, UiState& ui, double dt);
+void ui_panel_probe(Lab& lab, UiState& ui);
+void ui_panel_curves(Lab& lab, UiState& ui);
+
+// Class names of the loaded data set ("0".."9" or "T-shirt/top", ...).
+const char* ui_class_name(const Lab& lab, int k);
+
+}  // namespace convlens

@@ -1,0 +1,245 @@
+// ui_panel_maps.cpp: the centre panel — the probe's feature maps: the live grid of one layer, before vs after
+// training side by side, the evolution timeline of every layer (scrub and play), and the conv filters.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "imgui.h"
+#include "ui_app.h"
+
+namespace convlens {
+namespace {
+
+// Cell side that fits `cols` maps into `width` points, at most the user's cell size.
+float fit_cell(float width, int cols, float wanted) {
+  const float fit = (width - 2.0f * float(cols - 1)) / float(std::max(cols, 1));
+  return std::max(4.0f, std::min(wanted, fit));
+}
+
+int cols_for(const FeatureMap& fm, const UiState& ui) { return std::max(1, std::min(ui.view.cols, fm.shape.c)); }
+
+std::string layer_label(const Model& model, int i) {
+  const Layer& l = model.layers[size_t(i)];
+  return "layer " + std::to_string(i) + " " + l.name + " " + l.out.to_keras("1");
+}
+
+// A short description of snapshot i: "epoch 1 (end)" or "epoch 1, batch 125".
+std::string snapshot_label(const Lab& lab, int i) {
+  const Snapshot& s = lab.snapshot(i);
+  char buf[96];
+  if (s.epoch_end && s.epoch == 0) return "before training";
+  const int per_epoch = std::max(1, lab.trainer().batches_per_epoch());
+  if (s.epoch_end) std::snprintf(buf, sizeof buf, "after epoch %d", s.epoch);
+  else std::snprintf(buf, sizeof buf, "epoch %d, batch %ld", s.epoch + 1, s.step - long(s.epoch) * per_epoch);
+  return buf;
+}
+
+void view_controls(Lab& lab, UiState& ui) {
+  const Model& model = lab.model();
+  const int layers = int(model.layers.size());
+  ui.layer = std::clamp(ui.layer, 0, std::max(0, layers - 1));
+  ImGui::SetNextItemWidth(260);
+  if (ImGui::BeginCombo("layer", layers ? layer_label(model, ui.layer).c_str() : "-")) {
+    for (int i = 0; i < layers; ++i)
+      if (ImGui::Selectable(layer_label(model, i).c_str(), i == ui.layer)) ui.layer = i;
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(110);
+  ImGui::SliderInt("n_cols", &ui.view.cols, 1, 36);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(110);
+  ImGui::SliderFloat("cell", &ui.view.cell, 16, 160, "%.0f px");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("fig_width / n_cols: the side of one map on screen");
+  int norm = ui.view.normalize == GridNormalize::PerLayer ? 1 : 0;
+  if (ImGui::RadioButton("per map", norm == 0)) norm = 0;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Each map stretched over the full range: shows every pattern.");
+  ImGui::SameLine();
+  if (ImGui::RadioButton("per layer", norm == 1)) norm = 1;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("One range for the layer: brighter = stronger activation.");
+  ui.view.normalize = norm ? GridNormalize::PerLayer : GridNormalize::PerMap;
+  ImGui::SameLine(0, 24);
+  int cmap = ui.view.colormap == Colormap::Viridis ? 1 : 0;
+  if (ImGui::RadioButton("gray", cmap == 0)) cmap = 0;
+  ImGui::SameLine();
+  if (ImGui::RadioButton("viridis", cmap == 1)) cmap = 1;
+  ui.view.colormap = cmap ? Colormap::Viridis : Colormap::Gray;
+}
+
+void live_tab(Lab& lab, UiState& ui) {
+  const std::vector<FeatureMap>& maps = lab.live_maps();
+  if (maps.empty() || ui.layer >= int(maps.size())) {
+    ImGui::TextDisabled("No maps yet: waiting for the data.");
+    return;
+  }
+  const FeatureMap& fm = maps[size_t(ui.layer)];
+  ui_map_title(fm);
+  ImGui::SameLine();
+  ImGui::TextDisabled(lab.state() == LabState::Training ? "(live, updating as it trains)" : "(current weights)");
+  MapViewOptions o = ui.view;
+  o.cols = cols_for(fm, ui);
+  o.cell = fit_cell(ImGui::GetContentRegionAvail().x, o.cols, ui.view.cell);
+  ImGui::BeginChild("live_grid");
+  ui_map_grid("live", fm, lab.live_version(), ui.live_tex.at(size_t(ui.layer)), o);
+  ImGui::EndChild();
+}
+
+void before_after_tab(Lab& lab, UiState& ui) {
+  const int snaps = lab.snapshot_count();
+  const int before = lab.snapshot_for_epoch(0);
+  // The "after" side: an epoch-end snapshot the user picks, or the current weights.
+  std::vector<int> ends;
+  for (int i = 0; i < snaps; ++i)
+    if (lab.snapshot(i).epoch_end && lab.snapshot(i).epoch > 0) ends.push_back(i);
+  int pick = ui.compare_snapshot < 0 ? int(ends.size()) : int(std::find(ends.begin(), ends.end(), ui.compare_snapshot) - ends.begin());
+  ImGui::SetNextItemWidth(260);
+  const std::string now_label = pick >= int(ends.size()) ? "current weights" : snapshot_label(lab, ends[size_t(pick)]);
+  if (ImGui::SliderInt("after", &pick, 0, int(ends.size()), now_label.c_str()))
+    ui.compare_snapshot = pick >= int(ends.size()) ? -1 : ends[size_t(pick)];
+
+  const std::vector<FeatureMap>& live = lab.live_maps();
+  if (live.empty() || ui.layer >= int(live.size())) return;
+  const std::vector<FeatureMap>& left = before >= 0 ? lab.snapshot_maps(before) : live;
+  const bool after_is_live = ui.compare_snapshot < 0 || ui.compare_snapshot >= snaps;
+  const std::vector<FeatureMap>& right = after_is_live ? live : lab.snapshot_maps(ui.compare_snapshot);
+  if (left.size() <= size_t(ui.layer) || right.size() <= size_t(ui.layer)) return;
+
+  const float half = (ImGui::GetContentRegionAvail().x - 12) / 2;
+  MapViewOptions o = ui.view;
+  o.cols = cols_for(left[size_t(ui.layer)], ui);
+  o.cell = fit_cell(half, o.cols, ui.view.cell);
+  ImGui::BeginChild("before", ImVec2(half, 0));
+  ImGui::TextUnformatted("Before training (epoch 0)");
+  ui_map_title(left[size_t(ui.layer)]);
+  ui_map_grid("b", left[size_t(ui.layer)], before >= 0 ? lab.snapshot_version(before) : lab.live_version(),
+              ui.before_tex.at(size_t(ui.layer)), o);
+  ImGui::EndChild();
+  ImGui::SameLine(0, 12);
+  ImGui::BeginChild("after", ImVec2(half, 0));
+  ImGui::TextUnformatted(after_is_live ? "Now (current weights)" : snapshot_label(lab, ui.compare_snapshot).c_str());
+  ui_map_title(right[size_t(ui.layer)]);
+  const uint64_t version = after_is_live ? lab.live_version() : lab.snapshot_version(ui.compare_snapshot);
+  ui_map_grid("a", right[size_t(ui.layer)], version ^ (uint64_t(after_is_live) << 63), ui.after_tex.at(size_t(ui.layer)), o);
+  ImGui::EndChild();
+  if (before < 0) ImGui::TextDisabled("Start training: the left side keeps the untrained maps.");
+}
+
+void timeline_tab(Lab& lab, UiState& ui, double dt) {
+  const int snaps = lab.snapshot_count();
+  if (snaps == 0) {
+    ImGui::TextWrapped("Start training: a snapshot of every layer is kept before training, a dozen times during "
+                       "the first epoch (where most change happens) and after every epoch. Scrub through them here.");
+    return;
+  }
+  // Follow the newest snapshot unless the user scrubbed or is playing.
+  if (ui.playing) {
+    ui.play_clock += dt * double(ui.play_speed);
+    if (ui.timeline < 0) ui.timeline = 0;
+    while (ui.play_clock >= 1.0) {
+      ui.play_clock -= 1.0;
+      ui.timeline = (ui.timeline + 1) % snaps;
+    }
+  }
+  int at = ui.timeline < 0 ? snaps - 1 : std::min(ui.timeline, snaps - 1);
+  if (ImGui::Button(ui.playing ? "Pause##tl" : "Play", ImVec2(60, 0))) {
+    ui.playing = !ui.playing;
+    if (ui.playing && at == snaps - 1) at = 0;
+    ui.timeline = at;
+    ui.play_clock = 0;
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(std::max(120.0f, ImGui::GetContentRegionAvail().x - 260));
+  if (ImGui::SliderInt("##timeline", &at, 0, snaps - 1, snapshot_label(lab, at).c_str())) {
+    ui.timeline = at;
+    ui.playing = false;
+  }
+  ImGui::SameLine();
+  if (ImGui::SmallButton("latest")) {
+    ui.timeline = -1;
+    ui.playing = false;
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(90);
+  ImGui::SliderFloat("speed", &ui.play_speed, 0.5f, 10, "%.1f/s");
+  const Snapshot& s = lab.snapshot(at);
+  const auto& batches = lab.trainer().batches();
+  if (s.step > 0 && size_t(s.step) <= batches.size())
+    ImGui::TextDisabled("batch %ld: loss %.3f, acc %.3f", s.step, batches[size_t(s.step - 1)].loss,
+                        batches[size_t(s.step - 1)].acc);
+  else
+    ImGui::TextDisabled("random initial weights");
+
+  const std::vector<FeatureMap>& maps = lab.snapshot_maps(at);
+  ImGui::BeginChild("timeline_layers");
+  const float width = ImGui::GetContentRegionAvail().x;
+  for (size_t l = 0; l < maps.size(); ++l) {
+    const LayerKind kind = lab.model().layers[l].spec.kind;
+    if (kind == LayerKind::Dropout || kind == LayerKind::Flatten) continue;  // copies of the layer before
+    const FeatureMap& fm = maps[l];
+    ImGui::PushStyleColor(ImGuiCol_Text, int(l) == ui.layer ? ImVec4(1, 0.85f, 0.4f, 1) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
+    ui_map_title(fm);
+    ImGui::PopStyleColor();
+    MapViewOptions o = ui.view;
+    o.cols = fm.shape.is_flat() ? 1 : std::min(fm.shape.c, std::max(ui.view.cols, 12));
+    o.cell = fit_cell(width, o.cols, std::min(ui.view.cell, 40.0f));
+    ui_map_grid(("t" + std::to_string(l)).c_str(), fm, lab.snapshot_version(at),
+                ui.timeline_tex.at(l), o);
+    ImGui::Spacing();
+  }
+  ImGui::EndChild();
+}
+
+void filters_tab(Lab& lab, UiState& ui) {
+  const std::vector<int> convs = lab.conv_layers();
+  if (convs.empty()) {
+    ImGui::TextDisabled("This model has no Conv2D layer.");
+    return;
+  }
+  if (std::find(convs.begin(), convs.end(), ui.filter_layer) == convs.end()) ui.filter_layer = convs[0];
+  for (int l : convs) {
+    if (l != convs[0]) ImGui::SameLine();
+    if (ImGui::RadioButton(lab.model().layers[size_t(l)].name.c_str(), ui.filter_layer == l)) ui.filter_layer = l;
+  }
+  const FeatureMap k = lab.conv_kernels(ui.filter_layer);
+  const Layer& layer = lab.model().layers[size_t(ui.filter_layer)];
+  ImGui::TextDisabled("%d filters of %dx%dx%d: one row per input channel, one column per filter (weights %s)",
+                      layer.out.c, layer.spec.kernel, layer.spec.kernel, layer.in.c,
+                      lab.state() == LabState::Training ? "updating live" : "now");
+  MapViewOptions o = ui.view;
+  o.cols = layer.out.c;
+  o.cell = fit_cell(ImGui::GetContentRegionAvail().x, o.cols, ui.view.cell);
+  ImGui::BeginChild("filters");
+  ui_map_grid("k", k, lab.live_version(), ui.filter_tex.at(size_t(ui.filter_layer)), o);
+  ImGui::EndChild();
+}
+
+}  // namespace
+
+void ui_panel_maps(Lab& lab, UiState& ui, double dt) {
+  if (lab.model().layers.empty()) {
+    ImGui::TextDisabled("Loading...");
+    return;
+  }
+  lab.live_maps();  // keeps live_version current for every tab
+  view_controls(lab, ui);
+  if (!ImGui::BeginTabBar("views")) return;
+  if (ImGui::BeginTabItem("Live")) {
+    live_tab(lab, ui);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Before vs after")) {
+    before_after_tab(lab, ui);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Evolution timeline")) {
+    timeline_tab(lab, ui, dt);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Filters")) {
+    filters_tab(lab, ui);
+    ImGui::EndTabItem();
+  }
+  ImGui::EndTabBar();
+}
+
+}  // namespace convlens

@@ -1,0 +1,178 @@
+// ui_panel_probe.cpp: the probe image whose feature maps every view shows — a test image picked by index, at
+// random or by class, or a digit drawn with mouse or touch on a 28x28 pad — and the model's prediction bars.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <random>
+
+#include "imgui.h"
+#include "ui_app.h"
+#include "ui_texture.h"
+
+namespace convlens {
+namespace {
+
+constexpr float kPadSide = 196;  // the 28x28 pad on screen (7 points per pixel)
+
+// Uploads an (H, W) image in [0, 1] as gray RGBA.
+void upload_gray(MapTexture& tex, const std::vector<float>& pixels, int h, int w) {
+  std::vector<uint8_t> rgba(size_t(h) * size_t(w) * 4);
+  for (size_t i = 0; i < size_t(h) * size_t(w); ++i) {
+    const uint8_t v = uint8_t(std::lround(std::clamp(pixels[i], 0.0f, 1.0f) * 255));
+    rgba[i * 4] = rgba[i * 4 + 1] = rgba[i * 4 + 2] = v;
+    rgba[i * 4 + 3] = 255;
+  }
+  tex.texture = texture_update(tex.texture, w, h, rgba.data());
+  tex.width = w;
+  tex.height = h;
+}
+
+// A soft round brush like a pen stroke in MNIST (about 2.5 pixels wide).
+void paint(std::vector<float>& pad, int side, float cx, float cy) {
+  for (int y = int(cy) - 2; y <= int(cy) + 2; ++y)
+    for (int x = int(cx) - 2; x <= int(cx) + 2; ++x) {
+      if (x < 0 || y < 0 || x >= side || y >= side) continue;
+      const float d = std::hypot(float(x) + 0.5f - cx, float(y) + 0.5f - cy);
+      const float ink = std::clamp(1.6f - d, 0.0f, 1.0f);
+      float& p = pad[size_t(y) * size_t(side) + size_t(x)];
+      p = std::max(p, ink);
+    }
+}
+
+void test_image_picker(Lab& lab, UiState& ui) {
+  const Dataset& test = lab.test_data();
+  if (test.size() == 0) return;
+  int index = std::max(lab.probe_index(), 0);
+  ImGui::SetNextItemWidth(110);
+  if (ImGui::InputInt("test image", &index)) lab.set_probe_index(index);
+  ImGui::SameLine();
+  if (ImGui::Button("Random")) {
+    static std::mt19937 gen(12345);
+    lab.set_probe_index(int(gen() % test.size()));
+  }
+  // Next test image of a class, after the current one.
+  ImGui::SetNextItemWidth(110);
+  if (ImGui::BeginCombo("##class", ui_class_name(lab, ui.by_class))) {
+    for (int k = 0; k < 10; ++k)
+      if (ImGui::Selectable(ui_class_name(lab, k), k == ui.by_class)) ui.by_class = k;
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Next of class")) {
+    const size_t n = test.size();
+    for (size_t step = 1; step <= n; ++step) {
+      const size_t i = (size_t(std::max(lab.probe_index(), 0)) + step) % n;
+      if (test.labels[i] == ui.by_class) {
+        lab.set_probe_index(int(i));
+        break;
+      }
+    }
+  }
+}
+
+void drawing_pad(Lab& lab, UiState& ui) {
+  const Shape in = lab.model().input;
+  if (in.c != 1) {
+    ImGui::TextDisabled("Drawing needs a one-channel model.");
+    return;
+  }
+  const size_t count = in.size();
+  if (ui.pad.size() != count) ui.pad.assign(count, 0.0f);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("pad", ImVec2(kPadSide, kPadSide));
+  bool changed = false;
+  if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const ImVec2 d = ImGui::GetIO().MouseDelta;
+    // Paint along the segment since the last frame so fast strokes stay continuous.
+    const int steps = 1 + int(std::hypot(d.x, d.y) / 3);
+    for (int s = 0; s < steps; ++s) {
+      const float t = float(s + 1) / float(steps);
+      const float x = (m.x - d.x * (1 - t) - origin.x) / kPadSide * float(in.w);
+      const float y = (m.y - d.y * (1 - t) - origin.y) / kPadSide * float(in.h);
+      paint(ui.pad, in.w, x, y);
+    }
+    changed = true;
+  }
+  if (changed || !ui.drawing) {
+    ui.drawing = true;
+    lab.set_probe_pixels(ui.pad);
+  }
+  if (ImGui::Button("Clear")) {
+    std::fill(ui.pad.begin(), ui.pad.end(), 0.0f);
+    lab.set_probe_pixels(ui.pad);
+  }
+  ImGui::SameLine();
+  ImGui::TextDisabled("draw with the mouse or a finger");
+  // The pad itself is drawn from the probe texture below, under the invisible button.
+  ImGui::GetWindowDrawList()->AddRect(origin, ImVec2(origin.x + kPadSide, origin.y + kPadSide),
+                                      IM_COL32(200, 200, 90, 255));
+}
+
+void prediction_bars(Lab& lab) {
+  const std::vector<float> p = lab.live_probs();
+  if (p.size() != 10) return;
+  const int best = int(std::max_element(p.begin(), p.end()) - p.begin());
+  const int truth = lab.probe_index() >= 0 && size_t(lab.probe_index()) < lab.test_data().size()
+                        ? lab.test_data().labels[size_t(lab.probe_index())]
+                        : -1;
+  ImGui::Text("Prediction: %s (%.0f%%)", ui_class_name(lab, best), p[size_t(best)] * 100);
+  if (truth >= 0) {
+    ImGui::SameLine();
+    ImGui::TextColored(best == truth ? ImVec4(0.5f, 1, 0.5f, 1) : ImVec4(1, 0.5f, 0.4f, 1), " label: %s",
+                       ui_class_name(lab, truth));
+  }
+  for (int k = 0; k < 10; ++k) {
+    char overlay[48];
+    std::snprintf(overlay, sizeof overlay, "%s  %.1f%%", ui_class_name(lab, k), p[size_t(k)] * 100);
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, k == best ? ImVec4(0.95f, 0.7f, 0.2f, 1) : ImVec4(0.3f, 0.5f, 0.8f, 1));
+    ImGui::ProgressBar(p[size_t(k)], ImVec2(-1, 15), overlay);
+    ImGui::PopStyleColor();
+  }
+}
+
+}  // namespace
+
+void ui_panel_probe(Lab& lab, UiState& ui) {
+  if (lab.model().layers.empty() || lab.test_data().size() == 0) {
+    ImGui::TextDisabled("Waiting for the data...");
+    return;
+  }
+  int mode = ui.drawing ? 1 : 0;
+  if (ImGui::RadioButton("Test image", mode == 0) && mode == 1) {
+    ui.drawing = false;
+    mode = 0;
+    lab.set_probe_index(ui.last_test_probe);
+  }
+  ImGui::SameLine();
+  if (ImGui::RadioButton("Draw", mode == 1) && mode == 0) {
+    ui.last_test_probe = std::max(lab.probe_index(), 0);
+    mode = 1;
+  }
+
+  const Shape in = lab.model().input;
+  const std::string key = std::to_string(lab.probe_version());
+  if (ui.probe_tex.key != key && lab.probe().size() == in.size()) {
+    std::vector<float> gray(size_t(in.h) * size_t(in.w));
+    for (size_t i = 0; i < gray.size(); ++i) gray[i] = lab.probe()[i * size_t(in.c)];
+    upload_gray(ui.probe_tex, gray, in.h, in.w);
+    ui.probe_tex.key = key;
+  }
+  if (mode == 1) {
+    // The probe image is drawn first, the pad's invisible button and frame over it.
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    if (ui.probe_tex.texture)
+      ImGui::GetWindowDrawList()->AddImage(ui.probe_tex.texture, at, ImVec2(at.x + kPadSide, at.y + kPadSide));
+    drawing_pad(lab, ui);
+  } else {
+    test_image_picker(lab, ui);
+    if (ui.probe_tex.texture) ImGui::Image(ui.probe_tex.texture, ImVec2(112, 112));
+    if (lab.probe_index() >= 0) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("#%d", lab.probe_index());
+    }
+  }
+  prediction_bars(lab);
+}
+
+}  // namespace convlens

@@ -1,0 +1,194 @@
+// ui_panel_setup.cpp: the left column — Data & model (data set, loading bar, presets, the summary table) and
+// Training (settings, Start / Pause / Step / Reset, epoch progress with samples/s and ETA, the Keras log).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "imgui.h"
+#include "ui_app.h"
+
+namespace convlens {
+namespace {
+
+bool editable(const Lab& lab) {
+  return lab.state() == LabState::Ready || lab.state() == LabState::Done || lab.state() == LabState::Error;
+}
+
+std::string thousands(size_t n) {
+  std::string s = std::to_string(n);
+  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+  return s;
+}
+
+std::string duration(double seconds) {
+  char buf[32];
+  if (!(seconds >= 0) || seconds > 1e7) return "?";
+  const int s = int(seconds + 0.5);
+  if (s >= 3600) std::snprintf(buf, sizeof buf, "%dh%02dm", s / 3600, s / 60 % 60);
+  else if (s >= 60) std::snprintf(buf, sizeof buf, "%dm%02ds", s / 60, s % 60);
+  else std::snprintf(buf, sizeof buf, "%ds", s);
+  return buf;
+}
+
+void summary_table(const Model& model) {
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable("summary", 3, flags)) return;
+  ImGui::TableSetupColumn("Layer (type)", ImGuiTableColumnFlags_WidthStretch, 2.2f);
+  ImGui::TableSetupColumn("Output shape", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+  ImGui::TableSetupColumn("Params", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableHeadersRow();
+  size_t total = 0;
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    const Layer& l = model.layers[i];
+    total += l.param_count();
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::Text("%zu %s (%s)", i, l.name.c_str(), layer_kind_class(l.spec.kind));
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(l.out.to_keras().c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(thousands(l.param_count()).c_str());
+  }
+  ImGui::EndTable();
+  ImGui::Text("Total params: %s   (%.1f MFLOP per training sample)", thousands(total).c_str(),
+              model_flops_per_sample(model, true) / 1e6);
+}
+
+void apply_model(Lab& lab, UiState& ui, const std::string& text) {
+  const std::string before = lab.settings().model;
+  lab.settings().model = text;
+  Status s = lab.reset();
+  if (s.ok()) {
+    ui.model_error.clear();
+    ui.layer = std::min(ui.layer, int(lab.model().layers.size()) - 1);
+    return;
+  }
+  ui.model_error = s.error;
+  lab.settings().model = before;
+  lab.reset();
+}
+
+}  // namespace
+
+void ui_panel_data_model(Lab& lab, UiState& ui) {
+  if (!ImGui::CollapsingHeader("Data & model", ui.embed ? 0 : ImGuiTreeNodeFlags_DefaultOpen)) return;
+  const bool can_edit = editable(lab);
+  ImGui::BeginDisabled(!can_edit);
+  int current = lab.settings().dataset == "fashion" ? 1 : 0;
+  const char* names[] = {"MNIST digits", "Fashion-MNIST"};
+  ImGui::SetNextItemWidth(-80);
+  if (ImGui::Combo("data set", &current, names, 2)) {
+    lab.settings().dataset = kLabDatasets[current];
+    lab.reset();  // the platform fetches it
+  }
+  ImGui::EndDisabled();
+
+  if (lab.state() == LabState::Loading) {
+    char label[160];
+    std::snprintf(label, sizeof label, "%s  %.0f%%", lab.loading_what().c_str(), lab.loading_fraction() * 100);
+    ImGui::ProgressBar(float(lab.loading_fraction()), ImVec2(-1, 0), label);
+    return;
+  }
+  if (lab.has_data())
+    ImGui::TextDisabled("%s train, %s test images %s", thousands(lab.train_data().size()).c_str(),
+                        thousands(lab.test_data().size()).c_str(), lab.train_data().shape.to_keras("N").c_str());
+
+  ImGui::BeginDisabled(!can_edit);
+  if (ImGui::Button("Book's MNIST CNN")) {
+    std::snprintf(ui.model_text, sizeof ui.model_text, "mnist");
+    apply_model(lab, ui, "mnist");
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Tiny (fast)")) {
+    std::snprintf(ui.model_text, sizeof ui.model_text, "conv8k5-pool2-conv16k5-pool2-flat-dense10");
+    apply_model(lab, ui, ui.model_text);
+  }
+  ImGui::SetNextItemWidth(-50);
+  if (ImGui::InputText("spec", ui.model_text, sizeof ui.model_text, ImGuiInputTextFlags_EnterReturnsTrue))
+    apply_model(lab, ui, ui.model_text);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("A preset (mnist) or layers joined by '-': conv<F>k<K>, pool<P>, drop<R>, flat, dense<U>.\n"
+                      "Press Enter to build it.");
+  ImGui::EndDisabled();
+  if (!ui.model_error.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", ui.model_error.c_str());
+  if (!lab.model().layers.empty()) summary_table(lab.model());
+}
+
+void ui_panel_training(Lab& lab, UiState& ui) {
+  if (!ImGui::CollapsingHeader("Training", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  LabSettings& s = lab.settings();
+  const bool can_edit = editable(lab);
+  ImGui::BeginDisabled(!can_edit);
+  ImGui::PushItemWidth(-110);
+  int opt = s.optimizer == OptimizerKind::SGD ? 1 : 0;
+  if (ImGui::Combo("optimizer", &opt, "Adam\0SGD + momentum\0")) s.optimizer = opt ? OptimizerKind::SGD : OptimizerKind::Adam;
+  ImGui::SliderFloat("learning rate", &s.lr, 1e-5f, 1.0f, "%.5f", ImGuiSliderFlags_Logarithmic);
+  if (s.optimizer == OptimizerKind::SGD) ImGui::SliderFloat("momentum", &s.momentum, 0.0f, 0.99f, "%.2f");
+  ImGui::SliderInt("batch size", &s.batch, 1, 512, "%d", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderInt("epochs", &s.epochs, 1, 50);
+  ImGui::SliderFloat("validation split", &s.val_split, 0.0f, kLabMaxValSplit, "%.2f");
+  int subset = int(s.subset);
+  const int total = int(lab.train_data().size());
+  ImGui::SliderInt("samples", &subset, 0, std::max(total, 1), subset == 0 ? "all" : "%d", ImGuiSliderFlags_Logarithmic);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Use only the first N training images for quick runs (0 = all).");
+  s.subset = subset == 0 ? 0 : std::max<long>(subset, kLabMinSubset);
+  int seed = int(s.seed % 1000000);
+  if (ImGui::InputInt("seed", &seed)) {
+    s.seed = uint64_t(std::max(seed, 0));
+    lab.reset();  // new initial weights
+  }
+  ImGui::PopItemWidth();
+  ImGui::EndDisabled();
+  s.lr = std::clamp(s.lr, 1e-6f, kLabMaxLr);
+  s.batch = std::clamp(s.batch, 1, kLabMaxBatch);
+  s.epochs = std::clamp(s.epochs, 1, kLabMaxEpochs);
+
+  // Start / Pause / Step / Reset
+  const LabState st = lab.state();
+  ImGui::BeginDisabled(st == LabState::Loading);
+  if (st == LabState::Training) {
+    if (ImGui::Button("Pause", ImVec2(80, 0))) lab.pause();
+  } else {
+    const char* label = st == LabState::Paused ? "Resume" : (st == LabState::Done ? "Train again" : "Start");
+    if (ImGui::Button(label, ImVec2(80, 0))) lab.train();
+  }
+  ImGui::SameLine();
+  ImGui::BeginDisabled(st == LabState::Training);
+  if (ImGui::Button("Step")) lab.step(1);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Train one batch, then pause.");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Reset")) lab.reset();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("New initial weights from the seed; clears the history.");
+  ImGui::EndDisabled();
+
+  // Progress
+  const Lab::Metrics m = lab.metrics();
+  if (lab.started()) {
+    char label[128];
+    const bool validating = lab.trainer().state() == TrainState::Validating;
+    std::snprintf(label, sizeof label, "epoch %d/%d  %s %d/%d", m.epoch, m.epochs, validating ? "validating" : "batch",
+                  m.batch, m.batches_per_epoch);
+    ImGui::ProgressBar(float(m.epoch_progress), ImVec2(-1, 0), label);
+    ImGui::Text("%.0f samples/s   ETA %s   %.0f fps", m.samples_per_sec,
+                st == LabState::Training ? duration(m.eta_seconds).c_str() : "-", ui.fps);
+    ImGui::Text("loss %.4f  acc %.4f", m.loss, m.acc);
+    if (!lab.trainer().epochs().empty()) {
+      ImGui::SameLine();
+      ImGui::Text("  val_loss %.4f  val_acc %.4f", m.val_loss, m.val_acc);
+    }
+  } else if (st == LabState::Ready) {
+    ImGui::TextDisabled("Press Start to train. %.0f fps", ui.fps);
+  }
+  if (st == LabState::Error) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", lab.error().c_str());
+
+  // The Keras-style log
+  ImGui::TextDisabled("Log");
+  ImGui::BeginChild("log", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
+  for (const std::string& line : lab.log()) ImGui::TextUnformatted(line.c_str());
+  if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 4) ImGui::SetScrollHereY(1.0f);
+  ImGui::EndChild();
+}
+
+}  // namespace convlens

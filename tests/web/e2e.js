@@ -1,0 +1,514 @@
+#!/usr/bin/env node
+// ConvLens browser end-to-end test.
+//
+//   node tests/web/e2e.js --site <dir> --out <dir> [--timeout-ms 480000] [--chromium /usr/bin/chromium]
+//
+// Starts web/serve.js on a free 127.0.0.1 port, drives Debian's /usr/bin/chromium (headless, WebGL2
+// through SwiftShader) with playwright-core, and checks the page through its window.convlens API:
+//   scenario 1: ?autostart=1&epochs=1&subset=6000 loads, trains one epoch while drawing frames,
+//               and ends with sane feature maps, history, accuracy and predictions;
+//   scenario 2: bad URL parameters give warnings, not an error or a stuck page.
+// Every check prints one PASS/FAIL line; a summary follows. Requests to any other origin are
+// blocked and fail the test, as do console errors and uncaught page errors.
+// Writes to --out: app-training.png, app-after-training.png, e2e-report.json, e2e-console.log,
+// e2e-requests.log. Exit code: 0 all checks passed, 1 a check failed (or timeout), 2 usage error,
+// 130 interrupted. The server and the browser are always stopped.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const { spawn } = require('child_process');
+
+let chromium;
+try {
+  ({ chromium } = require('playwright-core'));
+} catch (err) {
+  console.error('e2e: playwright-core is missing: run `npm ci` in tests/web first');
+  process.exit(2);
+}
+
+// Headless SwiftShader renders far slower than a GPU: the product target is 30 frames/s on real
+// hardware, this test only asks for a live, animating page while it trains.
+const MIN_TRAINING_FPS = 10;
+const MIN_VAL_ACC = 0.85;
+const READY_TIMEOUT_MS = 60000;
+const DEFAULT_TIMEOUT_MS = 8 * 60 * 1000;
+const POLL_MS = 500;
+const PROGRESS_EVERY_MS = 5000;
+const FPS_SAMPLE_MS = 2000;
+const VIEWPORT = { width: 1280, height: 800 };
+const SERVE_JS = path.resolve(__dirname, '..', '..', 'web', 'serve.js');
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader',
+  '--use-angle=swiftshader', '--ignore-gpu-blocklist',
+];
+
+const results = [];       // {name, ok, detail}
+const phaseSeconds = {};  // phase name -> seconds
+const report = { startedAt: new Date().toISOString(), thresholds: { MIN_TRAINING_FPS, MIN_VAL_ACC } };
+const logLines = { console: [], requests: [] };
+let currentPhase = 'startup';
+let stopping = false;     // set on timeout/interrupt: the abandoned run's late failures are noise
+
+// ---------- small helpers ----------
+
+function log(text) {
+  console.log(text);
+}
+
+function check(name, ok, detail = '') {
+  if (stopping) return false;
+  results.push({ name, ok: Boolean(ok), detail });
+  log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` -- ${detail}` : ''}`);
+  return Boolean(ok);
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function fmt(value, digits = 2) {
+  return Number.isFinite(value) ? value.toFixed(digits) : '-';
+}
+
+async function phase(name, fn) {
+  const start = Date.now();
+  currentPhase = name;
+  log(`-- ${name}`);
+  try {
+    return await fn();
+  } finally {
+    phaseSeconds[name] = (Date.now() - start) / 1000;
+    log(`-- ${name}: ${phaseSeconds[name].toFixed(1)} s`);
+  }
+}
+
+function usage() {
+  return 'usage: node tests/web/e2e.js --site <dir> --out <dir> [--timeout-ms 480000] [--chromium /usr/bin/chromium]';
+}
+
+function parseArgs(argv) {
+  const names = { '--site': 'site', '--out': 'out', '--timeout-ms': 'timeoutMs', '--chromium': 'chromium' };
+  const opts = { site: null, out: null, timeoutMs: String(DEFAULT_TIMEOUT_MS), chromium: '/usr/bin/chromium' };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = names[argv[i]];
+    if (!key || i + 1 >= argv.length) usageError(`bad argument '${argv[i]}'`);
+    opts[key] = argv[i + 1];
+  }
+  if (!opts.site || !opts.out) usageError('--site and --out are required');
+  if (!fs.existsSync(path.join(opts.site, 'index.html'))) usageError(`no index.html in site folder '${opts.site}'`);
+  if (!fs.existsSync(opts.chromium)) usageError(`no browser at '${opts.chromium}'`);
+  opts.timeoutMs = Number(opts.timeoutMs);
+  if (!(opts.timeoutMs > 0)) usageError('--timeout-ms must be a positive number');
+  opts.site = path.resolve(opts.site);
+  opts.out = path.resolve(opts.out);
+  return opts;
+}
+
+function usageError(message) {
+  console.error(`e2e: ${message}\n${usage()}`);
+  process.exit(2);
+}
+
+// ---------- the static server (web/serve.js as a child process) ----------
+
+let serverChild = null;
+
+function startServer(site) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SERVE_JS, '--root', site, '--port', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    serverChild = child;
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error('server printed no URL within 10 s')), 10000);
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const match = stdout.match(/^ConvLens: serving .* at (http:\/\/\S+?)\/?\r?\n/m);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] + '/');
+      }
+    });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('error', (err) => { clearTimeout(timer); reject(err); });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${signal || code}) before it was ready: ${stderr.trim()}`));
+    });
+  });
+}
+
+async function stopServer() {
+  const child = serverChild;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// Last resort if the process exits some other way: never leave the server running.
+process.on('exit', () => {
+  if (serverChild && serverChild.exitCode === null && serverChild.signalCode === null) serverChild.kill('SIGKILL');
+});
+
+// ---------- page setup and monitoring ----------
+
+function isForeign(url, origin) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch (err) {
+    return true;
+  }
+  if (parsed.protocol === 'data:' || parsed.protocol === 'blob:' || parsed.protocol === 'about:') return false;
+  return parsed.origin !== origin;
+}
+
+// Opens a fresh context + page that records console errors, page errors and foreign requests.
+async function openPage(browser, baseUrl, label) {
+  const origin = new URL(baseUrl).origin;
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const monitor = { consoleErrors: [], pageErrors: [], foreign: [] };
+  // Block (and record, below) anything that would leave the test server.
+  await context.route((url) => isForeign(url.toString(), origin), (route) => route.abort('blockedbyclient'));
+  const page = await context.newPage();
+  page.on('console', (msg) => {
+    logLines.console.push(`[${label}] ${msg.type()}: ${msg.text()}`);
+    if (msg.type() === 'error') monitor.consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => {
+    logLines.console.push(`[${label}] pageerror: ${err.stack || err.message}`);
+    monitor.pageErrors.push(err.message);
+  });
+  page.on('crash', () => monitor.pageErrors.push('page crashed'));
+  context.on('request', (req) => { // context level: also sees requests from workers
+    if (isForeign(req.url(), origin)) monitor.foreign.push(req.url());
+  });
+  page.on('websocket', (ws) => {
+    if (isForeign(ws.url().replace(/^ws/, 'http'), origin)) monitor.foreign.push(ws.url());
+  });
+  page.on('response', (res) => {
+    const size = res.headers()['content-length'] || '?';
+    logLines.requests.push(`[${label}] ${res.status()} ${res.request().method()} ${res.url()} (${size} bytes)`);
+  });
+  page.on('requestfailed', (req) => {
+    logLines.requests.push(`[${label}] FAILED ${req.method()} ${req.url()}: ${(req.failure() || {}).errorText}`);
+  });
+  return { context, page, monitor };
+}
+
+function checkMonitor(prefix, monitor, { consoleErrors }) {
+  const show = (list) => list.slice(0, 5).join(' | ');
+  if (consoleErrors) {
+    check(`${prefix}: no console errors`, monitor.consoleErrors.length === 0,
+      monitor.consoleErrors.length ? `${monitor.consoleErrors.length}: ${show(monitor.consoleErrors)}` : '');
+  } else if (monitor.consoleErrors.length) {
+    log(`NOTE ${prefix}: ${monitor.consoleErrors.length} console error(s), not a failure here: ${show(monitor.consoleErrors)}`);
+  }
+  check(`${prefix}: no page errors`, monitor.pageErrors.length === 0, show(monitor.pageErrors));
+  check(`${prefix}: no requests to other origins`, monitor.foreign.length === 0, show(monitor.foreign));
+}
+
+// ---------- talking to window.convlens ----------
+
+// status() plus the page clock (ms since navigation start); null while window.convlens is missing.
+function getStatus(page) {
+  return page.evaluate(() => {
+    const api = window.convlens;
+    if (!api || typeof api.status !== 'function') return null;
+    const status = api.status();
+    return JSON.parse(JSON.stringify({ ...status, warnings: Array.from(status.warnings || []), pageMs: performance.now() }));
+  });
+}
+
+function progressLine(s) {
+  return `[${fmt(s.pageMs / 1000, 1)} s] ${s.state} epoch ${s.epoch}/${s.epochs} batch ${s.batch}/${s.batchesPerEpoch}` +
+    ` loss ${fmt(s.loss)} ${fmt(s.fps, 1)} fps ${fmt(s.samplesPerSec, 0)} samples/s frames ${s.frames}`;
+}
+
+// Polls until the page leaves 'loading'. Returns the first such status, or null on timeout.
+async function waitUntilLoaded(page, timeoutMs, timing) {
+  const deadline = Date.now() + timeoutMs;
+  let lastLog = 0;
+  while (Date.now() < deadline) {
+    const s = await getStatus(page);
+    if (s && s.frames > 0 && timing.firstFrameMs === undefined) timing.firstFrameMs = s.pageMs;
+    if (s && s.state !== 'loading') return s;
+    if (Date.now() - lastLog >= PROGRESS_EVERY_MS) {
+      log(s ? progressLine(s) : 'waiting for window.convlens ...');
+      lastLog = Date.now();
+    }
+    await sleep(POLL_MS);
+  }
+  return null;
+}
+
+// Counts frames over FPS_SAMPLE_MS by the page's clock; null unless training throughout.
+async function measureFps(page) {
+  const sample = () => page.evaluate(() => {
+    const s = window.convlens.status();
+    return { state: s.state, frames: s.frames, t: performance.now() };
+  });
+  const a = await sample();
+  await sleep(FPS_SAMPLE_MS);
+  const b = await sample();
+  if (a.state !== 'training' || b.state !== 'training' || b.t <= a.t) return null;
+  return { fps: (b.frames - a.frames) / ((b.t - a.t) / 1000), frames: b.frames - a.frames, seconds: (b.t - a.t) / 1000 };
+}
+
+// Evaluates everything checked after training in one go, each API call guarded on its own.
+function inspectTrainedModel(page) {
+  return page.evaluate(() => {
+    const api = window.convlens;
+    const call = (fn) => {
+      try {
+        return { value: fn() };
+      } catch (err) {
+        return { error: String((err && err.stack) || err) };
+      }
+    };
+    const describe = (result) => {
+      const fm = result.value;
+      if (result.error || !fm) return { error: result.error || 'returned null' };
+      const data = fm.data || [];
+      return {
+        name: fm.name, shape: Array.from(fm.shape || []), length: data.length,
+        float32: data instanceof Float32Array, allFinite: Array.prototype.every.call(data, Number.isFinite),
+      };
+    };
+    const maxAbsDiff = (a, b) => {
+      if (!a.value || !b.value || !a.value.data || !b.value.data) return null;
+      if (a.value.data.length !== b.value.data.length) return null;
+      let max = 0;
+      for (let i = 0; i < a.value.data.length; i++) max = Math.max(max, Math.abs(a.value.data[i] - b.value.data[i]));
+      return max;
+    };
+    const epoch0 = call(() => api.featureMaps(2, 0));
+    const epoch1 = call(() => api.featureMaps(2, 1));
+    const predict = call(() => Array.from(api.predict(new Array(784).fill(0)) || []));
+    const history = call(() => JSON.parse(JSON.stringify(api.history())));
+    return {
+      live: describe(call(() => api.featureMaps(2))),
+      epoch0: describe(epoch0),
+      epoch1: describe(epoch1),
+      diff01: maxAbsDiff(epoch0, epoch1),
+      firstLayer0: describe(call(() => api.featureMaps(0, 0))),
+      predict,
+      history,
+      status: JSON.parse(JSON.stringify(api.status())),
+    };
+  });
+}
+
+// ---------- scenario 1: load, train one epoch, inspect ----------
+
+async function trainUntilDone(page, out, timing) {
+  let lastLog = 0;
+  let fps = null;
+  let samplesPerSec = null;
+  let shotTaken = false;
+  for (;;) {
+    const s = await getStatus(page);
+    if (!s) throw new Error('window.convlens disappeared during training');
+    if (s.frames > 0 && timing.firstFrameMs === undefined) timing.firstFrameMs = s.pageMs;
+    if (s.state === 'error') throw new Error(`page reports state 'error': ${s.error}`);
+    if (Date.now() - lastLog >= PROGRESS_EVERY_MS) {
+      log(progressLine(s));
+      lastLog = Date.now();
+    }
+    if (s.state === 'done') return { status: s, fps, samplesPerSec, shotTaken };
+    if (s.state === 'training') {
+      if (Number.isFinite(s.samplesPerSec) && s.samplesPerSec > 0) samplesPerSec = s.samplesPerSec;
+      if (!fps && s.batch >= 2) { // past the first batch: skip one-off start-up stalls
+        fps = await measureFps(page);
+        if (fps) log(`measured ${fmt(fps.fps, 1)} frames/s while training (${fps.frames} frames in ${fmt(fps.seconds)} s)`);
+      } else if (fps && !shotTaken) {
+        await page.screenshot({ path: path.join(out, 'app-training.png') });
+        shotTaken = true;
+        log(`saved ${path.join(out, 'app-training.png')}`);
+      }
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+function sameShape(shape, expected) {
+  return Array.isArray(shape) && shape.length === expected.length && shape.every((v, i) => v === expected[i]);
+}
+
+function describeMap(m) {
+  return m.error ? m.error.split('\n')[0] : `${m.name} [${m.shape}] length ${m.length}${m.allFinite ? '' : ' (non-finite values)'}`;
+}
+
+function checkTrainedModel(r) {
+  const live = r.live;
+  check('featureMaps(2) (live) has shape [14,14,36] and 14*14*36 values',
+    !live.error && sameShape(live.shape, [14, 14, 36]) && live.length === 14 * 14 * 36 && live.allFinite, describeMap(live));
+  check('featureMaps(2, 0) and featureMaps(2, 1) exist and differ (max |diff| > 1e-3)',
+    !r.epoch0.error && !r.epoch1.error && r.diff01 !== null && r.diff01 > 1e-3,
+    `epoch 0: ${describeMap(r.epoch0)}; epoch 1: ${describeMap(r.epoch1)}; max |diff| ${r.diff01}`);
+  check('featureMaps(0, 0) has shape [28,28,16]', !r.firstLayer0.error && sameShape(r.firstLayer0.shape, [28, 28, 16]),
+    describeMap(r.firstLayer0));
+  check(`status().valAcc > ${MIN_VAL_ACC}`, r.status.valAcc > MIN_VAL_ACC, `valAcc ${r.status.valAcc}`);
+  const history = r.history.value;
+  check('history() has exactly 1 entry', Array.isArray(history) && history.length === 1,
+    r.history.error || `length ${Array.isArray(history) ? history.length : typeof history}`);
+  const probs = r.predict.value || [];
+  const sum = probs.reduce((a, b) => a + b, 0);
+  check('predict(blank image) gives 10 finite probabilities summing to 1 +- 1e-4',
+    !r.predict.error && probs.length === 10 && probs.every(Number.isFinite) && Math.abs(sum - 1) <= 1e-4,
+    r.predict.error || `${probs.length} values, sum ${sum}`);
+}
+
+async function scenarioTraining(browser, baseUrl, out) {
+  const url = `${baseUrl}index.html?autostart=1&epochs=1&subset=6000`;
+  const { context, page, monitor } = await openPage(browser, baseUrl, 'training');
+  const timing = {};
+  const result = { url };
+  report.training = result;
+  result.note = 'times are ms since navigation start (page clock), seen by polling every 500 ms';
+  try {
+    log(`opening ${url}`);
+    await phase('s1: page load', () => page.goto(url, { waitUntil: 'load', timeout: READY_TIMEOUT_MS }));
+    const isolated = await page.evaluate(() => window.crossOriginIsolated === true);
+    check('page is cross-origin isolated (COOP/COEP headers work)', isolated);
+    const first = await phase('s1: wait for ready', () => waitUntilLoaded(page, READY_TIMEOUT_MS, timing));
+    result.timeToReadyMs = first ? first.pageMs : null;
+    if (first && first.state === 'error') throw new Error(`page reports state 'error': ${first.error}`);
+    if (!check(`leaves 'loading' within ${READY_TIMEOUT_MS / 1000} s`, first !== null,
+      first ? `state '${first.state}' after ${fmt(first.pageMs / 1000, 1)} s` : 'still loading')) return;
+    const done = await phase('s1: training', () => trainUntilDone(page, out, timing));
+    result.timeToDoneMs = done.status.pageMs;
+    check("reaches state 'done'", true, `after ${fmt(done.status.pageMs / 1000, 1)} s`);
+    result.fps = done.fps ? done.fps.fps : null;
+    result.samplesPerSecTraining = done.samplesPerSec;
+    check(`draws >= ${MIN_TRAINING_FPS} frames/s while training`, done.fps && done.fps.fps >= MIN_TRAINING_FPS,
+      done.fps ? `${fmt(done.fps.fps, 1)} frames/s` : 'training ended before 2 s of frames could be measured');
+    check('mid-training screenshot saved', done.shotTaken, path.join(out, 'app-training.png'));
+    const inspected = await phase('s1: inspect trained model', () => inspectTrainedModel(page));
+    Object.assign(result, {
+      valAcc: inspected.status.valAcc, valLoss: inspected.status.valLoss, status: inspected.status,
+      history: inspected.history.value, featureMapDiffEpoch0vs1: inspected.diff01,
+    });
+    const epoch1 = (inspected.history.value || [])[0];
+    result.samplesPerSecEpoch1 = epoch1 ? epoch1.samplesPerSec : null;
+    checkTrainedModel(inspected);
+    await page.screenshot({ path: path.join(out, 'app-after-training.png') });
+    check('screenshot after training saved', true, path.join(out, 'app-after-training.png'));
+  } catch (err) {
+    check('scenario 1: completed (no exception, no \'error\' state)', false, err.message.split('\n')[0]);
+    await page.screenshot({ path: path.join(out, 'app-failure.png') }).catch(() => {});
+  } finally {
+    result.timeToFirstFrameMs = timing.firstFrameMs === undefined ? null : timing.firstFrameMs;
+    checkMonitor('scenario 1', monitor, { consoleErrors: true });
+    await context.close().catch(() => {});
+  }
+}
+
+// ---------- scenario 2: bad URL parameters ----------
+
+async function scenarioBadParams(browser, baseUrl, out) {
+  const url = `${baseUrl}index.html?epochs=banana&lr=-5&layer=99&model=conv3k`;
+  const { context, page, monitor } = await openPage(browser, baseUrl, 'bad-params');
+  const result = { url };
+  report.badParams = result;
+  try {
+    log(`opening ${url}`);
+    await phase('s2: page load', () => page.goto(url, { waitUntil: 'load', timeout: READY_TIMEOUT_MS }));
+    const s = await phase('s2: wait for ready', () => waitUntilLoaded(page, READY_TIMEOUT_MS, {}));
+    Object.assign(result, { state: s && s.state, warnings: s && s.warnings, error: s && s.error, timeToReadyMs: s && s.pageMs });
+    check("bad URL parameters: state 'ready'", s && s.state === 'ready',
+      s ? `state '${s.state}'${s.state === 'error' ? `: ${s.error}` : ''}` : `still loading after ${READY_TIMEOUT_MS / 1000} s`);
+    const warnings = (s && s.warnings) || [];
+    check('bad URL parameters: >= 3 warnings', warnings.length >= 3, `${warnings.length}: ${warnings.join(' | ')}`);
+    await page.screenshot({ path: path.join(out, 'app-bad-params.png') });
+  } catch (err) {
+    check('scenario 2: completed (no exception)', false, err.message.split('\n')[0]);
+  } finally {
+    checkMonitor('scenario 2', monitor, { consoleErrors: false });
+    await context.close().catch(() => {});
+  }
+}
+
+// ---------- main: setup, run, always clean up ----------
+
+const resources = { browser: null };
+
+async function run(opts) {
+  const baseUrl = await phase('start server', () => startServer(opts.site));
+  log(`server at ${baseUrl}`);
+  report.baseUrl = baseUrl;
+  resources.browser = await phase('launch browser', () => chromium.launch({
+    executablePath: opts.chromium, headless: true, args: CHROMIUM_ARGS, timeout: 60000,
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+  }));
+  log(`browser ${resources.browser.version()}`);
+  await scenarioTraining(resources.browser, baseUrl, opts.out);
+  await scenarioBadParams(resources.browser, baseUrl, opts.out);
+}
+
+// A promise that rejects on the global timeout or on SIGINT/SIGTERM.
+function stopSignal(timeoutMs) {
+  let reject;
+  const promise = new Promise((_, r) => { reject = r; });
+  const timer = setTimeout(() => reject(new Error(`global timeout after ${timeoutMs} ms (in phase '${currentPhase}')`)), timeoutMs);
+  const onSignal = (name) => {
+    if (report.interrupted) process.exit(130); // second signal: give up on a clean stop
+    report.interrupted = name;
+    reject(new Error(`interrupted by ${name}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { promise, clear: () => clearTimeout(timer) };
+}
+
+async function cleanUp() {
+  if (resources.browser) {
+    await Promise.race([resources.browser.close().catch(() => {}), sleep(10000)]);
+  }
+  await stopServer();
+}
+
+function writeOutputs(out) {
+  report.phaseSeconds = phaseSeconds;
+  report.checks = results;
+  report.passed = results.length > 0 && results.every((r) => r.ok);
+  fs.writeFileSync(path.join(out, 'e2e-report.json'), JSON.stringify(report, null, 2) + '\n');
+  fs.writeFileSync(path.join(out, 'e2e-console.log'), logLines.console.join('\n') + '\n');
+  fs.writeFileSync(path.join(out, 'e2e-requests.log'), logLines.requests.join('\n') + '\n');
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  fs.mkdirSync(opts.out, { recursive: true });
+  const stop = stopSignal(opts.timeoutMs);
+  const started = Date.now();
+  const running = run(opts);
+  running.catch(() => {}); // after a timeout it fails as the browser closes: that is expected
+  try {
+    await Promise.race([running, stop.promise]);
+  } catch (err) {
+    check('test ran to the end', false, err.message.split('\n')[0]);
+    stopping = true;
+  } finally {
+    stop.clear();
+    await phase('clean up', cleanUp);
+  }
+  writeOutputs(opts.out);
+  const failed = results.filter((r) => !r.ok);
+  log(`\nphases: ${Object.entries(phaseSeconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
+  log(`report: ${path.join(opts.out, 'e2e-report.json')}`);
+  log(`e2e ${failed.length ? 'FAILED' : 'PASSED'}: ${results.length - failed.length} passed, ${failed.length} failed` +
+    ` (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  for (const f of failed) log(`  failed: ${f.name}`);
+  process.exit(report.interrupted ? 130 : failed.length ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error(`e2e: internal error: ${err.stack || err}`);
+  process.exit(1);
+});

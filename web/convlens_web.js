@@ -1,0 +1,167 @@
+// convlens_web.js: the page's JavaScript around the WASM app.
+//   - configures the Emscripten Module (canvas, location.search as argv[1], errors shown on the page);
+//   - fetches data sets when the app asks (gzip'd IDX files from data/<name>/, with progress, gunzipped by the
+//     browser's DecompressionStream) and hands the bytes to the app;
+//   - defines window.convlens, the automation and embedding API, over the app's exported C functions;
+//   - posts {source: 'convlens', type: 'epoch' | 'state', ...} to the parent window when embedded.
+// Everything is fetched from this page's own origin.
+'use strict';
+
+(function () {
+  const messageBox = () => document.getElementById('message');
+
+  function showMessage(text, isError) {
+    const box = messageBox();
+    if (!box) return;
+    box.textContent = text;
+    box.className = isError ? 'error' : '';
+    box.style.display = text ? 'block' : 'none';
+  }
+
+  // Called by the app (main_web.cpp) when it cannot start.
+  window.convlensFatal = function (text) { showMessage(text, true); };
+
+  window.Module = {
+    canvas: document.getElementById('canvas'),
+    arguments: [window.location.search],
+    print: (text) => console.log(text),
+    printErr: (text) => console.warn(text),
+    onAbort: (what) => showMessage('ConvLens stopped: ' + what, true),
+    onRuntimeInitialized: () => { showMessage(''); defineApi(); },
+  };
+
+  // ---- data sets --------------------------------------------------------------------------------------------
+  const DATA_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+  const DATA_TITLES = { mnist: 'MNIST', fashion: 'Fashion-MNIST' };
+
+  // Fetches url into a Uint8Array, reporting bytes received (and the total from Content-Length, if sent).
+  async function fetchBytes(url, onProgress) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error('could not download ' + url + ': HTTP ' + response.status);
+    const total = Number(response.headers.get('Content-Length')) || 0;
+    const reader = response.body.getReader();
+    const chunks = [];
+    let received = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      received += value.length;
+      onProgress(received, total);
+    }
+    const bytes = new Uint8Array(received);
+    let at = 0;
+    for (const c of chunks) { bytes.set(c, at); at += c.length; }
+    return bytes;
+  }
+
+  async function gunzip(bytes, url) {
+    try {
+      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+      return new Uint8Array(await new Response(stream).arrayBuffer());
+    } catch (e) {
+      throw new Error(url + ' is not a valid gzip file (' + e.message + ')');
+    }
+  }
+
+  let loadingName = null;
+  window.convlensFetchDataset = async function (name) {
+    if (loadingName === name) return;
+    loadingName = name;
+    const title = DATA_TITLES[name] || name;
+    const progress = (text, fraction) => Module.ccall('cl_data_progress', null, ['string', 'number'], [text, fraction]);
+    try {
+      const files = [];
+      const sizes = DATA_FILES.map(() => 0);
+      const totals = DATA_FILES.map(() => 0);
+      for (let i = 0; i < DATA_FILES.length; ++i) {
+        const url = 'data/' + name + '/' + DATA_FILES[i] + '.gz';
+        const gz = await fetchBytes(url, (got, total) => {
+          sizes[i] = got;
+          totals[i] = total;
+          const all = totals.reduce((a, b) => a + b, 0) || 1;
+          // The two image files dominate; before their sizes are known, count each file as a quarter.
+          const known = totals.every((t) => t > 0);
+          const fraction = known ? sizes.reduce((a, b) => a + b, 0) / all : (i + (total ? got / total : 0)) / DATA_FILES.length;
+          progress('Downloading ' + title + ' (' + (sizes.reduce((a, b) => a + b, 0) / 1e6).toFixed(1) + ' MB)', 0.95 * fraction);
+        });
+        files.push(await gunzip(gz, url));
+      }
+      progress('Unpacking ' + title, 0.97);
+      const pointers = files.map((bytes) => {
+        const p = Module._malloc(bytes.length);
+        Module.HEAPU8.set(bytes, p);
+        return p;
+      });
+      const error = Module.ccall('cl_data_load', 'string',
+        ['string', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number'],
+        [name, pointers[0], files[0].length, pointers[1], files[1].length, pointers[2], files[2].length, pointers[3], files[3].length]);
+      pointers.forEach((p) => Module._free(p));
+      if (error) console.warn('ConvLens: ' + error);
+    } catch (e) {
+      Module.ccall('cl_data_error', null, ['string'], [String(e.message || e)]);
+    } finally {
+      loadingName = null;
+    }
+  };
+
+  // ---- events for an embedding page ---------------------------------------------------------------------------
+  window.convlensPostEvent = function (json) {
+    if (window.parent === window) return;
+    const event = JSON.parse(json);
+    event.source = 'convlens';
+    window.parent.postMessage(event, '*');
+  };
+
+  // ---- window.convlens --------------------------------------------------------------------------------------
+  // Options objects become query strings, parsed by the same code as the page's URL.
+  function toQuery(options) {
+    if (!options) return '';
+    if (typeof options !== 'object') throw new TypeError('options must be an object like {epochs: 3}');
+    const keys = { valSplit: 'val_split' };
+    return Object.entries(options).map(([k, v]) => encodeURIComponent(keys[k] || k) + '=' + encodeURIComponent(String(v))).join('&');
+  }
+
+  function callJson(name, types, args) {
+    return JSON.parse(Module.ccall(name, 'string', types, args));
+  }
+
+  function toPixels(pixels) {
+    const n = pixels && pixels.length;
+    if (!n) throw new TypeError('pixels must be an array of numbers in [0, 1]');
+    const p = Module._malloc(n * 4);
+    Module.HEAPF32.set(Float32Array.from(pixels, Number), p >> 2);
+    return [p, n];
+  }
+
+  function defineApi() {
+    window.convlens = {
+      status: () => callJson('cl_status', [], []),
+      history: () => callJson('cl_history', [], []),
+      train: (options) => callJson('cl_train', ['string'], [toQuery(options)]),
+      reset: (options) => callJson('cl_reset', ['string'], [toQuery(options)]),
+      pause: () => { Module.ccall('cl_pause', null, [], []); },
+      step: (n) => callJson('cl_step', ['number'], [n === undefined ? 1 : Math.floor(Number(n)) || 0]),
+      featureMaps: (layerIndex, epoch) => {
+        const meta = callJson('cl_feature_maps', ['number', 'number'],
+          [Math.floor(Number(layerIndex)), epoch === undefined || epoch === null ? -1 : Math.floor(Number(epoch))]);
+        if (!meta) return null;
+        const data = Module.HEAPF32.slice(meta.ptr >> 2, (meta.ptr >> 2) + meta.count);
+        return { name: meta.name, title: meta.title, shape: meta.shape, data };
+      },
+      setProbe: (indexOrPixels) => {
+        if (typeof indexOrPixels === 'number') return Module.ccall('cl_set_probe_index', 'number', ['number'], [indexOrPixels]);
+        const [p, n] = toPixels(indexOrPixels);
+        try { return callJson('cl_set_probe_pixels', ['number', 'number'], [p, n]); } finally { Module._free(p); }
+      },
+      predict: (pixels) => {
+        const [p, n] = toPixels(pixels);
+        try {
+          const out = Module.ccall('cl_predict', 'number', ['number', 'number'], [p, n]);
+          if (!out) throw new RangeError('predict needs ' + 784 + ' pixel values for this model, got ' + n);
+          return Array.from(Module.HEAPF32.subarray(out >> 2, (out >> 2) + Module.ccall('cl_num_classes', 'number', [], [])));
+        } finally { Module._free(p); }
+      },
+    };
+  }
+})();
