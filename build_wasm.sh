@@ -26,7 +26,7 @@ say() { printf '\033[1m[convlens]\033[0m %s\n' "$*"; }
 
 # ---- setup: Debian packages and data sets ---------------------------------------------------------------
 APT_PACKAGES=(cmake ninja-build g++ pkg-config libeigen3-dev catch2 libstb-dev zlib1g-dev dataset-fashion-mnist
-              emscripten libsdl2-dev libimgui-dev libgl-dev fonts-dejavu-core chromium dpkg-dev)
+              emscripten libsdl2-dev libimgui-dev libgl-dev fonts-dejavu-core chromium dpkg-dev xvfb xauth)
 
 install_packages() {
   local missing=()

@@ -21,8 +21,16 @@
   // Called by the app (main_web.cpp) when it cannot start.
   window.convlensFatal = function (text) { showMessage(text, true); };
 
+  // The app draws a 2D UI: ask for a WebGL2 context without antialiasing, depth or stencil, and (where the
+  // browser supports it) desynchronized, which skips a compositing pass per frame.
+  const canvas = document.getElementById('canvas');
+  const getContext = canvas.getContext.bind(canvas);
+  canvas.getContext = (type, attributes) => getContext(type, type === 'webgl2'
+    ? Object.assign({}, attributes, { antialias: false, depth: false, stencil: false, desynchronized: true })
+    : attributes);
+
   window.Module = {
-    canvas: document.getElementById('canvas'),
+    canvas,
     arguments: [window.location.search],
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),

@@ -14,7 +14,8 @@ double now_seconds() {
 }
 
 constexpr double kLiveRefresh = 0.2;  // seconds between live feature-map updates while training
-constexpr int kFirstEpochSnapshots = 12;  // snapshots spread over epoch 1, where the maps change most
+constexpr int kFirstEpochSnapshots = 12;
+constexpr int kMinChunk = 2;  // samples  // snapshots spread over epoch 1, where the maps change most
 
 std::vector<float> softmax(const std::vector<float>& logits) {
   std::vector<float> p(logits.size());
@@ -176,15 +177,17 @@ int Lab::tick(double budget) {
     ++units;
     const double dt = now_seconds() - u0;
     if (trainer_.steps_done() != steps_before) ++weights_version_;
-    // Keep one unit at about a quarter of the budget: short enough to stop in time, long enough to be efficient.
+    // Keep one unit a bit under the budget (one per frame): short enough to stop in time, and at least
+    // kMinChunk samples, below which per-call costs (and a GEMV instead of a GEMM in the dense layers) waste time.
     const double per_sample = dt / double(std::max(chunk_, 1));
     sec_per_sample_ = sec_per_sample_ > 0 ? 0.8 * sec_per_sample_ + 0.2 * per_sample : per_sample;
-    const int want = int(std::clamp(budget * 0.25 / std::max(sec_per_sample_, 1e-7), 1.0, double(settings_.batch)));
+    const double fit = budget * 0.9 / std::max(sec_per_sample_, 1e-7);
+    const int want = int(std::clamp(fit, double(std::min(kMinChunk, settings_.batch)), double(settings_.batch)));
     if (want != chunk_) {
       chunk_ = want;
       trainer_.set_chunk(chunk_);
     }
-    if (now_seconds() - t0 >= budget) break;
+    if (now_seconds() - t0 + dt > budget) break;  // another unit like this one would overrun the frame
   }
   sync_state();
   return units;

@@ -35,7 +35,7 @@ std::string json_number(double value) {
   return buf;
 }
 
-std::string lab_status_json(const Lab& lab, double fps, long frames, const std::vector<std::string>& warnings) {
+std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std::vector<std::string>& warnings) {
   const Lab::Metrics m = lab.metrics();
   std::string j = "{";
   auto field = [&](const char* key, const std::string& value) {
@@ -54,8 +54,10 @@ std::string lab_status_json(const Lab& lab, double fps, long frames, const std::
   field("samplesPerSec", json_number(m.samples_per_sec));
   field("progress", json_number(m.epoch_progress));
   field("etaSeconds", json_number(m.eta_seconds));
-  field("fps", json_number(fps));
-  field("frames", std::to_string(frames));
+  field("fps", json_number(frames.fps));
+  field("frames", std::to_string(frames.frames));
+  field("trainMs", json_number(frames.train_ms));
+  field("uiMs", json_number(frames.ui_ms));
   field("chunk", std::to_string(lab.chunk()));
   field("dataset", json_quote(lab.has_data() ? lab.train_data().name : lab.settings().dataset));
   field("probe", std::to_string(lab.probe_index()));

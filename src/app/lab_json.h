@@ -10,10 +10,19 @@
 
 namespace convlens {
 
+// What the platform measures about its frames, reported with the status.
+struct FrameStats {
+  double fps = 0;       // smoothed frames per second
+  long frames = 0;      // frames drawn so far
+  double train_ms = 0;  // smoothed milliseconds of training per frame
+  double ui_ms = 0;     // smoothed milliseconds of building and submitting the UI per frame
+};
+
 // {"state":"training","epoch":1,"epochs":10,"batch":12,"batchesPerEpoch":1500,"loss":..,"acc":..,
-//  "valLoss":..,"valAcc":..,"samplesPerSec":..,"fps":..,"frames":..,"etaSeconds":..,"progress":..,
-//  "chunk":..,"dataset":"mnist","probe":7,"error":"","warnings":[...]}
-std::string lab_status_json(const Lab& lab, double fps, long frames, const std::vector<std::string>& warnings);
+//  "valLoss":..,"valAcc":..,"samplesPerSec":..,"progress":..,"etaSeconds":..,"fps":..,"frames":..,
+//  "trainMs":..,"uiMs":..,"chunk":..,"dataset":"mnist","probe":7,"loading":"","loadingProgress":..,
+//  "error":"","warnings":[...]}
+std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std::vector<std::string>& warnings);
 
 // [{"epoch":1,"loss":..,"acc":..,"valLoss":..,"valAcc":..,"seconds":..,"samplesPerSec":..}, ...]
 std::string lab_history_json(const Lab& lab);

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "gl_imgui_renderer.h"
 #include "imgui.h"
-#include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
 
 #ifdef __EMSCRIPTEN__
@@ -22,10 +22,12 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// Frame work (training + UI, not waiting for vsync) we aim for: under one 60 Hz frame, so the browser never
-// has to skip to 30 Hz. Training gets what the UI leaves.
-constexpr double kFrameWork = 0.014;
-constexpr double kMinTrain = 0.004, kMaxTrain = 0.030;
+// Training time per frame: what the UI leaves of kFrameWork, the main-thread work that still fits a 30 Hz
+// frame with room to spare (the browser rasterises and composites on other threads meanwhile). If frames
+// still come slower than kSlowFps (a busy machine), training gets less until they do not.
+constexpr double kFrameWork = 0.026;
+constexpr double kSlowFps = 30;
+constexpr double kMinTrain = 0.002, kMaxTrain = 0.030;
 
 void load_font(const ShellConfig& config, float scale) {
   ImGuiIO& io = ImGui::GetIO();
@@ -63,20 +65,20 @@ void shell_apply_data_options(AppShell& s, const UrlOptions& o) {
 
 Status shell_init(AppShell& s, const ShellConfig& config) {
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) return Status::fail(std::string("SDL: ") + SDL_GetError());
-  const char* glsl = nullptr;
   if (config.gles) {  // WebGL2
-    glsl = "#version 300 es";
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
   } else {  // desktop OpenGL 3.2 core
-    glsl = "#version 150";
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, SDL_GL_CONTEXT_FORWARD_COMPATIBLE_FLAG);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 2);
   }
   SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+  // 2D only: no depth or stencil buffer (in a browser, each would be one more full-screen clear per frame).
+  SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+  SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
   const auto flags = SDL_WindowFlags(SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
   s.window = SDL_CreateWindow(config.title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, config.width,
                               config.height, flags);
@@ -105,9 +107,12 @@ Status shell_init(AppShell& s, const ShellConfig& config) {
   style.WindowRounding = 0;
   style.FrameRounding = 3;
   style.WindowBorderSize = 1;
+  // The panels tile the window, so their background is the GL clear colour: no window draws a background.
+  // With software WebGL (no GPU) those full-window blended quads were most of each frame's cost.
+  style.Colors[ImGuiCol_WindowBg].w = 0.0f;
   ImGui_ImplSDL2_InitForOpenGL(s.window, s.gl);
-  ImGui_ImplOpenGL3_Init(glsl);
-  load_font(config, s.dpi_scale);
+  load_font(config, s.dpi_scale);  // before the renderer uploads the font atlas
+  if (!imgui_gl_init(config.gles)) return Status::fail("the GPU driver cannot compile the UI's shaders");
   s.last_time = now_seconds();
   return Status::success();
 }
@@ -124,33 +129,40 @@ bool shell_frame(AppShell& s) {
   const double t0 = now_seconds();
   const double dt = std::max(1e-4, t0 - s.last_time);
   s.last_time = t0;
-  s.fps = s.frames == 0 ? 1.0 / dt : 0.95 * s.fps + 0.05 / dt;
+  FrameStats& st = s.stats;
+  // Frames per second from the smoothed frame interval (a smoothed 1/dt would overrate uneven frames).
+  s.frame_interval = st.frames == 0 ? dt : 0.95 * s.frame_interval + 0.05 * dt;
+  st.fps = 1.0 / s.frame_interval;
 
   s.lab.tick(s.train_budget);
   const double t1 = now_seconds();
+  st.train_ms = 0.95 * st.train_ms + 0.05 * (t1 - t0) * 1e3;
 
-  ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();
-  s.ui->fps = s.fps;
+  s.ui->fps = st.fps;
   ui_draw(s.lab, *s.ui, dt);
   ImGui::Render();
   const ImGuiIO& io = ImGui::GetIO();
   glViewport(0, 0, int(io.DisplaySize.x * io.DisplayFramebufferScale.x), int(io.DisplaySize.y * io.DisplayFramebufferScale.y));
-  glClearColor(0.08f, 0.08f, 0.1f, 1.0f);
+  glClearColor(0.06f, 0.06f, 0.06f, 1.0f);  // ImGui's dark WindowBg
   glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-  // Training gets what the UI left of the frame's work time (measured before waiting for vsync).
+  imgui_gl_render(ImGui::GetDrawData());
+  if (s.on_rendered) s.on_rendered();
   const double ui_time = now_seconds() - t1;
-  s.train_budget = std::clamp(0.8 * s.train_budget + 0.2 * (kFrameWork - ui_time), kMinTrain, kMaxTrain);
+  st.ui_ms = 0.95 * st.ui_ms + 0.05 * ui_time * 1e3;
+  const double room = kFrameWork - ui_time;
+  if (st.fps < kSlowFps) s.train_budget *= 0.95;
+  else s.train_budget = std::min(s.train_budget * 1.05, room);
+  s.train_budget = std::clamp(s.train_budget, kMinTrain, kMaxTrain);
   SDL_GL_SwapWindow(s.window);
-  ++s.frames;
+  ++st.frames;
   return true;
 }
 
 void shell_shutdown(AppShell& s) {
   s.ui.reset();  // frees its textures while the context is alive
-  ImGui_ImplOpenGL3_Shutdown();
+  imgui_gl_shutdown();
   ImGui_ImplSDL2_Shutdown();
   ImGui::DestroyContext();
   if (s.gl) SDL_GL_DeleteContext(s.gl);

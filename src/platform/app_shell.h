@@ -6,10 +6,12 @@
 #pragma once
 #include <SDL.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "lab.h"
+#include "lab_json.h"
 #include "ui_app.h"
 #include "url_params.h"
 
@@ -29,10 +31,11 @@ struct AppShell {
   Lab lab;
   std::unique_ptr<UiState> ui = std::make_unique<UiState>();  // its textures die before the GL context
   double train_budget = 0.016;      // seconds of training per frame
-  double fps = 0;                   // smoothed frame rate
-  long frames = 0;                  // frames drawn so far
+  FrameStats stats;                 // frame rate and where the frame time goes
   double last_time = 0;
+  double frame_interval = 0;        // smoothed seconds between frames
   float dpi_scale = 1;              // drawable pixels per UI point (HiDPI)
+  std::function<void()> on_rendered;  // called with the finished frame in the back buffer (screenshots)
 };
 
 // URL (or command-line) options: settings, warnings and view choices, before any data is loaded.

@@ -1,16 +1,26 @@
 // main_native.cpp: the desktop app (convlens-app): the browser app's UI in an SDL2 + OpenGL 3 window, reading
 // the data sets from the folder ./build_wasm.sh setup fills.
 //
-//   convlens-app [--data DIR] [OPTIONS]     OPTIONS as in the page's URL, e.g. "dataset=fashion&epochs=3&autostart=1"
+//   convlens-app [--data DIR] [--frames N] [--screenshot FILE.png] [OPTIONS]
+//     OPTIONS as in the page's URL, e.g. "dataset=fashion&epochs=3&autostart=1"
+//     --frames N stops after N frames (scripted and CI smoke runs); --screenshot saves the last frame.
 //
-// The frame loop is app_shell's; this file only reads files and drives frames.
+// The frame loop is app_shell's; this file only reads files, drives frames and saves the screenshot.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
+#include <SDL_opengl.h>
+
+#include <vector>
+
 #include "app_shell.h"
 #include "data_files_native.h"
+
+#define STB_IMAGE_WRITE_STATIC
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include "stb_image_write.h"
 
 using namespace convlens;
 
@@ -40,15 +50,37 @@ bool load_dataset(Lab& lab, const std::string& root, const std::string& name) {
   return lab.set_data(std::move(train), std::move(test)).ok();
 }
 
+// Writes the frame just rendered (the back buffer) as a PNG (rows flipped: GL starts at the bottom).
+bool save_screenshot(SDL_Window* window, const std::string& path) {
+  int w = 0, h = 0;
+  SDL_GL_GetDrawableSize(window, &w, &h);
+  std::vector<uint8_t> rgba(size_t(w) * size_t(h) * 4), flipped(rgba.size());
+  glReadBuffer(GL_BACK);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  const size_t row = size_t(w) * 4;
+  for (int y = 0; y < h; ++y) std::memcpy(&flipped[size_t(y) * row], &rgba[size_t(h - 1 - y) * row], row);
+  return stbi_write_png(path.c_str(), w, h, 4, flipped.data(), int(row)) != 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string root = default_data_root(), query;
+  std::string root = default_data_root(), query, screenshot;
+  long max_frames = -1;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
       root = argv[++i];
+    } else if (std::strcmp(argv[i], "--frames") == 0 && i + 1 < argc) {
+      max_frames = std::atol(argv[++i]);
+      if (max_frames < 1) {
+        std::fprintf(stderr, "convlens-app: --frames needs a whole number >= 1\n");
+        return 2;
+      }
+    } else if (std::strcmp(argv[i], "--screenshot") == 0 && i + 1 < argc) {
+      screenshot = argv[++i];
     } else if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-      std::printf("usage: convlens-app [--data DIR] [OPTIONS]\n"
+      std::printf("usage: convlens-app [--data DIR] [--frames N] [--screenshot FILE.png] [OPTIONS]\n"
                   "  OPTIONS as in the web page's URL: dataset=fashion&epochs=3&batch=64&autostart=1 ...\n"
                   "  DIR holds mnist/ and fashion/ (default %s)\n", root.c_str());
       return 0;
@@ -70,14 +102,31 @@ int main(int argc, char** argv) {
   shell_apply_options(shell, options);
   shell.lab.reset();  // asks for the data set
   bool first_data = true;
+  bool saved = screenshot.empty();
   while (true) {
+    if (!saved && max_frames > 0 && shell.stats.frames == max_frames - 1)
+      shell.on_rendered = [&] { saved = save_screenshot(shell.window, screenshot); };
     const std::string wanted = shell.lab.take_data_request();
     if (!wanted.empty() && load_dataset(shell.lab, root, wanted) && first_data) {
       first_data = false;
       shell_apply_data_options(shell, options);
     }
     if (!shell_frame(shell)) break;
+    if (max_frames > 0 && shell.stats.frames >= max_frames) break;
+  }
+  int code = 0;
+  if (!screenshot.empty() && !saved && !save_screenshot(shell.window, screenshot)) {
+    std::fprintf(stderr, "convlens-app: cannot write %s\n", screenshot.c_str());
+    code = 1;
+  }
+  const Lab::Metrics m = shell.lab.metrics();
+  std::printf("convlens-app: %ld frames, %.1f fps, state %s, epoch %d/%d, batch %d/%d, %.0f samples/s\n",
+              shell.stats.frames, shell.stats.fps, lab_state_name(shell.lab.state()), m.epoch, m.epochs, m.batch,
+              m.batches_per_epoch, m.samples_per_sec);
+  if (shell.lab.state() == LabState::Error) {
+    std::fprintf(stderr, "convlens-app: %s\n", shell.lab.error().c_str());
+    code = 1;
   }
   shell_shutdown(shell);
-  return 0;
+  return code;
 }

@@ -51,7 +51,7 @@ extern "C" {
 
 EMSCRIPTEN_KEEPALIVE const char* cl_status() {
   WebApp& app = web_app();
-  return out(lab_status_json(app.shell.lab, app.shell.fps, app.shell.frames, app.shell.ui->warnings));
+  return out(lab_status_json(app.shell.lab, app.shell.stats, app.shell.ui->warnings));
 }
 
 EMSCRIPTEN_KEEPALIVE const char* cl_history() { return out(lab_history_json(web_app().shell.lab)); }

@@ -40,7 +40,7 @@ const char* ui_class_name(const Lab& lab, int k) {
 void ui_draw(Lab& lab, UiState& ui, double dt) {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   // Column widths: fixed side panels, the centre takes the rest (at least 360 points).
-  const float left_w = ui.embed ? 300.0f : std::clamp(display.x * 0.27f, 300.0f, 380.0f);
+  const float left_w = ui.embed ? 300.0f : std::clamp(display.x * 0.28f, 300.0f, 400.0f);
   const float right_w = ui.embed ? 250.0f : std::clamp(display.x * 0.24f, 260.0f, 340.0f);
   const float centre_w = std::max(360.0f, display.x - left_w - right_w);
   const float h = display.y;

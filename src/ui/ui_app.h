@@ -31,9 +31,11 @@ struct UiState {
   double play_clock = 0;
   float play_speed = 3;                   // snapshots per second
   int filter_layer = 0;                   // Filters tab: which conv layer
+  int film_channel = 0;                   // the map the timeline's filmstrip follows (in `layer`)
 
   // Textures of the grids on screen, per layer (freed with the UiState, before the GL context goes).
   TexturePool live_tex, before_tex, after_tex, timeline_tex, filter_tex;
+  TexturePool film_tex;                   // one per snapshot
 
   // Probe
   MapTexture probe_tex;                   // the probe image, keyed by the probe version

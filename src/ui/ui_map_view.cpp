@@ -100,8 +100,9 @@ int ui_map_grid(const char* id, const FeatureMap& fm, uint64_t version, MapTextu
   } else {
     const int cols = std::max(1, o.cols);
     const int count = o.max_maps > 0 ? std::min(o.max_maps, fm.shape.c) : fm.shape.c;
-    for (int c = 0; c < count; ++c) {
-      if (c % cols != 0) ImGui::SameLine(0, kGap);
+    const bool one = o.only_map >= 0 && o.only_map < fm.shape.c;
+    for (int c = one ? o.only_map : 0; c < (one ? o.only_map + 1 : count); ++c) {
+      if (!one && c % cols != 0) ImGui::SameLine(0, kGap);
       ImVec2 uv0, uv1;
       cell_uv(fm, tex, c, uv0, uv1);
       ImGui::Image(tex.texture, ImVec2(o.cell, o.cell)  /* cells are square (feature_grid.h) */, uv0, uv1);

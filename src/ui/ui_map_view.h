@@ -25,6 +25,7 @@ struct MapViewOptions {
   Colormap colormap = Colormap::Gray;
   bool tooltip = true;                              // large view of the hovered map
   int max_maps = 0;                                 // draw only the first N maps; 0 = all
+  int only_map = -1;                                // draw just this channel (filmstrips); -1 = the grid
 };
 
 struct MapTexture {

@@ -88,7 +88,8 @@ void ui_panel_curves(Lab& lab, UiState& ui) {
   (void)ui;
   const Trainer& t = lab.trainer();
   const float per_epoch = float(std::max(1, t.batches_per_epoch()));
-  Series batch_loss{"batch loss (smoothed)", IM_COL32(120, 120, 140, 255), {}, {}};
+  Series batch_loss{"batch (smoothed)", IM_COL32(120, 120, 140, 255), {}, {}};
+  Series batch_acc{"batch (smoothed)", IM_COL32(120, 120, 140, 255), {}, {}};
   Series loss{"loss", IM_COL32(90, 160, 255, 255), {}, {}, true};
   Series val_loss{"val_loss", IM_COL32(255, 150, 60, 255), {}, {}, true};
   Series acc{"acc", IM_COL32(90, 160, 255, 255), {}, {}, true};
@@ -96,12 +97,16 @@ void ui_panel_curves(Lab& lab, UiState& ui) {
   // Per-batch loss, smoothed; thinned to at most ~600 points so long runs stay cheap to draw.
   const auto& batches = t.batches();
   const size_t stride = std::max<size_t>(1, batches.size() / 600);
-  float ema = 0;
+  float ema_loss = 0, ema_acc = 0;
   for (size_t i = 0; i < batches.size(); ++i) {
-    ema = i == 0 ? batches[i].loss : 0.95f * ema + 0.05f * batches[i].loss;
+    ema_loss = i == 0 ? batches[i].loss : 0.95f * ema_loss + 0.05f * batches[i].loss;
+    ema_acc = i == 0 ? batches[i].acc : 0.95f * ema_acc + 0.05f * batches[i].acc;
     if (i % stride == 0 || i + 1 == batches.size()) {
-      batch_loss.x.push_back(float(batches[i].step) / per_epoch);
-      batch_loss.y.push_back(ema);
+      const float x = float(batches[i].step) / per_epoch;
+      batch_loss.x.push_back(x);
+      batch_loss.y.push_back(ema_loss);
+      batch_acc.x.push_back(x);
+      batch_acc.y.push_back(ema_acc);
     }
   }
   for (const EpochRecord& e : t.epochs()) {
@@ -120,7 +125,7 @@ void ui_panel_curves(Lab& lab, UiState& ui) {
   const float w = ImGui::GetContentRegionAvail().x;
   const float h = std::max(70.0f, (ImGui::GetContentRegionAvail().y - 4 * ImGui::GetTextLineHeightWithSpacing()) / 2);
   plot("Loss", {batch_loss, loss, val_loss}, ImVec2(w, h), x_max);
-  plot("Accuracy", {acc, val_acc}, ImVec2(w, h), x_max);
+  plot("Accuracy", {batch_acc, acc, val_acc}, ImVec2(w, h), x_max);
 }
 
 }  // namespace convlens

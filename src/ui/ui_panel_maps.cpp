@@ -124,6 +124,41 @@ void before_after_tab(Lab& lab, UiState& ui) {
   if (before < 0) ImGui::TextDisabled("Start training: the left side keeps the untrained maps.");
 }
 
+// One map of the selected layer at every snapshot, in a row: how that map formed. Click a frame to jump to it.
+void filmstrip(Lab& lab, UiState& ui, int at) {
+  const std::vector<FeatureMap>& now = lab.snapshot_maps(at);
+  if (now.size() <= size_t(ui.layer)) return;
+  const FeatureMap& ref = now[size_t(ui.layer)];
+  ui.film_channel = std::clamp(ui.film_channel, 0, ref.shape.c - 1);
+  if (ref.shape.is_flat()) ImGui::Text("Filmstrip: %s, all units", ref.layer_name.c_str());
+  else ImGui::Text("Filmstrip: %s map %d (click a map below to follow another)", ref.layer_name.c_str(), ui.film_channel);
+  MapViewOptions o = ui.view;
+  o.only_map = ui.film_channel;
+  o.tooltip = false;
+  o.cell = 40;
+  const float width = ImGui::GetContentRegionAvail().x;
+  const int per_row = std::max(1, int(width / (o.cell + 4)));
+  ImGui::BeginChild("filmstrip", ImVec2(0, (o.cell + 6) * float(std::min(3, (lab.snapshot_count() + per_row - 1) / per_row)) + 6));
+  for (int i = 0; i < lab.snapshot_count(); ++i) {
+    if (i % per_row != 0) ImGui::SameLine(0, 4);
+    const std::vector<FeatureMap>& maps = lab.snapshot_maps(i);
+    if (maps.size() <= size_t(ui.layer)) continue;
+    ImGui::BeginGroup();
+    ui_map_grid(("f" + std::to_string(i)).c_str(), maps[size_t(ui.layer)], lab.snapshot_version(i), ui.film_tex.at(size_t(i)), o);
+    ImGui::EndGroup();
+    if (i == at)
+      ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), IM_COL32(255, 210, 80, 255), 0, 0, 2);
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("%s", snapshot_label(lab, i).c_str());
+      if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+        ui.timeline = i;
+        ui.playing = false;
+      }
+    }
+  }
+  ImGui::EndChild();
+}
+
 void timeline_tab(Lab& lab, UiState& ui, double dt) {
   const int snaps = lab.snapshot_count();
   if (snaps == 0) {
@@ -169,6 +204,8 @@ void timeline_tab(Lab& lab, UiState& ui, double dt) {
   else
     ImGui::TextDisabled("random initial weights");
 
+  filmstrip(lab, ui, at);
+
   const std::vector<FeatureMap>& maps = lab.snapshot_maps(at);
   ImGui::BeginChild("timeline_layers");
   const float width = ImGui::GetContentRegionAvail().x;
@@ -182,8 +219,12 @@ void timeline_tab(Lab& lab, UiState& ui, double dt) {
     MapViewOptions o = ui.view;
     o.cols = fm.shape.is_flat() ? 1 : std::min(fm.shape.c, std::max(ui.view.cols, 12));
     o.cell = fit_cell(width, o.cols, std::min(ui.view.cell, 40.0f));
-    ui_map_grid(("t" + std::to_string(l)).c_str(), fm, lab.snapshot_version(at),
-                ui.timeline_tex.at(l), o);
+    const int hovered = ui_map_grid(("t" + std::to_string(l)).c_str(), fm, lab.snapshot_version(at),
+                                    ui.timeline_tex.at(l), o);
+    if (hovered >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {  // follow this map in the filmstrip
+      ui.layer = int(l);
+      ui.film_channel = hovered;
+    }
     ImGui::Spacing();
   }
   ImGui::EndChild();

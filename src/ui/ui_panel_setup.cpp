@@ -34,9 +34,9 @@ std::string duration(double seconds) {
 void summary_table(const Model& model) {
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("summary", 3, flags)) return;
-  ImGui::TableSetupColumn("Layer (type)", ImGuiTableColumnFlags_WidthStretch, 2.2f);
-  ImGui::TableSetupColumn("Output shape", ImGuiTableColumnFlags_WidthStretch, 1.6f);
-  ImGui::TableSetupColumn("Params", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("Layer", ImGuiTableColumnFlags_WidthStretch, 1.5f);
+  ImGui::TableSetupColumn("Output shape", ImGuiTableColumnFlags_WidthStretch, 1.7f);
+  ImGui::TableSetupColumn("Params", ImGuiTableColumnFlags_WidthStretch, 0.9f);
   ImGui::TableHeadersRow();
   size_t total = 0;
   for (size_t i = 0; i < model.layers.size(); ++i) {
@@ -44,15 +44,16 @@ void summary_table(const Model& model) {
     total += l.param_count();
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::Text("%zu %s (%s)", i, l.name.c_str(), layer_kind_class(l.spec.kind));
+    ImGui::Text("%zu %s", i, l.name.c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (%s)", l.name.c_str(), layer_kind_class(l.spec.kind));
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(l.out.to_keras().c_str());
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(thousands(l.param_count()).c_str());
   }
   ImGui::EndTable();
-  ImGui::Text("Total params: %s   (%.1f MFLOP per training sample)", thousands(total).c_str(),
-              model_flops_per_sample(model, true) / 1e6);
+  ImGui::Text("Total params: %s", thousands(total).c_str());
+  ImGui::TextDisabled("%.1f MFLOP per training sample", model_flops_per_sample(model, true) / 1e6);
 }
 
 void apply_model(Lab& lab, UiState& ui, const std::string& text) {

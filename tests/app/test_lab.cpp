@@ -226,10 +226,10 @@ TEST_CASE("status and history JSON carry the API's fields", "[lab][json]") {
   Lab lab = ready_lab();
   REQUIRE(lab.train().ok());
   run_to_end(lab);
-  const std::string s = lab_status_json(lab, 59.5, 1234, {"epochs: 'x' bad"});
+  const std::string s = lab_status_json(lab, FrameStats{59.5, 1234, 10.0, 4.5}, {"epochs: 'x' bad"});
   for (const char* key : {"\"state\":\"done\"", "\"epoch\":2", "\"epochs\":2", "\"batch\":10", "\"batchesPerEpoch\":10",
                           "\"loss\":", "\"acc\":", "\"valLoss\":", "\"valAcc\":", "\"samplesPerSec\":", "\"fps\":59.5",
-                          "\"frames\":1234", "\"error\":\"\"", "\"warnings\":[\"epochs: 'x' bad\"]"}) {
+                          "\"frames\":1234", "\"trainMs\":10", "\"uiMs\":4.5", "\"error\":\"\"", "\"warnings\":[\"epochs: 'x' bad\"]"}) {
     INFO(key << " in " << s);
     CHECK(s.find(key) != std::string::npos);
   }

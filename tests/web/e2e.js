@@ -27,15 +27,16 @@ try {
   process.exit(2);
 }
 
-// Headless SwiftShader renders far slower than a GPU: the product target is 30 frames/s on real
-// hardware, this test only asks for a live, animating page while it trains.
-const MIN_TRAINING_FPS = 10;
+// The app steers its training slices to keep about 30 frames/s; on a busy 2-core CI machine with software
+// WebGL (SwiftShader) this test asks for a clearly live page and reports the measured rate.
+const MIN_TRAINING_FPS = 20;
 const MIN_VAL_ACC = 0.85;
 const READY_TIMEOUT_MS = 60000;
 const DEFAULT_TIMEOUT_MS = 8 * 60 * 1000;
 const POLL_MS = 500;
 const PROGRESS_EVERY_MS = 5000;
-const FPS_SAMPLE_MS = 2000;
+const FPS_SAMPLE_MS = 5000;
+const FPS_AFTER_BATCH = 20;  // let the frame-time controller settle first
 const VIEWPORT = { width: 1280, height: 800 };
 const SERVE_JS = path.resolve(__dirname, '..', '..', 'web', 'serve.js');
 const CHROMIUM_ARGS = [
@@ -227,7 +228,8 @@ function getStatus(page) {
 
 function progressLine(s) {
   return `[${fmt(s.pageMs / 1000, 1)} s] ${s.state} epoch ${s.epoch}/${s.epochs} batch ${s.batch}/${s.batchesPerEpoch}` +
-    ` loss ${fmt(s.loss)} ${fmt(s.fps, 1)} fps ${fmt(s.samplesPerSec, 0)} samples/s frames ${s.frames}`;
+    ` loss ${fmt(s.loss)} ${fmt(s.fps, 1)} fps ${fmt(s.samplesPerSec, 0)} samples/s frames ${s.frames}` +
+    ` (per frame: train ${fmt(s.trainMs, 1)} ms, ui ${fmt(s.uiMs, 1)} ms, chunk ${s.chunk})`;
 }
 
 // Polls until the page leaves 'loading'. Returns the first such status, or null on timeout.
@@ -323,7 +325,7 @@ async function trainUntilDone(page, out, timing) {
     if (s.state === 'done') return { status: s, fps, samplesPerSec, shotTaken };
     if (s.state === 'training') {
       if (Number.isFinite(s.samplesPerSec) && s.samplesPerSec > 0) samplesPerSec = s.samplesPerSec;
-      if (!fps && s.batch >= 2) { // past the first batch: skip one-off start-up stalls
+      if (!fps && s.batch >= FPS_AFTER_BATCH) { // past start-up: the controller has settled
         fps = await measureFps(page);
         if (fps) log(`measured ${fmt(fps.fps, 1)} frames/s while training (${fps.frames} frames in ${fmt(fps.seconds)} s)`);
       } else if (fps && !shotTaken) {
