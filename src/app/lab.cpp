@@ -93,6 +93,8 @@ Status Lab::reset() {
     return Status::success();
   }
   trainer_ = Trainer();
+  throughput_ = 0;
+  window_start_ = -1;
   step_target_ = -1;
   epochs_logged_ = 0;
   snapshot_maps_.clear();
@@ -165,8 +167,20 @@ Status Lab::step(int batches) {
 }
 
 int Lab::tick(double budget) {
-  if (state_ != LabState::Training) return 0;
+  if (state_ != LabState::Training) {
+    window_start_ = -1;
+    return 0;
+  }
   const double t0 = now_seconds();
+  if (window_start_ < 0) {
+    window_start_ = t0;
+    window_samples_ = trainer_.samples_processed();
+  } else if (t0 - window_start_ >= 1.0) {
+    const double rate = double(trainer_.samples_processed() - window_samples_) / (t0 - window_start_);
+    throughput_ = throughput_ > 0 ? 0.5 * throughput_ + 0.5 * rate : rate;
+    window_start_ = t0;
+    window_samples_ = trainer_.samples_processed();
+  }
   int units = 0;
   while (trainer_.state() == TrainState::Training || trainer_.state() == TrainState::Validating) {
     if (step_target_ >= 0 && trainer_.steps_done() >= step_target_ && trainer_.state() == TrainState::Training)
@@ -239,12 +253,12 @@ Lab::Metrics Lab::metrics() const {
     if (trainer_.state() == TrainState::Done) m.batch = m.batches_per_epoch;
   }
   m.samples_per_sec = trainer_.samples_per_sec();
+  m.throughput = throughput_;
   m.epoch_progress = trainer_.epoch_progress();
-  if (m.samples_per_sec > 0 && trainer_.state() != TrainState::Done) {
-    // Validation runs about 3x faster than training (forward only).
-    const double per_epoch = double(trainer_.train_count()) + double(trainer_.val_count()) / 3.0;
+  if (m.throughput > 0 && trainer_.state() != TrainState::Done) {
+    const double per_epoch = double(trainer_.data_size());
     const double epochs_left = double(m.epochs - m.epoch) + (1.0 - m.epoch_progress);
-    m.eta_seconds = epochs_left * per_epoch / m.samples_per_sec;
+    m.eta_seconds = epochs_left * per_epoch / m.throughput;
   }
   return m;
 }

@@ -67,7 +67,9 @@ class Lab {
   struct Metrics {
     int epoch = 0, epochs = 0, batch = 0, batches_per_epoch = 0;
     double loss = 0, acc = 0, val_loss = 0, val_acc = 0;
-    double samples_per_sec = 0, epoch_progress = 0, eta_seconds = 0;
+    double samples_per_sec = 0;  // training samples per second of training compute (the trainer's figure)
+    double throughput = 0;       // samples (training + validation) per second of wall time, drawing included
+    double epoch_progress = 0, eta_seconds = 0;
   };
   Metrics metrics() const;
 
@@ -118,6 +120,10 @@ class Lab {
   long step_target_ = -1;     // pause when the trainer reaches this many batches; -1 = run on
   int chunk_ = 8;             // samples per unit, adapted by tick()
   double sec_per_sample_ = 0; // running estimate, for the chunk size and nothing else
+  // Wall-clock throughput, measured over windows of about a second of ticks.
+  double window_start_ = -1;
+  size_t window_samples_ = 0;
+  double throughput_ = 0;
   std::vector<std::string> log_;
   size_t epochs_logged_ = 0;
 

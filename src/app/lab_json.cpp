@@ -52,6 +52,7 @@ std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std:
   field("valLoss", json_number(m.val_loss));
   field("valAcc", json_number(m.val_acc));
   field("samplesPerSec", json_number(m.samples_per_sec));
+  field("throughput", json_number(m.throughput));
   field("progress", json_number(m.epoch_progress));
   field("etaSeconds", json_number(m.eta_seconds));
   field("fps", json_number(frames.fps));

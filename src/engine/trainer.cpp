@@ -121,6 +121,7 @@ void Trainer::train_chunk() {
     return;
   }
   model_backward(*model_, ws_, labels_.data(), m);  // grads of this chunk's mean loss
+  processed_ += size_t(m);
   batch_loss_ += loss;
   batch_right_ += right;
   const bool whole = chunk_at_ == 0 && m == n;
@@ -166,6 +167,7 @@ void Trainer::validate_chunk() {
   val_loss_sum_ += evaluate_slice(*model_, ws_, *data_, begin, n, labels_.data(), &right);
   val_correct_ += size_t(right);
   val_seen_ += size_t(n);
+  processed_ += size_t(n);
   if (val_seen_ == val_count()) epoch_ended_ = true;
 }
 

@@ -107,6 +107,7 @@ class Trainer {
   size_t val_count() const { return data_size_ - train_count_; }
   size_t data_size() const { return data_size_; }          // samples in use (the subset, or all)
   long steps_done() const { return step_; }
+  size_t samples_processed() const { return processed_; }  // training + validation samples run so far
   double epoch_progress() const;  // 0..1 through the current epoch's samples (training then validation)
   double samples_per_sec() const;  // over the current (or last) epoch's training batches
 
@@ -150,6 +151,7 @@ class Trainer {
   double batch_loss_ = 0;         // summed loss and correct count of the current batch's chunks
   int batch_right_ = 0;
   long step_ = 0;
+  size_t processed_ = 0;
   bool epoch_ended_ = false;   // set by the last batch of an epoch; step() then calls finish_epoch()
   // Running sums of the current epoch.
   double loss_sum_ = 0, val_loss_sum_ = 0;

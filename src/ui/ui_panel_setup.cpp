@@ -172,8 +172,12 @@ void ui_panel_training(Lab& lab, UiState& ui) {
     std::snprintf(label, sizeof label, "epoch %d/%d  %s %d/%d", m.epoch, m.epochs, validating ? "validating" : "batch",
                   m.batch, m.batches_per_epoch);
     ImGui::ProgressBar(float(m.epoch_progress), ImVec2(-1, 0), label);
-    ImGui::Text("%.0f samples/s   ETA %s   %.0f fps", m.samples_per_sec,
+    ImGui::Text("%.0f samples/s   ETA %s   %.0f fps", m.throughput > 0 ? m.throughput : m.samples_per_sec,
                 st == LabState::Training ? duration(m.eta_seconds).c_str() : "-", ui.fps);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("%.0f samples/s while computing; %.0f per second of wall time, drawing included.\n"
+                        "Training runs between frames so the page stays responsive.",
+                        m.samples_per_sec, m.throughput);
     ImGui::Text("loss %.4f  acc %.4f", m.loss, m.acc);
     if (!lab.trainer().epochs().empty()) {
       ImGui::SameLine();

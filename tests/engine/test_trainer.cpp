@@ -129,6 +129,7 @@ TEST_CASE("chunked batches give the same training as whole batches, in more and 
     while (int ran = t.step(1)) *units += ran;
     REQUIRE(t.state() == TrainState::Done);
     REQUIRE(t.batches().size() == 10);  // 2 epochs x ceil(30 / 7) batches, whatever the chunk
+    CHECK(t.samples_processed() == 2 * 40);  // every training and validation sample, twice
     REQUIRE(t.snapshots().size() == 3);
     return std::make_pair(m.value.params, t.epochs().back());
   };

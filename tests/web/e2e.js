@@ -8,6 +8,8 @@
 //   scenario 1: ?autostart=1&epochs=1&subset=6000 loads, trains one epoch while drawing frames,
 //               and ends with sane feature maps, history, accuracy and predictions;
 //   scenario 2: bad URL parameters give warnings, not an error or a stuck page.
+//   scenario 3: embedded in an iframe: train/pause/step/setProbe/predict/reset through window.convlens, and the
+//               epoch and state messages posted to the parent page.
 // Every check prints one PASS/FAIL line; a summary follows. Requests to any other origin are
 // blocked and fail the test, as do console errors and uncaught page errors.
 // Writes to --out: app-training.png, app-after-training.png, e2e-report.json, e2e-console.log,
@@ -436,6 +438,82 @@ async function scenarioBadParams(browser, baseUrl, out) {
   }
 }
 
+// ---------- scenario 3: embedded in an iframe, driven through window.convlens ----------
+
+async function waitFor(fn, what, timeoutMs = 120000) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+async function scenarioEmbedded(browser, baseUrl) {
+  const { context, page, monitor } = await openPage(browser, baseUrl, 'embedded');
+  const result = {};
+  report.embedded = result;
+  try {
+    // A parent page (about:blank) that records the messages the app posts.
+    await page.setContent(`<script>window.msgs = []; addEventListener('message', (e) => window.msgs.push(e.data));</script>
+      <iframe id="lab" src="${baseUrl}index.html?embed=1" width="1000" height="700"></iframe>`);
+    const frame = await waitFor(async () => page.frames().find((f) => f.url().includes('index.html')), 'the iframe');
+    const api = (fn, arg) => frame.evaluate(fn, arg);
+    const status = () => api(() => window.convlens && window.convlens.status());
+    await waitFor(async () => { const s = await status(); return s && s.state === 'ready'; }, "state 'ready'");
+
+    const started = await api(() => window.convlens.train({ epochs: 2, subset: 600, batch: 32 }));
+    check('train(options) starts', started.ok === true && (await status()).state === 'training', JSON.stringify(started));
+    await waitFor(async () => (await status()).batch >= 2, 'two batches');
+    await api(() => window.convlens.pause());
+    await sleep(300);
+    const paused = await status();
+    const at = (s) => (s.epoch - 1) * s.batchesPerEpoch + s.batch;
+    check("pause() stops training", paused.state === 'paused', `state '${paused.state}'`);
+    const stepped = await api(() => window.convlens.step(3));
+    await waitFor(async () => (await status()).state === 'paused' && at(await status()) === at(paused) + 3, 'three steps');
+    check('step(3) runs exactly 3 batches, then pauses', stepped.ok === true, `batch ${at(paused)} -> ${at(await status())}`);
+
+    const before = await api(() => Array.from(window.convlens.featureMaps(0).data.slice(0, 2000)));
+    const probe = await api(() => window.convlens.setProbe(5));
+    const after = await api(() => Array.from(window.convlens.featureMaps(0).data.slice(0, 2000)));
+    check('setProbe(5) shows test image 5', probe === 5 && before.some((v, i) => Math.abs(v - after[i]) > 1e-4), `probe ${probe}`);
+    const drawn = await api(() => {
+      const pixels = new Array(784).fill(0);
+      for (let y = 4; y < 24; ++y) pixels[y * 28 + 14] = 1;  // a vertical stroke, like a 1
+      const r = window.convlens.setProbe(pixels);
+      const p = window.convlens.predict(pixels);
+      return { ok: r.ok, sum: p.reduce((a, b) => a + b, 0), n: p.length, probe: window.convlens.status().probe };
+    });
+    check('setProbe(pixels) takes a drawn digit', drawn.ok && drawn.probe === -1 && drawn.n === 10 && Math.abs(drawn.sum - 1) < 1e-4,
+      JSON.stringify(drawn));
+
+    await api(() => window.convlens.train());
+    const done = await waitFor(async () => { const s = await status(); return s.state === 'done' && s; }, "state 'done'");
+    const history = await api(() => window.convlens.history());
+    check('resumed training finishes both epochs', history.length === 2 && done.epoch === 2, `history ${history.length}`);
+    const msgs = await page.evaluate(() => window.msgs.filter((m) => m && m.source === 'convlens'));
+    const epochs = msgs.filter((m) => m.type === 'epoch').map((m) => m.epoch);
+    const states = msgs.filter((m) => m.type === 'state').map((m) => m.state);
+    Object.assign(result, { epochs, states });
+    check('posts epoch messages to the parent', JSON.stringify(epochs) === '[1,2]', JSON.stringify(epochs));
+    check('posts state messages to the parent', ['ready', 'training', 'paused', 'done'].every((x) => states.includes(x)),
+      JSON.stringify(states));
+
+    const bad = await api(() => window.convlens.reset({ epochs: 'x', lr: 0.01 }));
+    const afterReset = await status();
+    check('reset(options) warns about bad values and clears the history',
+      bad.ok && bad.warnings.length === 1 && /epochs/.test(bad.warnings[0]) && afterReset.state === 'ready' &&
+      (await api(() => window.convlens.history())).length === 0, JSON.stringify(bad));
+  } catch (err) {
+    check('scenario 3: completed (no exception)', false, err.message.split('\n')[0]);
+  } finally {
+    checkMonitor('scenario 3', monitor, { consoleErrors: true });
+    await context.close().catch(() => {});
+  }
+}
+
 // ---------- main: setup, run, always clean up ----------
 
 const resources = { browser: null };
@@ -451,6 +529,7 @@ async function run(opts) {
   log(`browser ${resources.browser.version()}`);
   await scenarioTraining(resources.browser, baseUrl, opts.out);
   await scenarioBadParams(resources.browser, baseUrl, opts.out);
+  await scenarioEmbedded(resources.browser, baseUrl);
 }
 
 // A promise that rejects on the global timeout or on SIGINT/SIGTERM.
