@@ -21,7 +21,10 @@ void warnings_box(UiState& ui) {
   if (ui.warnings.empty() || !ui.warnings_open) return;
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.3f, 1.0f));
   ImGui::TextWrapped("Some URL parameters were ignored:");
-  for (const std::string& w : ui.warnings) ImGui::BulletText("%s", w.c_str());
+  for (const std::string& w : ui.warnings) {
+    ImGui::Bullet();
+    ImGui::TextWrapped("%s", w.c_str());
+  }
   ImGui::PopStyleColor();
   if (ImGui::SmallButton("Dismiss")) ui.warnings_open = false;
   ImGui::Separator();

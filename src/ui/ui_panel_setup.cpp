@@ -190,7 +190,8 @@ void ui_panel_training(Lab& lab, UiState& ui) {
 
   // The Keras-style log
   ImGui::TextDisabled("Log");
-  ImGui::BeginChild("log", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
+  const float log_h = std::max(90.0f, ImGui::GetContentRegionAvail().y);  // the panel scrolls if it must
+  ImGui::BeginChild("log", ImVec2(0, log_h), true, ImGuiWindowFlags_HorizontalScrollbar);
   for (const std::string& line : lab.log()) ImGui::TextUnformatted(line.c_str());
   if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 4) ImGui::SetScrollHereY(1.0f);
   ImGui::EndChild();

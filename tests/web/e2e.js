@@ -172,9 +172,9 @@ function isForeign(url, origin) {
 }
 
 // Opens a fresh context + page that records console errors, page errors and foreign requests.
-async function openPage(browser, baseUrl, label) {
+async function openPage(browser, baseUrl, label, deviceScaleFactor = 1) {
   const origin = new URL(baseUrl).origin;
-  const context = await browser.newContext({ viewport: VIEWPORT });
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor });
   const monitor = { consoleErrors: [], pageErrors: [], foreign: [] };
   // Block (and record, below) anything that would leave the test server.
   await context.route((url) => isForeign(url.toString(), origin), (route) => route.abort('blockedbyclient'));
@@ -417,7 +417,8 @@ async function scenarioTraining(browser, baseUrl, out) {
 
 async function scenarioBadParams(browser, baseUrl, out) {
   const url = `${baseUrl}index.html?epochs=banana&lr=-5&layer=99&model=conv3k`;
-  const { context, page, monitor } = await openPage(browser, baseUrl, 'bad-params');
+  // On a HiDPI screen (2 device pixels per CSS pixel): the page must work and its text must stay crisp.
+  const { context, page, monitor } = await openPage(browser, baseUrl, 'bad-params', 2);
   const result = { url };
   report.badParams = result;
   try {
@@ -500,6 +501,11 @@ async function scenarioEmbedded(browser, baseUrl) {
     check('posts epoch messages to the parent', JSON.stringify(epochs) === '[1,2]', JSON.stringify(epochs));
     check('posts state messages to the parent', ['ready', 'training', 'paused', 'done'].every((x) => states.includes(x)),
       JSON.stringify(states));
+
+    // Another data set: Fashion-MNIST is fetched, and the class names follow.
+    await api(() => window.convlens.reset({ dataset: 'fashion' }));
+    const fashion = await waitFor(async () => { const s = await status(); return s.state === 'ready' && s; }, 'Fashion-MNIST');
+    check('reset({dataset: "fashion"}) loads Fashion-MNIST', fashion.dataset === 'fashion', `dataset '${fashion.dataset}'`);
 
     const bad = await api(() => window.convlens.reset({ epochs: 'x', lr: 0.01 }));
     const afterReset = await status();
