@@ -144,7 +144,7 @@
 
   function defineApi() {
     window.convlens = {
-      status: () => callJson('cl_status', [], []),
+      status: () => Object.assign(callJson('cl_status', [], []), { heapMB: Module.HEAPU8.length / 1048576 }),
       history: () => callJson('cl_history', [], []),
       train: (options) => callJson('cl_train', ['string'], [toQuery(options)]),
       reset: (options) => callJson('cl_reset', ['string'], [toQuery(options)]),

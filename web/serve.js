@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // ConvLens static file server (Node built-ins only, no dependencies).
 //
-// Serves the built web app (index.html, app.js, app.wasm, data files) from one
+// Serves the built web app (index.html, convlens.js, convlens.wasm, data files) from one
 // folder so a browser can open it. Every response carries the cross-origin
 // isolation headers (COOP same-origin + COEP require-corp + CORP same-origin)
 // that a threaded WASM build needs for SharedArrayBuffer, plus
-// Cache-Control: no-cache so a rebuilt app.wasm is always picked up.
+// Cache-Control: no-cache so a rebuilt convlens.wasm is always picked up.
 // Content-Length is always sent: the page shows download progress from it.
 //
 // Usage: node web/serve.js --root <dir> [--port 8080] [--host 127.0.0.1]

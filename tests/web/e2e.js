@@ -10,6 +10,7 @@
 //   scenario 2: bad URL parameters give warnings, not an error or a stuck page.
 //   scenario 3: embedded in an iframe: train/pause/step/setProbe/predict/reset through window.convlens, and the
 //               epoch and state messages posted to the parent page.
+//   scenario 4: broken data files (not gzip, missing, truncated) end in state 'error' with a clear message.
 // Every check prints one PASS/FAIL line; a summary follows. Requests to any other origin are
 // blocked and fail the test, as do console errors and uncaught page errors.
 // Writes to --out: app-training.png, app-after-training.png, e2e-report.json, e2e-console.log,
@@ -520,6 +521,36 @@ async function scenarioEmbedded(browser, baseUrl) {
   }
 }
 
+// ---------- scenario 4: broken data files give a clear message, not a crash ----------
+
+async function scenarioBadData(browser, baseUrl) {
+  const cases = [
+    { name: 'a file that is not gzip', file: 't10k-labels-idx1-ubyte.gz', body: 'this is not gzip', expect: /not a valid gzip file/ },
+    { name: 'a missing file (HTTP 404)', file: 'train-labels-idx1-ubyte.gz', status: 404, expect: /HTTP 404/ },
+    { name: 'a truncated IDX file', file: 't10k-labels-idx1-ubyte.gz', gzipOf: Buffer.from([0, 0, 8, 1, 0, 0, 39, 16, 7, 2]),
+      expect: /truncated|expected|size|bytes/i },
+  ];
+  for (const c of cases) {
+    const { context, page, monitor } = await openPage(browser, baseUrl, 'bad-data');
+    try {
+      await context.route(`**/data/mnist/${c.file}`, (route) => route.fulfill(c.status ? { status: c.status, body: 'gone' }
+        : { status: 200, body: c.gzipOf ? require('zlib').gzipSync(c.gzipOf) : c.body, contentType: 'application/gzip' }));
+      await page.goto(`${baseUrl}index.html`, { waitUntil: 'load', timeout: READY_TIMEOUT_MS });
+      const s = await waitFor(async () => {
+        const st = await page.evaluate(() => window.convlens && window.convlens.status());
+        return st && (st.state === 'error' || st.state === 'ready') && st;
+      }, 'an error state', READY_TIMEOUT_MS);
+      check(`bad data (${c.name}): state 'error' with a message naming the problem`,
+        s.state === 'error' && c.expect.test(s.error), `state '${s.state}': ${s.error}`);
+      check(`bad data (${c.name}): no page errors`, monitor.pageErrors.length === 0, monitor.pageErrors.join(' | '));
+    } catch (err) {
+      check(`bad data (${c.name}): completed`, false, err.message.split('\n')[0]);
+    } finally {
+      await context.close().catch(() => {});
+    }
+  }
+}
+
 // ---------- main: setup, run, always clean up ----------
 
 const resources = { browser: null };
@@ -536,6 +567,7 @@ async function run(opts) {
   await scenarioTraining(resources.browser, baseUrl, opts.out);
   await scenarioBadParams(resources.browser, baseUrl, opts.out);
   await scenarioEmbedded(resources.browser, baseUrl);
+  await scenarioBadData(resources.browser, baseUrl);
 }
 
 // A promise that rejects on the global timeout or on SIGINT/SIGTERM.
