@@ -58,7 +58,7 @@ void ui_draw(Lab& lab, UiState& ui, double dt) {
   if (begin_panel("Feature maps", ImVec2(left_w, 0), ImVec2(centre_w, h))) ui_panel_maps(lab, ui, dt);
   ImGui::End();
 
-  const float probe_h = std::min(h * 0.55f, 470.0f);
+  const float probe_h = std::min(h * 0.6f, 500.0f);
   if (begin_panel("Probe", ImVec2(left_w + centre_w, 0), ImVec2(right_w, probe_h))) ui_panel_probe(lab, ui);
   ImGui::End();
   if (begin_panel("Curves", ImVec2(left_w + centre_w, probe_h), ImVec2(right_w, h - probe_h))) ui_panel_curves(lab, ui);

@@ -126,7 +126,7 @@ void prediction_bars(Lab& lab) {
     char overlay[48];
     std::snprintf(overlay, sizeof overlay, "%s  %.1f%%", ui_class_name(lab, k), p[size_t(k)] * 100);
     ImGui::PushStyleColor(ImGuiCol_PlotHistogram, k == best ? ImVec4(0.95f, 0.7f, 0.2f, 1) : ImVec4(0.3f, 0.5f, 0.8f, 1));
-    ImGui::ProgressBar(p[size_t(k)], ImVec2(-1, 15), overlay);
+    ImGui::ProgressBar(p[size_t(k)], ImVec2(-1, 14), overlay);
     ImGui::PopStyleColor();
   }
 }
