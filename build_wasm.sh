@@ -4,7 +4,7 @@
 #   ./build_wasm.sh serve   install what is missing, build the browser app and serve it on http://127.0.0.1:8080
 #                           (PORT=9000 ./build_wasm.sh serve for another port)
 #   ./build_wasm.sh test    install what is missing, build natively and for the browser, run every test
-#   ./build_wasm.sh bench   build natively (Release) and run the training/inference benchmark
+#   ./build_wasm.sh bench   the training/inference benchmark: natively (convlens bench), then in headless Chromium
 #   ./build_wasm.sh site    only build the browser app into build/site (a static site for any web server)
 #   ./build_wasm.sh setup   only install packages, fetch sources and the data sets
 #
@@ -150,7 +150,9 @@ case "$cmd" in
   setup) setup ;;
   test)  setup; build_native; run_tests; build_site; run_browser_tests ;;
   site)  setup; build_site ;;
-  bench) setup; build_native; "$NATIVE_BUILD/convlens" bench "${@:2}" ;;
+  bench)
+    setup; build_native; "$NATIVE_BUILD/convlens" bench "${@:2}"
+    build_site; echo; node "$ROOT/tests/web/bench.js" --site "$SITE" ;;
   serve)
     setup; build_site
     say "open http://127.0.0.1:${PORT:-8080}/ (Ctrl-C stops the server)"

@@ -162,11 +162,16 @@
         const [p, n] = toPixels(indexOrPixels);
         try { return callJson('cl_set_probe_pixels', ['number', 'number'], [p, n]); } finally { Module._free(p); }
       },
+      // Training and inference samples/s of the current model on synthetic data (blocks the page meanwhile).
+      benchmark: (options) => {
+        const o = Object.assign({ batch: 200, steps: 5, runs: 3 }, options);
+        return callJson('cl_benchmark', ['number', 'number', 'number'], [o.batch | 0, o.steps | 0, o.runs | 0]);
+      },
       predict: (pixels) => {
         const [p, n] = toPixels(pixels);
         try {
           const out = Module.ccall('cl_predict', 'number', ['number', 'number'], [p, n]);
-          if (!out) throw new RangeError('predict needs ' + 784 + ' pixel values for this model, got ' + n);
+          if (!out) throw new RangeError('predict needs one value per input pixel (784 for MNIST), got ' + n);
           return Array.from(Module.HEAPF32.subarray(out >> 2, (out >> 2) + Module.ccall('cl_num_classes', 'number', [], [])));
         } finally { Module._free(p); }
       },

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "benchmark.h"
 #include "lab_json.h"
 #include "web_app.h"
 
@@ -121,6 +122,27 @@ EMSCRIPTEN_KEEPALIVE const float* cl_predict(const float* pixels, int count) {
   for (float& v : p) v = v == v ? (v < 0 ? 0 : (v > 1 ? 1 : v)) : 0;
   g_probs = lab.predict(p.data());
   return g_probs.data();
+}
+
+// benchmark({batch, steps, runs}): training and inference throughput of the current model on synthetic data,
+// plus a 512^3 GEMM in the same runtime. Blocks the page while it runs (seconds).
+EMSCRIPTEN_KEEPALIVE const char* cl_benchmark(int batch, int steps, int runs) {
+  const Model& model = web_app().shell.lab.model();
+  if (model.layers.empty()) return out("null");
+  const BenchConfig config{batch, steps, runs, 42};
+  const BenchResult r = benchmark_model(model, config);
+  const double gemm = benchmark_gemm_gflops(512, runs);
+  return out("{\"trainSamplesPerSec\":" + json_number(r.train_samples_per_sec) + ",\"inferSamplesPerSec\":" +
+             json_number(r.infer_samples_per_sec) + ",\"gflops\":" + json_number(r.train_gflops) +
+             ",\"inferGflops\":" + json_number(r.infer_gflops) + ",\"gemmGflops\":" + json_number(gemm) +
+             ",\"batch\":" + std::to_string(config.batch) + ",\"steps\":" + std::to_string(config.steps) +
+             ",\"runs\":" + std::to_string(config.runs) + ",\"threads\":1,\"simd\":" +
+#ifdef __wasm_simd128__
+             "true"
+#else
+             "false"
+#endif
+             + ",\"model\":" + json_quote(model.spec) + "}");
 }
 
 EMSCRIPTEN_KEEPALIVE int cl_num_classes() { return web_app().shell.lab.model().num_classes; }

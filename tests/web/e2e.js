@@ -503,6 +503,10 @@ async function scenarioEmbedded(browser, baseUrl) {
     check('posts state messages to the parent', ['ready', 'training', 'paused', 'done'].every((x) => states.includes(x)),
       JSON.stringify(states));
 
+    const bench = await api(() => window.convlens.benchmark({ batch: 16, steps: 1, runs: 1 }));
+    check('benchmark() reports samples/s and GFLOP/s', bench && bench.trainSamplesPerSec > 0 && bench.inferSamplesPerSec > 0 &&
+      bench.gflops > 0 && bench.threads === 1 && bench.simd === true, JSON.stringify(bench));
+
     // Another data set: Fashion-MNIST is fetched, and the class names follow.
     await api(() => window.convlens.reset({ dataset: 'fashion' }));
     const fashion = await waitFor(async () => { const s = await status(); return s.state === 'ready' && s; }, 'Fashion-MNIST');
