@@ -2,7 +2,8 @@
 // at a time by the app (browser or desktop) and read by the UI panels and the JS API.
 //
 // The Lab never blocks: tick(budget) runs training in chunks until the frame's time budget is spent and adapts
-// the chunk size so that one chunk stays well inside a frame. Everything the UI shows (feature maps live and per
+// the chunk size so that one chunk stays well inside a frame. When training is done, the same ticks evaluate the
+// model on the test set (Keras' model.evaluate) and log "Test loss: ... - test acc: ...". Everything the UI shows (feature maps live and per
 // snapshot, filters, predictions, history, log) is computed here from engine calls; the UI only draws.
 // Not here: fetching or reading files (platform), drawing (ui), threads.
 //
@@ -61,6 +62,8 @@ class Lab {
   const std::vector<std::string>& log() const { return log_; }
   void log_line(const std::string& line) { log_.push_back(line); }
   int chunk() const { return chunk_; }
+  bool testing() const { return state_ == LabState::Done && test_at_ < test_.size(); }  // evaluating the test set
+  double test_progress() const { return test_.size() ? double(test_at_) / double(test_.size()) : 0; }
 
   // Running training metrics of the current epoch (the last epoch's when between epochs): loss and acc over
   // its batches so far; val_* of the last finished epoch (0 before the first).
@@ -70,6 +73,8 @@ class Lab {
     double samples_per_sec = 0;  // training samples per second of training compute (the trainer's figure)
     double throughput = 0;       // samples (training + validation) per second of wall time, drawing included
     double epoch_progress = 0, eta_seconds = 0;
+    bool has_test = false;       // the test-set evaluation after training finished
+    double test_loss = 0, test_acc = 0;
   };
   Metrics metrics() const;
 
@@ -124,6 +129,13 @@ class Lab {
   double window_start_ = -1;
   size_t window_samples_ = 0;
   double throughput_ = 0;
+  // The test-set evaluation after training: samples done, summed loss, correct predictions.
+  size_t test_at_ = 0;
+  double test_loss_sum_ = 0;
+  size_t test_correct_ = 0;
+  bool test_done_ = false;
+  Workspace test_ws_;
+  void test_chunk(int n);
   std::vector<std::string> log_;
   size_t epochs_logged_ = 0;
 

@@ -51,6 +51,8 @@ std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std:
   field("acc", json_number(m.acc));
   field("valLoss", json_number(m.val_loss));
   field("valAcc", json_number(m.val_acc));
+  field("testLoss", m.has_test ? json_number(m.test_loss) : "null");
+  field("testAcc", m.has_test ? json_number(m.test_acc) : "null");
   field("samplesPerSec", json_number(m.samples_per_sec));
   field("throughput", json_number(m.throughput));
   field("progress", json_number(m.epoch_progress));

@@ -19,7 +19,7 @@ struct FrameStats {
 };
 
 // {"state":"training","epoch":1,"epochs":10,"batch":12,"batchesPerEpoch":1500,"loss":..,"acc":..,
-//  "valLoss":..,"valAcc":..,"samplesPerSec":..,"throughput":..,"progress":..,"etaSeconds":..,"fps":..,"frames":..,
+//  "valLoss":..,"valAcc":..,"testLoss":..|null,"testAcc":..|null,"samplesPerSec":..,"throughput":..,"progress":..,"etaSeconds":..,"fps":..,"frames":..,
 //  "trainMs":..,"uiMs":..,"chunk":..,"dataset":"mnist","probe":7,"loading":"","loadingProgress":..,
 //  "error":"","warnings":[...]}
 std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std::vector<std::string>& warnings);

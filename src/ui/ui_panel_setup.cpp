@@ -186,6 +186,12 @@ void ui_panel_training(Lab& lab, UiState& ui) {
   } else if (st == LabState::Ready) {
     ImGui::TextDisabled("Press Start to train. %.0f fps", ui.fps);
   }
+  if (lab.testing()) {
+    ImGui::ProgressBar(float(lab.test_progress()), ImVec2(-1, 0), "evaluating on the test set");
+  } else if (m.has_test) {
+    ImGui::TextColored(ImVec4(0.5f, 1, 0.5f, 1), "test loss %.4f  test acc %.4f", m.test_loss, m.test_acc);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keras' model.evaluate on the %zu test images", lab.test_data().size());
+  }
   if (st == LabState::Error) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", lab.error().c_str());
 
   // The Keras-style log

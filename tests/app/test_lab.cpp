@@ -46,6 +46,10 @@ void run_to_end(Lab& lab) {
   for (int i = 0; i < 100000 && lab.state() == LabState::Training; ++i) lab.tick(0.01);
 }
 
+void run_test_set(Lab& lab) {
+  for (int i = 0; i < 100000 && lab.testing(); ++i) lab.tick(0.01);
+}
+
 }  // namespace
 
 TEST_CASE("the lab loads, then is ready with a model, a probe and a log line", "[lab]") {
@@ -87,6 +91,20 @@ TEST_CASE("training runs in ticks to the end with Keras log lines and epoch snap
   CHECK(m.batches_per_epoch == 10);  // ceil(160 / 16)
   CHECK(m.val_acc > 0.5);  // the squares are easy
   CHECK(lab.snapshot_maps(0)[2].data != lab.snapshot_maps(lab.snapshot_count() - 1)[2].data);
+  // Then the ticks evaluate the test set, like Keras' model.evaluate after fit.
+  CHECK(lab.testing());
+  CHECK_FALSE(lab.metrics().has_test);
+  run_test_set(lab);
+  CHECK_FALSE(lab.testing());
+  const Lab::Metrics t = lab.metrics();
+  REQUIRE(t.has_test);
+  CHECK(t.test_acc > 0.5);
+  CHECK_THAT(lab.log().back(), Catch::StartsWith("Test loss: ") && Catch::EndsWith("(50 images)"));
+  // The same numbers as one model_evaluate over the whole test set.
+  Workspace ws;
+  const EvalResult whole = model_evaluate(lab.model(), ws, lab.test_data(), 0, lab.test_data().size(), 50);
+  CHECK(t.test_acc == Approx(whole.acc));
+  CHECK(t.test_loss == Approx(whole.loss).epsilon(1e-4));
 }
 
 TEST_CASE("pause stops training, step runs exactly n batches, train resumes", "[lab]") {
@@ -226,13 +244,16 @@ TEST_CASE("status and history JSON carry the API's fields", "[lab][json]") {
   Lab lab = ready_lab();
   REQUIRE(lab.train().ok());
   run_to_end(lab);
+  CHECK(lab_status_json(lab, FrameStats{}, {}).find("\"testAcc\":null") != std::string::npos);
+  run_test_set(lab);
   const std::string s = lab_status_json(lab, FrameStats{59.5, 1234, 10.0, 4.5}, {"epochs: 'x' bad"});
   for (const char* key : {"\"state\":\"done\"", "\"epoch\":2", "\"epochs\":2", "\"batch\":10", "\"batchesPerEpoch\":10",
                           "\"loss\":", "\"acc\":", "\"valLoss\":", "\"valAcc\":", "\"samplesPerSec\":", "\"fps\":59.5",
-                          "\"frames\":1234", "\"trainMs\":10", "\"uiMs\":4.5", "\"error\":\"\"", "\"warnings\":[\"epochs: 'x' bad\"]"}) {
+                          "\"frames\":1234", "\"testAcc\":", "\"trainMs\":10", "\"uiMs\":4.5", "\"error\":\"\"", "\"warnings\":[\"epochs: 'x' bad\"]"}) {
     INFO(key << " in " << s);
     CHECK(s.find(key) != std::string::npos);
   }
+  CHECK(s.find("\"testAcc\":null") == std::string::npos);
   const std::string h = lab_history_json(lab);
   CHECK(h.rfind("[{\"epoch\":1,\"loss\":", 0) == 0);
   CHECK(h.find("{\"epoch\":2,") != std::string::npos);

@@ -503,6 +503,10 @@ async function scenarioEmbedded(browser, baseUrl) {
     check('posts state messages to the parent', ['ready', 'training', 'paused', 'done'].every((x) => states.includes(x)),
       JSON.stringify(states));
 
+    // After training, the page evaluates the test set (Keras' model.evaluate) and reports it.
+    const tested = await waitFor(async () => { const s = await status(); return s.testAcc !== null && s; }, 'the test-set evaluation');
+    check('reports the test-set accuracy after training', tested.testAcc > 0.5 && tested.testAcc <= 1, `testAcc ${tested.testAcc}`);
+
     const bench = await api(() => window.convlens.benchmark({ batch: 16, steps: 1, runs: 1 }));
     check('benchmark() reports samples/s and GFLOP/s', bench && bench.trainSamplesPerSec > 0 && bench.inferSamplesPerSec > 0 &&
       bench.gflops > 0 && bench.threads === 1 && bench.simd === true, JSON.stringify(bench));
