@@ -30,6 +30,18 @@ std::vector<float> softmax(const std::vector<float>& logits) {
 
 }  // namespace
 
+bool lab_dataset_known(const std::string& name) {
+  for (const char* d : kLabDatasets)
+    if (name == d) return true;
+  return false;
+}
+
+const char* lab_dataset_title(const std::string& name) {
+  if (name == "mnist") return "MNIST digits";
+  if (name == "fashion") return "Fashion-MNIST";
+  return "unknown data set";
+}
+
 const char* lab_state_name(LabState state) {
   switch (state) {
     case LabState::Loading: return "loading";

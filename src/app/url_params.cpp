@@ -11,18 +11,6 @@
 
 namespace convlens {
 
-bool lab_dataset_known(const std::string& name) {
-  for (const char* d : kLabDatasets)
-    if (name == d) return true;
-  return false;
-}
-
-const char* lab_dataset_title(const std::string& name) {
-  if (name == "mnist") return "MNIST digits";
-  if (name == "fashion") return "Fashion-MNIST";
-  return "unknown data set";
-}
-
 namespace {
 
 int hex_digit(char c) {

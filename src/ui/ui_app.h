@@ -57,7 +57,7 @@ void ui_panel_data_model(Lab& lab, UiState& ui);
 void ui_panel_training(Lab& lab, UiState& ui);
 void ui_panel_maps(Lab& lab, UiState& ui, double dt);
 void ui_panel_probe(Lab& lab, UiState& ui);
-void ui_panel_curves(Lab& lab, UiState& ui);
+void ui_panel_curves(const Lab& lab);
 
 // Class names of the loaded data set ("0".."9" or "T-shirt/top", ...).
 const char* ui_class_name(const Lab& lab, int k);

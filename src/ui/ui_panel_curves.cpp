@@ -84,8 +84,7 @@ void plot(const char* title, const std::vector<Series>& series, ImVec2 size, flo
 
 }  // namespace
 
-void ui_panel_curves(Lab& lab, UiState& ui) {
-  (void)ui;
+void ui_panel_curves(const Lab& lab) {
   const Trainer& t = lab.trainer();
   const float per_epoch = float(std::max(1, t.batches_per_epoch()));
   Series batch_loss{"batch (smoothed)", IM_COL32(120, 120, 140, 255), {}, {}};
