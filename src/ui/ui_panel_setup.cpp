@@ -185,6 +185,9 @@ void ui_panel_training(Lab& lab, UiState& ui) {
     }
   } else if (st == LabState::Ready) {
     ImGui::TextDisabled("Press Start to train. %.0f fps", ui.fps);
+    if (s.subset == 0 || s.subset > 20000)
+      ImGui::TextWrapped("Tip: an epoch on all 60,000 images takes minutes in a browser tab; set samples to "
+                         "6,000 for a first look in about a minute.");
   }
   if (lab.testing()) {
     ImGui::ProgressBar(float(lab.test_progress()), ImVec2(-1, 0), "evaluating on the test set");
