@@ -149,11 +149,28 @@ void dropout_backward(const float* dy, const float* mask, size_t count, float* d
 
 // ---- Dense -------------------------------------------------------------------------------------------------
 
+// Batches this small (the browser trains in chunks of a few samples) take row-at-a-time loops that read W once
+// for all rows: a general GEMM would copy ("pack") all of W on every call, costing more than the arithmetic.
+constexpr int kDenseSmallBatch = 8;
+
 void dense_forward(const float* x, int n, int in_units, const float* w, const float* b, int out_units, bool relu,
                    float* y) {
   MapR ym(y, n, out_units);  // (N, O)
-  ym.noalias() = ConstMapR(x, n, in_units) * ConstMapR(w, in_units, out_units);
-  ym.rowwise() += ConstMapRow(b, out_units);
+  if (n <= kDenseSmallBatch) {
+    ym.rowwise() = ConstMapRow(b, out_units);
+    for (int i = 0; i < in_units; ++i) {
+      const float* wi = w + size_t(i) * out_units;  // row i of W (O)
+      for (int m = 0; m < n; ++m) {
+        const float xv = x[size_t(m) * in_units + i];
+        if (xv == 0.0f) continue;  // ReLU and dropout leave many zeros
+        float* ym_row = y + size_t(m) * out_units;
+        for (int o = 0; o < out_units; ++o) ym_row[o] += xv * wi[o];
+      }
+    }
+  } else {
+    ym.noalias() = ConstMapR(x, n, in_units) * ConstMapR(w, in_units, out_units);
+    ym.rowwise() += ConstMapRow(b, out_units);
+  }
   if (relu) ym = ym.cwiseMax(0.0f);
 }
 
@@ -161,8 +178,26 @@ void dense_backward(float* dy, const float* y, const float* x, int n, int in_uni
                     bool relu, float* dw, float* db, float* dx) {
   if (relu) relu_backward(dy, y, size_t(n) * out_units, dy);
   ConstMapR dym(dy, n, out_units);                                                 // (N, O)
-  MapR(dw, in_units, out_units).noalias() = ConstMapR(x, n, in_units).transpose() * dym;  // (I, O)
   MapRow(db, out_units) = dym.colwise().sum();                                    // (O)
+  if (n <= kDenseSmallBatch) {  // see dense_forward
+    for (int i = 0; i < in_units; ++i) {
+      float* dwi = dw + size_t(i) * out_units;  // row i of dW (O)
+      std::fill(dwi, dwi + out_units, 0.0f);
+      for (int m = 0; m < n; ++m) {
+        const float xv = x[size_t(m) * in_units + i];
+        if (xv == 0.0f) continue;
+        const float* dy_row = dy + size_t(m) * out_units;
+        for (int o = 0; o < out_units; ++o) dwi[o] += xv * dy_row[o];
+      }
+    }
+    if (dx) {
+      const ConstMapR wm(w, in_units, out_units);
+      for (int m = 0; m < n; ++m)  // one matrix-vector product per row: (1, O) x (O, I)
+        MapRow(dx + size_t(m) * in_units, in_units).noalias() = ConstMapRow(dy + size_t(m) * out_units, out_units) * wm.transpose();
+    }
+    return;
+  }
+  MapR(dw, in_units, out_units).noalias() = ConstMapR(x, n, in_units).transpose() * dym;  // (I, O)
   if (dx) MapR(dx, n, in_units).noalias() = dym * ConstMapR(w, in_units, out_units).transpose();  // (N, I)
 }
 
