@@ -130,7 +130,7 @@ build_site() {
   say "building the browser app (Emscripten, -O3 -msimd128)"
   emcmake cmake -S "$ROOT" -B "$WASM_BUILD/app" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DCONVLENS_IMGUI_DIR="$IMGUI_SRC" -DCONVLENS_SDL2_PREFIX="$WASM_BUILD/sdl2" >/dev/null
-  cmake --build "$WASM_BUILD/app" -j "$JOBS"
+  cmake --build "$WASM_BUILD/app" --target convlens_web -j "$JOBS"
   mkdir -p "$SITE/data/mnist" "$SITE/data/fashion"
   cp "$ROOT"/web/index.html "$ROOT"/web/convlens_web.js "$WASM_BUILD"/app/convlens.js "$WASM_BUILD"/app/convlens.wasm "$SITE/"
   for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
@@ -138,6 +138,13 @@ build_site() {
     cp -L "$DATA_DIR/fashion/$f.gz" "$SITE/data/fashion/$f.gz"
   done
   say "site ready in $SITE"
+}
+
+# The engine's unit tests compiled to WASM (-msimd128, 32-bit size_t) and run under Node.
+run_wasm_tests() {
+  say "running the engine tests as WebAssembly (Node)"
+  cmake --build "$WASM_BUILD/app" --target engine_tests_wasm -j "$JOBS" >/dev/null
+  (cd "$WASM_BUILD/app" && node --no-experimental-fetch engine_tests_wasm.js)
 }
 
 run_browser_tests() {
@@ -148,7 +155,7 @@ run_browser_tests() {
 cmd=${1:-help}
 case "$cmd" in
   setup) setup ;;
-  test)  setup; build_native; run_tests; build_site; run_browser_tests ;;
+  test)  setup; build_native; run_tests; build_site; run_wasm_tests; run_browser_tests ;;
   site)  setup; build_site ;;
   bench)
     setup; build_native; "$NATIVE_BUILD/convlens" bench "${@:2}"

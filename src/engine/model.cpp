@@ -35,7 +35,7 @@ Result<Shape> layer_output_shape(const LayerSpec& s, Shape in, const std::string
     case LayerKind::ReLU:
     case LayerKind::Dropout: return R::success(in);
     case LayerKind::Flatten:
-      if (in.size() > kMaxActivation) return R::fail(at + "too many values to flatten");
+      if (in.size64() > kMaxActivation) return R::fail(at + "too many values to flatten");
       return R::success(Shape{1, 1, int(in.size())});
     case LayerKind::Dense:
       if (!in.is_flat()) return R::fail(at + "dense layers need a flat input: put 'flat' before " + name);
@@ -69,7 +69,7 @@ Result<Model> model_build(const std::string& spec_or_preset, Shape input, int nu
   using R = Result<Model>;
   Result<std::vector<LayerSpec>> specs = spec_parse(spec_or_preset);
   if (!specs.ok()) return R::fail(specs.error);
-  if (input.h < 1 || input.w < 1 || input.c < 1 || input.size() > kMaxActivation)
+  if (input.h < 1 || input.w < 1 || input.c < 1 || input.size64() > kMaxActivation)
     return R::fail("input shape " + input.to_keras() + " is not usable");
   Model model;
   model.spec = spec_to_string(specs.value);
@@ -88,17 +88,21 @@ Result<Model> model_build(const std::string& spec_or_preset, Shape input, int nu
     Result<Shape> out = layer_output_shape(s, shape, layer.name);
     if (!out.ok()) return R::fail("model spec '" + model.spec + "': " + out.error);
     layer.out = out.value;
-    if (layer.out.size() > kMaxActivation)
+    if (layer.out.size64() > kMaxActivation)
       return R::fail("model spec '" + model.spec + "': " + layer.name + " would output " + layer.out.to_keras() +
                      ", more than " + std::to_string(kMaxActivation) + " values per image: too large for this lab");
-    if (s.kind == LayerKind::Conv2D) layer.w_count = size_t(s.kernel) * s.kernel * shape.c * s.units;
-    if (s.kind == LayerKind::Dense) layer.w_count = shape.size() * size_t(s.units);
-    if (s.kind == LayerKind::Conv2D || s.kind == LayerKind::Dense) layer.b_count = size_t(s.units);
+    // Counted in 64 bits: size_t is 32 bits in WebAssembly, where an absurd model would wrap to a small one.
+    uint64_t w_count = 0, b_count = 0;
+    if (s.kind == LayerKind::Conv2D) w_count = uint64_t(s.kernel) * uint64_t(s.kernel) * uint64_t(shape.c) * uint64_t(s.units);
+    if (s.kind == LayerKind::Dense) w_count = shape.size64() * uint64_t(s.units);
+    if (s.kind == LayerKind::Conv2D || s.kind == LayerKind::Dense) b_count = uint64_t(s.units);
+    if (uint64_t(offset) + w_count + b_count > (uint64_t(1) << 28))
+      return R::fail("model spec '" + model.spec + "' has more than 268M parameters at " + layer.name + ": too large for this lab");
+    layer.w_count = size_t(w_count);
+    layer.b_count = size_t(b_count);
     layer.w_offset = offset;
     layer.b_offset = offset + layer.w_count;
     offset += layer.param_count();
-    if (offset > (size_t(1) << 28))
-      return R::fail("model spec '" + model.spec + "' has more than 268M parameters at " + layer.name + ": too large for this lab");
     model.layers.push_back(layer);
     shape = layer.out;
   }

@@ -5,6 +5,7 @@
 // Dense activations are shape (1, 1, C). Flatten therefore matches Keras' channels-last Flatten order.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace convlens {
@@ -15,6 +16,8 @@ struct Shape {
   int c = 0;  // channels (or units, for dense activations)
 
   size_t size() const { return size_t(h) * size_t(w) * size_t(c); }
+  // The same count without wrapping where size_t is 32 bits (WebAssembly): for limit checks on user input.
+  uint64_t size64() const { return uint64_t(h) * uint64_t(w) * uint64_t(c); }
   bool operator==(const Shape& o) const { return h == o.h && w == o.w && c == o.c; }
   bool operator!=(const Shape& o) const { return !(*this == o); }
   bool is_flat() const { return h == 1 && w == 1; }

@@ -448,8 +448,14 @@ TEST_CASE("model_build: errors", "[model]") {
 
 // Regression: Flatten's width once wrapped past 2^31 floats (4096*4096*256 = 2^32 -> 0) and nothing bounded
 // activation sizes; model_build must refuse such a model instead of allocating 16 GiB per sample.
+// The same limits hold where size_t is 32 bits (the WebAssembly build runs these tests too).
 TEST_CASE("model_build: an activation too large to hold is an error, not a wrapped shape", "[model]") {
   Result<Model> r = model_build("conv256k1-flat-dense10", Shape{4096, 4096, 1}, 10);
+  CHECK_FALSE(r.ok());
+  // 8192 x 8192 inputs to a dense layer of 65536 units: 2^42 weights, 0 modulo 2^32.
+  r = model_build("flat-dense65536-dense10", Shape{8192, 8192, 1}, 10);
+  CHECK_FALSE(r.ok());
+  r = model_build("conv1k1-flat-dense65536-dense10", Shape{1024, 1024, 1}, 10);  // 2^36 weights
   CHECK_FALSE(r.ok());
 }
 
