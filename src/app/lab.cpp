@@ -1,6 +1,8 @@
 // lab.cpp: the interactive training session (see lab.h).
 #include "lab.h"
 
+#include "layers.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -18,13 +20,10 @@ constexpr double kLiveRefresh = 0.2;  // seconds between live feature-map update
 constexpr int kFirstEpochSnapshots = 12;
 constexpr int kMinChunk = 2;  // samples  // snapshots spread over epoch 1, where the maps change most
 
+// Class probabilities from logits, by the engine's softmax (no labels: no loss).
 std::vector<float> softmax(const std::vector<float>& logits) {
   std::vector<float> p(logits.size());
-  if (logits.empty()) return p;
-  const float top = *std::max_element(logits.begin(), logits.end());
-  double sum = 0;
-  for (size_t i = 0; i < logits.size(); ++i) sum += p[i] = std::exp(logits[i] - top);
-  for (float& v : p) v = float(v / sum);
+  if (!logits.empty()) softmax_xent_forward(logits.data(), nullptr, 1, int(logits.size()), p.data(), nullptr);
   return p;
 }
 
@@ -148,10 +147,7 @@ Status Lab::train() {
   c.optimizer.lr = settings_.lr;
   c.optimizer.momentum = settings_.optimizer == OptimizerKind::SGD ? settings_.momentum : 0.0f;
   c.chunk = chunk_;
-  const size_t used = c.subset ? std::min(c.subset, train_.size()) : train_.size();
-  const size_t batches = (size_t(std::ceil(double(used) * (1.0 - double(c.val_split)))) + size_t(c.batch) - 1) /
-                         size_t(std::max(c.batch, 1));
-  c.snapshot_every_first_epoch = int(std::max<size_t>(1, batches / kFirstEpochSnapshots));
+  c.first_epoch_snapshots = kFirstEpochSnapshots;
   Status s = trainer_.start(&model_, &train_, c, probe_);
   if (!s.ok()) {
     set_error(s.error);

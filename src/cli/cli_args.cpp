@@ -5,6 +5,8 @@
 // floats must be finite (no nan, inf or overflow such as 1e999).
 #include "cli_args.h"
 
+#include "data_files_native.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -226,17 +228,7 @@ Result<CliOptions> cli_parse(const std::vector<std::string>& args) {
   return R::success(o);
 }
 
-std::string cli_default_data_dir(const std::string& dataset) {
-  const char* env = std::getenv("CONVLENS_DATA");
-#ifdef CONVLENS_DEFAULT_DATA_ROOT
-  const char* fallback = CONVLENS_DEFAULT_DATA_ROOT;  // the source tree's data/, where setup fetches the data
-#else
-  const char* fallback = "./data";
-#endif
-  std::string root = env && *env ? env : fallback;
-  while (!root.empty() && root.back() == '/') root.pop_back();  // "/srv/" -> "/srv", "/" -> ""
-  return root + "/" + dataset;
-}
+std::string cli_default_data_dir(const std::string& dataset) { return data_root_default() + "/" + dataset; }
 
 std::string cli_usage() {
   return R"(convlens: train and inspect the book's CNNs from the command line.

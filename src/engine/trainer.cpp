@@ -27,7 +27,7 @@ Status train_config_validate(const TrainConfig& c, size_t data_size) {
   if (c.epochs < 1 || c.epochs > 10000) return Status::fail("epochs must be in 1..10000, got " + std::to_string(c.epochs));
   if (c.batch < 1 || c.batch > 65536) return Status::fail("batch size must be in 1..65536, got " + std::to_string(c.batch));
   if (!(c.val_split >= 0.0f && c.val_split < 1.0f)) return Status::fail("validation split must be in [0, 1)");
-  if (c.snapshot_every < 0 || c.snapshot_every_first_epoch < 0) return Status::fail("snapshot interval must be >= 0");
+  if (c.snapshot_every < 0 || c.first_epoch_snapshots < 0) return Status::fail("snapshot interval must be >= 0");
   if (c.chunk < 0) return Status::fail("chunk size must be >= 0");
   if (data_size == 0) return Status::fail("the training set is empty");
   return optimizer_validate(c.optimizer);  // with split < 1, ceil(N * (1 - split)) >= 1 training sample
@@ -70,6 +70,8 @@ Status Trainer::start(Model* model, const Dataset* data, const TrainConfig& conf
   train_count_ = size_t(std::ceil(double(size) * (1.0 - double(config.val_split))));
   train_count_ = std::min(train_count_, size);
   batches_per_epoch_ = int((train_count_ + config.batch - 1) / config.batch);
+  if (config.first_epoch_snapshots > 0)
+    first_epoch_every_ = std::max(1, batches_per_epoch_ / config.first_epoch_snapshots);
   order_.resize(train_count_);
   labels_.resize(size_t(config.batch));
   state_ = TrainState::Training;
@@ -149,8 +151,7 @@ void Trainer::train_chunk() {
   batch_loss_ = 0;
   batch_right_ = 0;
   const bool every = config_.snapshot_every > 0 && step_ % config_.snapshot_every == 0;
-  const bool early = epoch_ == 1 && config_.snapshot_every_first_epoch > 0 &&
-                     batch_in_epoch_ % config_.snapshot_every_first_epoch == 0;
+  const bool early = epoch_ == 1 && first_epoch_every_ > 0 && batch_in_epoch_ % first_epoch_every_ == 0;
   if (every || early) take_snapshot();
   if (batch_in_epoch_ == batches_per_epoch_) {
     last_samples_per_sec_ = train_seconds_ > 0 ? double(seen_) / train_seconds_ : 0;

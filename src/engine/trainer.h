@@ -31,7 +31,7 @@ struct TrainConfig {
   float val_split = 0.2f;    // last fraction of the data held out for validation; 0 = none
   uint64_t seed = 42;        // shuffles and dropout masks (initial weights: model_init)
   int snapshot_every = 0;    // also snapshot every N training batches; 0 = only per epoch
-  int snapshot_every_first_epoch = 0;  // also every N batches during epoch 1, where maps change most; 0 = off
+  int first_epoch_snapshots = 0;  // also about this many evenly spaced during epoch 1, where maps change most
   int chunk = 0;             // samples per unit of work (see above); 0 = whole batches
   size_t subset = 0;         // use only the first N samples of the data (quick runs); 0 = all
   OptimizerConfig optimizer;
@@ -147,6 +147,7 @@ class Trainer {
   size_t train_count_ = 0;
   int batches_per_epoch_ = 0;
   int epoch_ = 1, batch_in_epoch_ = 0;
+  int first_epoch_every_ = 0;     // batches between epoch-1 snapshots (from first_epoch_snapshots); 0 = none
   int chunk_at_ = 0;              // samples of the current batch already computed
   double batch_loss_ = 0;         // summed loss and correct count of the current batch's chunks
   int batch_right_ = 0;

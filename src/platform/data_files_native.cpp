@@ -2,6 +2,7 @@
 //
 // Finds files, reads them whole and inflates gzip; every format check is left to the engine parsers. Does not
 // download, cache or memory-map anything: the largest set (CIFAR-10 train, 150 MB) is simply read into memory.
+#include <cstdlib>
 #include "data_files_native.h"
 
 #include <zlib.h>
@@ -112,6 +113,18 @@ Result<Bytes> read_data_file(const std::string& dir, const std::string& base, co
 }
 
 }  // namespace
+
+std::string data_root_default() {
+  const char* env = std::getenv("CONVLENS_DATA");
+#ifdef CONVLENS_DEFAULT_DATA_ROOT
+  const char* fallback = CONVLENS_DEFAULT_DATA_ROOT;  // the source tree's data/, where setup fetches the data
+#else
+  const char* fallback = "./data";
+#endif
+  std::string root = env && *env ? env : fallback;
+  while (!root.empty() && root.back() == '/') root.pop_back();  // "/srv/" -> "/srv", "/" -> ""
+  return root;
+}
 
 Result<std::vector<uint8_t>> file_read_bytes(const std::string& path) {
   Result<Bytes> raw = read_raw(path);

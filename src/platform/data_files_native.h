@@ -16,6 +16,10 @@ namespace convlens {
 // Largest file, and largest gunzipped output, that file_read_bytes accepts.
 constexpr uint64_t kMaxFileBytes = uint64_t(1) << 30;  // 1 GiB
 
+// The folder holding mnist/, fashion/ ...: $CONVLENS_DATA, else the checkout's data/ that setup fills
+// (CONVLENS_DEFAULT_DATA_ROOT at build time), else ./data. No trailing slash ("/srv/" -> "/srv").
+std::string data_root_default();
+
 // Reads the whole file at `path`; if it starts with the gzip magic (1f 8b), returns the decompressed bytes.
 // Errors name the path: "cannot open data/mnist/x: No such file or directory", corrupt or truncated gzip,
 // or more than kMaxFileBytes.

@@ -30,15 +30,6 @@ using namespace convlens;
 
 namespace {
 
-std::string default_data_root() {
-  const char* env = std::getenv("CONVLENS_DATA");
-  if (env && *env) return env;
-#ifdef CONVLENS_DEFAULT_DATA_ROOT
-  return CONVLENS_DEFAULT_DATA_ROOT;
-#else
-  return "data";
-#endif
-}
 
 // Loads data set `name` from root/name; errors go to the Lab (shown in the UI).
 bool load_dataset(Lab& lab, const std::string& root, const std::string& name) {
@@ -70,7 +61,7 @@ bool save_screenshot(SDL_Window* window, const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string root = default_data_root(), query, screenshot;
+  std::string root = data_root_default(), query, screenshot;
   long max_frames = -1;
   int threads = 1;
   for (int i = 1; i < argc; ++i) {

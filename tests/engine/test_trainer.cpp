@@ -149,11 +149,11 @@ TEST_CASE("chunked batches give the same training as whole batches, in more and 
   CHECK(chunk_epoch.val_acc == whole_epoch.val_acc);
 }
 
-TEST_CASE("snapshot_every_first_epoch adds snapshots only in epoch 1 and marks the epoch ends", "[trainer]") {
+TEST_CASE("first_epoch_snapshots adds snapshots only in epoch 1 and marks the epoch ends", "[trainer]") {
   Dataset data = bars_dataset(10, 3);
   Model model = small_model(3);
   TrainConfig c = small_config();  // 3 batches per epoch, 2 epochs
-  c.snapshot_every_first_epoch = 1;
+  c.first_epoch_snapshots = 3;  // 3 batches per epoch: one after every batch of epoch 1
   Trainer t;
   REQUIRE(t.start(&model, &data, c, std::vector<float>(64, 0.2f)).ok());
   t.step(1000);
