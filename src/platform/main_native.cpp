@@ -4,9 +4,8 @@
 //   convlens-app [--data DIR] [--threads N] [--frames N] [--screenshot FILE.png] [OPTIONS]
 //     OPTIONS as in the page's URL, e.g. "dataset=fashion&epochs=3&autostart=1"
 //     --frames N stops after N frames (scripted and CI smoke runs); --screenshot saves the last frame.
-//     --threads N: engine threads, 1 by default. The UI trains in small chunks between frames, where a second
-//     OpenMP thread costs more in synchronisation than it computes (measured: 19 fps and 771 samples/s with 2,
-//     67 fps and 1,296 samples/s with 1).
+//     --threads N: engine threads (default: OpenMP's, one per core). On a busy machine 1 can be faster:
+//     small chunks between frames then lose to OpenMP's synchronisation.
 //
 // The frame loop is app_shell's; this file only reads files, drives frames and saves the screenshot.
 #include <cstdio>
@@ -63,7 +62,7 @@ bool save_screenshot(SDL_Window* window, const std::string& path) {
 int main(int argc, char** argv) {
   std::string root = data_root_default(), query, screenshot;
   long max_frames = -1;
-  int threads = 1;
+  int threads = 0;  // 0 = OpenMP's default
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
       root = argv[++i];
@@ -90,7 +89,7 @@ int main(int argc, char** argv) {
       query += (query.empty() ? "" : "&") + std::string(argv[i]);
     }
   }
-  engine_set_threads(threads);
+  if (threads > 0) engine_set_threads(threads);
   const UrlOptions options = url_params_parse(query);
   for (const std::string& w : options.warnings) std::fprintf(stderr, "convlens-app: %s\n", w.c_str());
 
