@@ -1,18 +1,21 @@
 // layers.cpp: forward/backward kernels of every layer (declarations and legend in layers.h).
-// Convolution and dense layers are GEMMs through Eigen; the rest are plain loops over NHWC buffers.
+// Convolution and dense layers are GEMMs (gemm.h: Eigen natively, our SIMD128 kernel in WebAssembly); the
+// rest are plain loops over NHWC buffers.
 #include "layers.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "eigen_maps.h"
+#include "gemm.h"
+#include "hot_loops.h"
 
 namespace convlens {
 
 // ---- Conv2D ------------------------------------------------------------------------------------------------
 
 int conv2d_pad_before(int k, Padding pad) { return pad == Padding::Same ? (k - 1) / 2 : 0; }
+
 
 void im2col(const float* x, int n, Shape in, int k, Padding pad, Shape out, float* cols) {
   // cols (M, KKC): row (i,oy,ox) = the KxK input patch around that output pixel, zero outside the image.
@@ -36,7 +39,7 @@ void im2col(const float* x, int n, Shape in, int k, Padding pad, Shape out, floa
             continue;
           }
           std::fill(dst, dst + left, 0.0f);
-          std::memcpy(dst + left, xi + (size_t(iy) * in.w + ix0) * in.c, inside * sizeof(float));
+          copy_floats(xi + (size_t(iy) * in.w + ix0) * in.c, inside, dst + left);
           std::fill(dst + left + inside, dst + kc, 0.0f);
         }
       }
@@ -62,9 +65,7 @@ void col2im(const float* dcols, int n, Shape in, int k, Padding pad, Shape out, 
         for (int ky = 0; ky < k; ++ky) {
           const int iy = oy + ky - p;
           if (iy < 0 || iy >= in.h) continue;
-          const float* src = row + ky * kc + left;
-          float* dst = dxi + (size_t(iy) * in.w + ix0) * in.c;
-          for (size_t j = 0; j < inside; ++j) dst[j] += src[j];
+          add_floats(row + ky * kc + left, inside, dxi + (size_t(iy) * in.w + ix0) * in.c);
         }
       }
     }
@@ -76,12 +77,8 @@ void conv2d_forward(const float* x, int n, Shape in, const float* w, const float
   const long m = long(n) * out.h * out.w;
   const long kkc = long(k) * k * in.c;
   im2col(x, n, in, k, pad, out, cols);
-  ConstMapR c(cols, m, kkc);        // (M, KKC)
-  ConstMapR wm(w, kkc, out.c);      // (KKC, F)
-  MapR ym(y, m, out.c);             // (M, F) == (N,Ho,Wo,F)
-  ym.noalias() = c * wm;
-  ym.rowwise() += ConstMapRow(b, out.c);
-  if (relu) ym = ym.cwiseMax(0.0f);
+  gemm(Op::N, Op::N, int(m), out.c, int(kkc), cols, int(kkc), w, out.c, y, out.c, false);  // (M,KKC) (KKC,F)
+  bias_relu(y, m, out.c, b, relu, y);
 }
 
 void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w, int k, Padding pad, bool relu,
@@ -89,38 +86,17 @@ void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w,
   const long m = long(n) * out.h * out.w;
   const long kkc = long(k) * k * in.c;
   if (relu) relu_backward(dy, y, size_t(m) * out.c, dy);
-  ConstMapR dym(dy, m, out.c);                                  // (M, F)
-  MapR(dw, kkc, out.c).noalias() = ConstMapR(cols, m, kkc).transpose() * dym;  // (KKC, F)
-  MapRow(db, out.c) = dym.colwise().sum();                     // (F)
+  gemm(Op::T, Op::N, int(kkc), out.c, int(m), cols, int(kkc), dy, out.c, dw, out.c, false);  // dW (KKC,F) = cols^T dy
+  column_sums(dy, m, out.c, db);                                                              // dB (F)
   if (!dx) return;
-  MapR(cols, m, kkc).noalias() = dym * ConstMapR(w, kkc, out.c).transpose();  // dcols (M, KKC), reusing cols
+  gemm(Op::N, Op::T, int(m), int(kkc), out.c, dy, out.c, w, out.c, cols, int(kkc), false);  // dcols (M,KKC) = dy W^T
   col2im(cols, n, in, k, pad, out, dx);
 }
 
 // ---- MaxPool2D ---------------------------------------------------------------------------------------------
 
 void maxpool_forward(const float* x, int n, Shape in, int p, Shape out, float* y, int32_t* argmax) {
-  const int c = in.c;
-  for (int i = 0; i < n; ++i) {
-    const float* xi = x + size_t(i) * in.size();
-    for (int oy = 0; oy < out.h; ++oy) {
-      for (int ox = 0; ox < out.w; ++ox) {
-        const size_t o = ((size_t(i) * out.h + oy) * out.w + ox) * c;
-        float* yo = y + o;
-        int32_t* ao = argmax + o;
-        const int32_t first = int32_t((size_t(oy) * p * in.w + size_t(ox) * p) * c);  // index within the sample
-        for (int ch = 0; ch < c; ++ch) { yo[ch] = xi[first + ch]; ao[ch] = first + ch; }
-        for (int py = 0; py < p; ++py) {
-          for (int px = 0; px < p; ++px) {
-            const int32_t at = int32_t((size_t(oy * p + py) * in.w + size_t(ox * p + px)) * c);
-            for (int ch = 0; ch < c; ++ch) {
-              if (xi[at + ch] > yo[ch]) { yo[ch] = xi[at + ch]; ao[ch] = at + ch; }
-            }
-          }
-        }
-      }
-    }
-  }
+  CONVLENS_FASTEST(maxpool_forward)(x, n, in, p, out, y, argmax);  // hot_loops.h
 }
 
 void maxpool_backward(const float* dy, int n, Shape in, Shape out, const int32_t* argmax, float* dx) {
@@ -135,12 +111,10 @@ void maxpool_backward(const float* dy, int n, Shape in, Shape out, const int32_t
 
 // ---- ReLU, Dropout ------------------------------------------------------------------------------------------
 
-void relu_forward(const float* x, size_t count, float* y) {
-  for (size_t i = 0; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
-}
+void relu_forward(const float* x, size_t count, float* y) { CONVLENS_FASTEST(relu_forward)(x, count, y); }
 
 void relu_backward(const float* dy, const float* y, size_t count, float* dx) {
-  for (size_t i = 0; i < count; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+  CONVLENS_FASTEST(relu_backward)(dy, y, count, dx);
 }
 
 void dropout_backward(const float* dy, const float* mask, size_t count, float* dx) {
@@ -155,9 +129,8 @@ constexpr int kDenseSmallBatch = 8;
 
 void dense_forward(const float* x, int n, int in_units, const float* w, const float* b, int out_units, bool relu,
                    float* y) {
-  MapR ym(y, n, out_units);  // (N, O)
   if (n <= kDenseSmallBatch) {
-    ym.rowwise() = ConstMapRow(b, out_units);
+    std::fill(y, y + size_t(n) * out_units, 0.0f);  // y (N, O)
     for (int i = 0; i < in_units; ++i) {
       const float* wi = w + size_t(i) * out_units;  // row i of W (O)
       for (int m = 0; m < n; ++m) {
@@ -168,17 +141,15 @@ void dense_forward(const float* x, int n, int in_units, const float* w, const fl
       }
     }
   } else {
-    ym.noalias() = ConstMapR(x, n, in_units) * ConstMapR(w, in_units, out_units);
-    ym.rowwise() += ConstMapRow(b, out_units);
+    gemm(Op::N, Op::N, n, out_units, in_units, x, in_units, w, out_units, y, out_units, false);  // (N,I) (I,O)
   }
-  if (relu) ym = ym.cwiseMax(0.0f);
+  bias_relu(y, n, out_units, b, relu, y);
 }
 
 void dense_backward(float* dy, const float* y, const float* x, int n, int in_units, const float* w, int out_units,
                     bool relu, float* dw, float* db, float* dx) {
   if (relu) relu_backward(dy, y, size_t(n) * out_units, dy);
-  ConstMapR dym(dy, n, out_units);                                                 // (N, O)
-  MapRow(db, out_units) = dym.colwise().sum();                                    // (O)
+  column_sums(dy, n, out_units, db);  // dB (O)
   if (n <= kDenseSmallBatch) {  // see dense_forward
     for (int i = 0; i < in_units; ++i) {
       float* dwi = dw + size_t(i) * out_units;  // row i of dW (O)
@@ -197,8 +168,8 @@ void dense_backward(float* dy, const float* y, const float* x, int n, int in_uni
     }
     return;
   }
-  MapR(dw, in_units, out_units).noalias() = ConstMapR(x, n, in_units).transpose() * dym;  // (I, O)
-  if (dx) MapR(dx, n, in_units).noalias() = dym * ConstMapR(w, in_units, out_units).transpose();  // (N, I)
+  gemm(Op::T, Op::N, in_units, out_units, n, x, in_units, dy, out_units, dw, out_units, false);  // dW (I,O) = x^T dy
+  if (dx) gemm(Op::N, Op::T, n, in_units, out_units, dy, out_units, w, out_units, dx, in_units, false);  // dx = dy W^T
 }
 
 // ---- Softmax + cross-entropy -------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "hot_loops.h"
+
 namespace convlens {
 
 Status optimizer_validate(const OptimizerConfig& c) {
@@ -34,16 +36,9 @@ void optimizer_step(Optimizer& opt, float* params, const float* grads, size_t co
     }
     return;
   }
-  float* v = opt.v.data();
   const double t = double(opt.step);
   const float lr_t = float(c.lr * std::sqrt(1.0 - std::pow(double(c.beta2), t)) / (1.0 - std::pow(double(c.beta1), t)));
-  const float b1 = c.beta1, b2 = c.beta2, one_b1 = 1.0f - c.beta1, one_b2 = 1.0f - c.beta2, eps = c.epsilon;
-  for (size_t i = 0; i < count; ++i) {
-    const float g = grads[i];
-    m[i] = b1 * m[i] + one_b1 * g;
-    v[i] = b2 * v[i] + one_b2 * g * g;
-    params[i] -= lr_t * m[i] / (std::sqrt(v[i]) + eps);
-  }
+  adam_update(params, grads, m, opt.v.data(), count, lr_t, c.beta1, c.beta2, c.epsilon);  // hot_loops.h
 }
 
 std::string optimizer_name(OptimizerKind kind) { return kind == OptimizerKind::Adam ? "adam" : "sgd"; }

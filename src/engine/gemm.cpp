@@ -1,0 +1,196 @@
+// gemm.cpp: the blocked GEMM driver, its scalar micro-kernel, the references and the dispatch (see gemm.h).
+//
+// Blocking (one thread): for each block of kNc columns and kKc steps of K, B's block is packed into panels of
+// kNr columns (kc rows of kNr floats each, zero-padded at the right edge); then every kMr rows of A meet every
+// panel in the micro-kernel, which keeps the kMr x kNr tile of C in registers for all kc steps. A is never
+// copied: the micro-kernel reads op(A)(i,p) = a[i * a_rs + p * a_cs] in place, so A transposed costs nothing.
+// Edge tiles (fewer than kMr rows or kNr columns) go through a small zero-padded copy.
+#include "gemm.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "eigen_maps.h"
+#ifdef __wasm_simd128__
+#include "gemm_kernel_wasm.h"
+#endif
+
+namespace convlens {
+namespace {
+
+constexpr int kKc = 256;  // K steps per packed block: a kc x kNr panel of B stays in L1
+constexpr int kNc = 512;  // columns per packed block: the whole packed block stays in L2
+
+// op(A)(i,p) = a[i * a_rs + p * a_cs]
+struct StridedA {
+  const float* a;
+  long rs, cs;
+};
+
+StridedA strided_a(Op op, const float* a, int lda) { return op == Op::N ? StridedA{a, lda, 1} : StridedA{a, 1, lda}; }
+
+// Packs op(B)(p0 .. p0+kc, j0 .. j0+nc) into panels of nr columns: panel q holds kc rows of nr floats.
+void pack_b(Op op, const float* b, int ldb, int p0, int kc, int j0, int nc, int nr, float* packed) {
+  for (int q = 0; q * nr < nc; ++q) {
+    float* panel = packed + size_t(q) * kc * nr;
+    const int j = j0 + q * nr, width = std::min(nr, nc - q * nr);
+    for (int p = 0; p < kc; ++p) {
+      float* dst = panel + size_t(p) * nr;
+      if (op == Op::N) {
+        const float* src = b + size_t(p0 + p) * ldb + j;  // a row of B: contiguous
+        for (int x = 0; x < width; ++x) dst[x] = src[x];
+      } else {
+        const float* src = b + size_t(j) * ldb + (p0 + p);  // a column of B stored transposed: strided
+        for (int x = 0; x < width; ++x) dst[x] = src[size_t(x) * ldb];
+      }
+      for (int x = width; x < nr; ++x) dst[x] = 0.0f;
+    }
+  }
+}
+
+// The packing buffer is allocated once per thread and reused: re-faulting fresh pages on every call is slow.
+std::vector<float>& pack_buffer(size_t floats) {
+  thread_local std::vector<float> buffer;
+  if (buffer.size() < floats) buffer.resize(floats);
+  return buffer;
+}
+
+template <class Kernel>
+void gemm_blocked(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+                  int ldc, bool accumulate) {
+  constexpr int kMr = Kernel::kMr, kNr = Kernel::kNr;
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate)
+      for (int i = 0; i < m; ++i) std::fill(c + size_t(i) * ldc, c + size_t(i) * ldc + n, 0.0f);
+    return;
+  }
+  const StridedA sa = strided_a(op_a, a, lda);
+  const int nc_max = std::min(kNc, n), kc_max = std::min(kKc, k);
+  float* packed = pack_buffer(size_t((nc_max + kNr - 1) / kNr) * kNr * kc_max).data();
+  for (int jc = 0; jc < n; jc += kNc) {
+    const int nc = std::min(kNc, n - jc);
+    for (int pc = 0; pc < k; pc += kKc) {
+      const int kc = std::min(kKc, k - pc);
+      const bool acc = accumulate || pc > 0;  // later K blocks add to what the first one wrote
+      pack_b(op_b, b, ldb, pc, kc, jc, nc, kNr, packed);
+      for (int i = 0; i < m; i += kMr) {
+        const int mr = std::min(kMr, m - i);
+        const float* ai = sa.a + i * sa.rs + pc * sa.cs;
+        long a_rs = sa.rs, a_cs = sa.cs;
+        float a_edge[kMr * kKc];
+        if (mr < kMr) {  // bottom edge: copy the rows there are, zero the rest (a_edge(r,p) = a_edge[p*kMr + r])
+          for (int p = 0; p < kc; ++p)
+            for (int r = 0; r < kMr; ++r) a_edge[p * kMr + r] = r < mr ? ai[r * sa.rs + p * sa.cs] : 0.0f;
+          ai = a_edge, a_rs = 1, a_cs = kMr;
+        }
+        for (int q = 0; q * kNr < nc; ++q) {
+          const int j = jc + q * kNr, nr = std::min(kNr, nc - q * kNr);
+          const float* panel = packed + size_t(q) * kc * kNr;
+          float* cij = c + size_t(i) * ldc + j;
+          if (mr == kMr && nr == kNr) {
+            Kernel::run(kc, ai, a_rs, a_cs, panel, cij, ldc, acc);
+            continue;
+          }
+          float tile[kMr * kNr];  // edge tile: compute all of it, keep the part inside C
+          Kernel::run(kc, ai, a_rs, a_cs, panel, tile, kNr, false);
+          for (int r = 0; r < mr; ++r)
+            for (int x = 0; x < nr; ++x) {
+              float& dst = cij[size_t(r) * ldc + x];
+              dst = acc ? dst + tile[r * kNr + x] : tile[r * kNr + x];
+            }
+        }
+      }
+    }
+  }
+}
+
+// Scalar micro-kernel: the reference the SIMD one must agree with. C tile (kMr, kNr) rows of ldc.
+template <int Mr, int Nr>
+struct ScalarKernel {
+  static constexpr int kMr = Mr, kNr = Nr;
+  static void run(int kc, const float* a, long a_rs, long a_cs, const float* panel, float* c, int ldc, bool accumulate) {
+    float acc[Mr][Nr] = {};
+    for (int p = 0; p < kc; ++p, a += a_cs, panel += Nr)
+      for (int r = 0; r < Mr; ++r) {
+        const float av = a[r * a_rs];
+        for (int x = 0; x < Nr; ++x) acc[r][x] += av * panel[x];
+      }
+    for (int r = 0; r < Mr; ++r)
+      for (int x = 0; x < Nr; ++x) c[size_t(r) * ldc + x] = accumulate ? c[size_t(r) * ldc + x] + acc[r][x] : acc[r][x];
+  }
+};
+
+using Stride = Eigen::OuterStride<>;
+using ConstStrided = Eigen::Map<const MatrixR, Eigen::Unaligned, Stride>;
+using Strided = Eigen::Map<MatrixR, Eigen::Unaligned, Stride>;
+
+template <class A, class B>
+void eigen_product(const A& a, const B& b, Strided& c, bool accumulate) {
+  if (accumulate) c.noalias() += a * b;
+  else c.noalias() = a * b;
+}
+
+}  // namespace
+
+void gemm_reference(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+                    float* c, int ldc, bool accumulate) {
+  for (int i = 0; i < m; ++i)
+    for (int j = 0; j < n; ++j) {
+      double sum = accumulate ? c[size_t(i) * ldc + j] : 0.0;
+      for (int p = 0; p < k; ++p) {
+        const float av = op_a == Op::N ? a[size_t(i) * lda + p] : a[size_t(p) * lda + i];
+        const float bv = op_b == Op::N ? b[size_t(p) * ldb + j] : b[size_t(j) * ldb + p];
+        sum += double(av) * bv;
+      }
+      c[size_t(i) * ldc + j] = float(sum);
+    }
+}
+
+void gemm_blocked_scalar(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+                         float* c, int ldc, bool accumulate) {
+  gemm_blocked<ScalarKernel<4, 8>>(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+}
+
+#ifdef __wasm_simd128__
+void gemm_blocked_simd(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+                       float* c, int ldc, bool accumulate) {
+  gemm_blocked<SimdKernel>(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+}
+#endif
+
+void gemm_eigen(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+                int ldc, bool accumulate) {
+  if (m <= 0 || n <= 0) return;
+  Strided cm(c, m, n, Stride(ldc));
+  if (k <= 0) {
+    if (!accumulate) cm.setZero();
+    return;
+  }
+  // Stored shapes: A is (m,k) or (k,m); B is (k,n) or (n,k).
+  const ConstStrided am(a, op_a == Op::N ? m : k, op_a == Op::N ? k : m, Stride(lda));
+  const ConstStrided bm(b, op_b == Op::N ? k : n, op_b == Op::N ? n : k, Stride(ldb));
+  if (op_a == Op::N && op_b == Op::N) eigen_product(am, bm, cm, accumulate);
+  else if (op_a == Op::N) eigen_product(am, bm.transpose(), cm, accumulate);
+  else if (op_b == Op::N) eigen_product(am.transpose(), bm, cm, accumulate);
+  else eigen_product(am.transpose(), bm.transpose(), cm, accumulate);
+}
+
+void gemm(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc,
+          bool accumulate) {
+#ifdef __wasm_simd128__
+  gemm_blocked_simd(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+#else
+  gemm_eigen(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+#endif
+}
+
+const char* gemm_kind() {
+#ifdef __wasm_simd128__
+  return "wasm-simd128";
+#else
+  return "eigen";
+#endif
+}
+
+}  // namespace convlens

@@ -1,0 +1,35 @@
+// gemm.h: the engine's one matrix product, C = op(A) op(B) (+ C), on row-major float buffers.
+// Natively it is Eigen's GEMM (AVX-512 there). In WebAssembly, where Eigen gets no explicit SIMD, it is our
+// own blocked GEMM: B is packed into panels of kNr columns, A is read in place, and a register-blocked
+// micro-kernel (kMr x kNr accumulators) does the arithmetic — in SIMD128 (gemm_kernel_wasm.h) or in scalar
+// code. The scalar micro-kernel and a plain triple loop stay beside it as references for the tests.
+//
+// Legend: op(A) is (M,K): A itself (stored M rows of lda) or A transposed (A stored K rows of lda).
+//         op(B) is (K,N): B itself (stored K rows of ldb) or B transposed (B stored N rows of ldb).
+//         C is (M,N), rows of ldc. accumulate: C += op(A) op(B) instead of C = op(A) op(B).
+#pragma once
+
+namespace convlens {
+
+enum class Op { N, T };  // use the matrix as stored, or its transpose
+
+// The fastest implementation built for this target (see above).
+void gemm(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+          int ldc, bool accumulate);
+
+// References and building blocks, exposed for tests and the benchmark.
+void gemm_reference(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+                    float* c, int ldc, bool accumulate);  // triple loop, double accumulators
+void gemm_blocked_scalar(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+                         float* c, int ldc, bool accumulate);  // the blocked GEMM, scalar micro-kernel
+void gemm_eigen(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+                int ldc, bool accumulate);
+#ifdef __wasm_simd128__
+void gemm_blocked_simd(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+                       float* c, int ldc, bool accumulate);  // the blocked GEMM, SIMD128 micro-kernel
+#endif
+
+// Name of what gemm() runs here ("eigen", "wasm-simd128"), for benchmark reports.
+const char* gemm_kind();
+
+}  // namespace convlens

@@ -1,0 +1,77 @@
+// hot_loops.cpp: the scalar reference of every hot loop (see hot_loops.h); the SIMD128 twins are in
+// hot_loops_wasm.cpp and must compute the same operations in the same order.
+#include "hot_loops.h"
+
+#include <cmath>
+
+namespace convlens {
+
+void relu_forward_scalar(const float* x, size_t count, float* y) {
+  for (size_t i = 0; i < count; ++i) y[i] = x[i] < 0.0f ? 0.0f : x[i];
+}
+
+void relu_backward_scalar(const float* dy, const float* y, size_t count, float* dx) {
+  for (size_t i = 0; i < count; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+void bias_relu_scalar(const float* x, long m, int f, const float* b, bool relu, float* y) {
+  for (long i = 0; i < m; ++i) {
+    const float* xi = x + i * f;
+    float* yi = y + i * f;
+    for (int j = 0; j < f; ++j) {
+      const float v = xi[j] + b[j];
+      yi[j] = relu && v < 0.0f ? 0.0f : v;
+    }
+  }
+}
+
+void column_sums_scalar(const float* x, long m, int f, float* sums) {
+  for (int j = 0; j < f; ++j) sums[j] = 0.0f;
+  for (long i = 0; i < m; ++i)
+    for (int j = 0; j < f; ++j) sums[j] += x[i * f + j];
+}
+
+void maxpool_forward_scalar(const float* x, int n, Shape in, int p, Shape out, float* y, int32_t* argmax) {
+  const int c = in.c;
+  for (int i = 0; i < n; ++i) {
+    const float* xi = x + size_t(i) * in.size();
+    for (int oy = 0; oy < out.h; ++oy) {
+      for (int ox = 0; ox < out.w; ++ox) {
+        const size_t o = ((size_t(i) * out.h + oy) * out.w + ox) * c;
+        float* yo = y + o;
+        int32_t* ao = argmax + o;
+        const int32_t first = int32_t((size_t(oy) * p * in.w + size_t(ox) * p) * c);  // index within the sample
+        for (int ch = 0; ch < c; ++ch) { yo[ch] = xi[first + ch]; ao[ch] = first + ch; }
+        for (int py = 0; py < p; ++py) {
+          for (int px = 0; px < p; ++px) {
+            const int32_t at = int32_t((size_t(oy * p + py) * in.w + size_t(ox * p + px)) * c);
+            for (int ch = 0; ch < c; ++ch) {
+              if (xi[at + ch] > yo[ch]) { yo[ch] = xi[at + ch]; ao[ch] = at + ch; }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+void copy_floats_scalar(const float* src, size_t count, float* dst) {
+  for (size_t i = 0; i < count; ++i) dst[i] = src[i];
+}
+
+void add_floats_scalar(const float* src, size_t count, float* dst) {
+  for (size_t i = 0; i < count; ++i) dst[i] += src[i];
+}
+
+void adam_update_scalar(float* params, const float* grads, float* m, float* v, size_t count, float lr_t, float b1,
+                        float b2, float eps) {
+  const float one_b1 = 1.0f - b1, one_b2 = 1.0f - b2;
+  for (size_t i = 0; i < count; ++i) {
+    const float g = grads[i];
+    m[i] = b1 * m[i] + one_b1 * g;
+    v[i] = b2 * v[i] + one_b2 * g * g;
+    params[i] -= lr_t * m[i] / (std::sqrt(v[i]) + eps);
+  }
+}
+
+}  // namespace convlens
