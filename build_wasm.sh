@@ -114,25 +114,43 @@ run_tests() {
 # ---- browser build ---------------------------------------------------------------------------------------
 export NODE_PATH=/usr/share/nodejs   # emcc's JS optimizer needs acorn from there
 
-# SDL2 for WebAssembly, built once into the build tree (its configure step alone takes minutes).
+# SDL2 for WebAssembly, built once into the build tree (its configure step alone takes minutes): plain into
+# build/wasm/sdl2, and with -pthread into build/wasm/sdl2-mt for the threaded app. The two build side by side.
+build_sdl2_variant() {  # <install dir> <extra C flags>
+  local prefix="$1" flags="$2"
+  [ -f "$prefix/lib/libSDL2.a" ] && return
+  emcmake cmake -S "$SDL2_SRC" -B "$prefix-build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="$flags" \
+    -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF -DCMAKE_INSTALL_PREFIX="$prefix" >"$prefix.log" 2>&1 &&
+    cmake --build "$prefix-build" >>"$prefix.log" 2>&1 && cmake --install "$prefix-build" >>"$prefix.log" 2>&1 ||
+    { echo "SDL2 build for $prefix failed; see $prefix.log" >&2; return 1; }
+}
+
 build_sdl2_wasm() {
-  [ -f "$WASM_BUILD/sdl2/lib/libSDL2.a" ] && return
-  say "building SDL2 for WebAssembly (once; about 4 minutes)"
-  emcmake cmake -S "$SDL2_SRC" -B "$WASM_BUILD/sdl2-build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF -DCMAKE_INSTALL_PREFIX="$WASM_BUILD/sdl2" >/dev/null
-  cmake --build "$WASM_BUILD/sdl2-build" >/dev/null
-  cmake --install "$WASM_BUILD/sdl2-build" >/dev/null
+  [ -f "$WASM_BUILD/sdl2/lib/libSDL2.a" ] && [ -f "$WASM_BUILD/sdl2-mt/lib/libSDL2.a" ] && return
+  say "building SDL2 for WebAssembly, without and with threads (once; about 5 minutes)"
+  mkdir -p "$WASM_BUILD"
+  build_sdl2_variant "$WASM_BUILD/sdl2" "" & local plain=$!
+  build_sdl2_variant "$WASM_BUILD/sdl2-mt" "-pthread" & local threaded=$!
+  wait $plain && wait $threaded
+}
+
+# One browser build of the app: <build dir> <SDL2 prefix> <ON|OFF: threads>
+build_app_variant() {
+  emcmake cmake -S "$ROOT" -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONVLENS_IMGUI_DIR="$IMGUI_SRC" \
+    -DCONVLENS_SDL2_PREFIX="$2" -DCONVLENS_WASM_THREADS="$3" >/dev/null
+  cmake --build "$1" --target convlens_web -j "$JOBS"
 }
 
 # The static site: page, scripts, WASM and the gzip'd data sets, in one folder any static host can serve.
 build_site() {
   build_sdl2_wasm
-  say "building the browser app (Emscripten, -O3 -msimd128)"
-  emcmake cmake -S "$ROOT" -B "$WASM_BUILD/app" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCONVLENS_IMGUI_DIR="$IMGUI_SRC" -DCONVLENS_SDL2_PREFIX="$WASM_BUILD/sdl2" >/dev/null
-  cmake --build "$WASM_BUILD/app" --target convlens_web -j "$JOBS"
+  say "building the browser app (Emscripten, -O3 -msimd128): single-threaded, then threaded"
+  build_app_variant "$WASM_BUILD/app" "$WASM_BUILD/sdl2" OFF
+  build_app_variant "$WASM_BUILD/app-mt" "$WASM_BUILD/sdl2-mt" ON
+  mkdir -p "$SITE"
+  cp "$ROOT"/web/index.html "$ROOT"/web/convlens_web.js "$WASM_BUILD"/app/convlens.js "$WASM_BUILD"/app/convlens.wasm \
+    "$WASM_BUILD"/app-mt/convlens-mt.js "$WASM_BUILD"/app-mt/convlens-mt.wasm "$WASM_BUILD"/app-mt/convlens-mt.worker.js "$SITE/"
   mkdir -p "$SITE/data/mnist" "$SITE/data/fashion"
-  cp "$ROOT"/web/index.html "$ROOT"/web/convlens_web.js "$WASM_BUILD"/app/convlens.js "$WASM_BUILD"/app/convlens.wasm "$SITE/"
   for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
     [ -f "$SITE/data/mnist/$f.gz" ] || gzip -9 -c "$DATA_DIR/mnist/$f" > "$SITE/data/mnist/$f.gz"
     cp -L "$DATA_DIR/fashion/$f.gz" "$SITE/data/fashion/$f.gz"
@@ -140,11 +158,15 @@ build_site() {
   say "site ready in $SITE"
 }
 
-# The engine's unit tests compiled to WASM (-msimd128, 32-bit size_t) and run under Node.
+# The engine's unit tests compiled to WASM (-msimd128, 32-bit size_t) and run under Node: the single-threaded
+# build, then the threaded one (its thread pool, and the GEMM shared out over 3 threads).
 run_wasm_tests() {
-  say "running the engine tests as WebAssembly (Node)"
-  cmake --build "$WASM_BUILD/app" --target engine_tests_wasm -j "$JOBS" >/dev/null
-  (cd "$WASM_BUILD/app" && node --no-experimental-fetch engine_tests_wasm.js)
+  local dir
+  for dir in "$WASM_BUILD/app" "$WASM_BUILD/app-mt"; do
+    say "running the engine tests as WebAssembly (Node): ${dir##*/}"
+    cmake --build "$dir" --target engine_tests_wasm -j "$JOBS" >/dev/null
+    (cd "$dir" && node --no-experimental-fetch engine_tests_wasm.js)
+  done
 }
 
 run_browser_tests() {

@@ -3,7 +3,8 @@
 //   - fetches data sets when the app asks (gzip'd IDX files from data/<name>/, with progress, gunzipped by the
 //     browser's DecompressionStream) and hands the bytes to the app;
 //   - defines window.convlens, the automation and embedding API, over the app's exported C functions;
-//   - posts {source: 'convlens', type: 'epoch' | 'state', ...} to the parent window when embedded.
+//   - posts {source: 'convlens', type: 'epoch' | 'state', ...} to the parent window when embedded;
+//   - loads the app: the threaded build (convlens-mt.js) on a cross-origin isolated page, else convlens.js.
 // Everything is fetched from this page's own origin.
 'use strict';
 
@@ -37,6 +38,12 @@
     onAbort: (what) => showMessage('ConvLens stopped: ' + what, true),
     onRuntimeInitialized: () => { showMessage(''); defineApi(); },
   };
+
+  // A view of the WASM heap as it is now. In the threaded build memory can grow while another thread allocates,
+  // which leaves Module's views short; Module.wasmMemory (set by that build) always has the current buffer.
+  function heap(View) {
+    return new View(Module.wasmMemory ? Module.wasmMemory.buffer : Module.HEAPU8.buffer);
+  }
 
   // ---- data sets --------------------------------------------------------------------------------------------
   const DATA_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
@@ -98,7 +105,7 @@
       progress('Unpacking ' + title, 0.97);
       const pointers = files.map((bytes) => {
         const p = Module._malloc(bytes.length);
-        Module.HEAPU8.set(bytes, p);
+        heap(Uint8Array).set(bytes, p);
         return p;
       });
       const error = Module.ccall('cl_data_load', 'string',
@@ -138,13 +145,15 @@
     const n = pixels && pixels.length;
     if (!n) throw new TypeError('pixels must be an array of numbers in [0, 1]');
     const p = Module._malloc(n * 4);
-    Module.HEAPF32.set(Float32Array.from(pixels, Number), p >> 2);
+    heap(Float32Array).set(Float32Array.from(pixels, Number), p >> 2);
     return [p, n];
   }
 
   function defineApi() {
     window.convlens = {
-      status: () => Object.assign(callJson('cl_status', [], []), { heapMB: Module.HEAPU8.length / 1048576 }),
+      status: () => Object.assign(callJson('cl_status', [], []), {
+        heapMB: heap(Uint8Array).length / 1048576, build: window.convlensBuild, threads: Module.ccall('cl_threads', 'number', [], []),
+      }),
       history: () => callJson('cl_history', [], []),
       train: (options) => callJson('cl_train', ['string'], [toQuery(options)]),
       reset: (options) => callJson('cl_reset', ['string'], [toQuery(options)]),
@@ -154,7 +163,7 @@
         const meta = callJson('cl_feature_maps', ['number', 'number'],
           [Math.floor(Number(layerIndex)), epoch === undefined || epoch === null ? -1 : Math.floor(Number(epoch))]);
         if (!meta) return null;
-        const data = Module.HEAPF32.slice(meta.ptr >> 2, (meta.ptr >> 2) + meta.count);
+        const data = heap(Float32Array).slice(meta.ptr >> 2, (meta.ptr >> 2) + meta.count);
         return { name: meta.name, title: meta.title, shape: meta.shape, data };
       },
       setProbe: (indexOrPixels) => {
@@ -172,9 +181,32 @@
         try {
           const out = Module.ccall('cl_predict', 'number', ['number', 'number'], [p, n]);
           if (!out) throw new RangeError('predict needs one value per input pixel (784 for MNIST), got ' + n);
-          return Array.from(Module.HEAPF32.subarray(out >> 2, (out >> 2) + Module.ccall('cl_num_classes', 'number', [], [])));
+          return Array.from(heap(Float32Array).subarray(out >> 2, (out >> 2) + Module.ccall('cl_num_classes', 'number', [], [])));
         } finally { Module._free(p); }
       },
     };
+  }
+
+  // ---- which build ------------------------------------------------------------------------------------------
+  // The threaded build needs SharedArrayBuffer, which browsers give only to cross-origin isolated pages (COOP and
+  // COEP headers, as web/serve.js sends). Embedded in another site's lesson the page usually is not; ?threads=1
+  // asks for the single-threaded build anyway. If the threaded build cannot be fetched, the single one runs.
+  function loadScript(src, onError) {
+    const script = document.createElement('script');
+    script.src = src;
+    script.onerror = onError;
+    document.body.appendChild(script);
+  }
+  const single = () => {
+    window.convlensBuild = 'single';
+    loadScript('convlens.js', () => showMessage('ConvLens could not load convlens.js from this site.', true));
+  };
+  const threadsParam = new URLSearchParams(window.location.search).get('threads');
+  if (window.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function' && threadsParam !== '1') {
+    window.convlensBuild = 'threaded';
+    Module.mainScriptUrlOrBlob = 'convlens-mt.js';  // what its Web Workers load
+    loadScript('convlens-mt.js', single);
+  } else {
+    single();
   }
 })();

@@ -119,6 +119,8 @@ struct Parser {
       whole(key, value, 0, 1000, o.layer);
     } else if (key == "probe") {
       whole(key, value, 0, 100'000'000, o.probe);
+    } else if (key == "threads") {
+      whole(key, value, 1, kMaxThreads, o.threads);
     } else if (key == "autostart") {
       flag(key, value, o.autostart);
     } else if (key == "embed") {

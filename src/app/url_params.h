@@ -6,7 +6,7 @@
 // the page passes on as a query string. Not here: applying the settings (lab.h), reading location.search (JS).
 //
 // Keys: dataset, model, epochs, batch, lr, optimizer, momentum, subset, seed, val_split, layer, probe,
-// autostart, embed.
+// threads, autostart, embed. (threads=1 also makes the page load the single-threaded build: web/convlens_web.js.)
 #pragma once
 #include <string>
 #include <vector>
@@ -15,10 +15,13 @@
 
 namespace convlens {
 
+constexpr int kMaxThreads = 64;
+
 struct UrlOptions {
   LabSettings settings;               // defaults overridden by every valid value
   int layer = -1;                     // feature-map layer to show first (the book's idx); -1 = not given
   int probe = -1;                     // test image shown as the probe; -1 = not given
+  int threads = 0;                    // engine threads; 0 = not given (as many as the build and the CPU allow)
   bool autostart = false;             // start training as soon as the data is loaded
   bool embed = false;                 // compact layout for iframes
   std::vector<std::string> warnings;  // one line per ignored value

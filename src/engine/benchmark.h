@@ -26,7 +26,8 @@ struct BenchResult {
 // Benchmarks a copy of `model` (its weights are not touched).
 BenchResult benchmark_model(const Model& model, const BenchConfig& config);
 
-// GFLOP/s of an n x n x n float GEMM through Eigen (2 n^3 flops), median of `runs` runs.
+// GFLOP/s of an n x n x n float GEMM through gemm() (2 n^3 flops; gemm.h: Eigen natively, our SIMD128 GEMM in
+// WebAssembly), median of `runs` runs.
 double benchmark_gemm_gflops(int n, int runs);
 
 }  // namespace convlens

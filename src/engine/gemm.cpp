@@ -1,16 +1,18 @@
 // gemm.cpp: the blocked GEMM driver, its scalar micro-kernel, the references and the dispatch (see gemm.h).
 //
-// Blocking (one thread): for each block of kNc columns and kKc steps of K, B's block is packed into panels of
-// kNr columns (kc rows of kNr floats each, zero-padded at the right edge); then every kMr rows of A meet every
-// panel in the micro-kernel, which keeps the kMr x kNr tile of C in registers for all kc steps. A is never
-// copied: the micro-kernel reads op(A)(i,p) = a[i * a_rs + p * a_cs] in place, so A transposed costs nothing.
-// Edge tiles (fewer than kMr rows or kNr columns) go through a small zero-padded copy.
+// Blocking: B is cut into blocks of kNc columns and kKc steps of K, each packed into panels of kNr columns (kc
+// rows of kNr floats each, zero-padded at the right edge); then every kMr rows of A meet every panel in the
+// micro-kernel, which keeps the kMr x kNr tile of C in registers for all kc steps. A is never copied: the
+// micro-kernel reads op(A)(i,p) = a[i * a_rs + p * a_cs] in place, so A transposed costs nothing. Edge tiles
+// (fewer than kMr rows or kNr columns) go through a small zero-padded copy. With threads (threads.h), the row
+// panels are shared out once per GEMM; the calling thread packs all of B before.
 #include "gemm.h"
 
 #include <algorithm>
 #include <vector>
 
 #include "eigen_maps.h"
+#include "threads.h"
 #ifdef __wasm_simd128__
 #include "gemm_kernel_wasm.h"
 #endif
@@ -20,6 +22,7 @@ namespace {
 
 constexpr int kKc = 256;  // K steps per packed block: a kc x kNr panel of B stays in L1
 constexpr int kNc = 512;  // columns per packed block: the whole packed block stays in L2
+constexpr long kMinFlopsPerThread = 200000;  // smaller shares cost more to hand out than they save
 
 // op(A)(i,p) = a[i * a_rs + p * a_cs]
 struct StridedA {
@@ -55,6 +58,38 @@ std::vector<float>& pack_buffer(size_t floats) {
   return buffer;
 }
 
+// One row panel (rows i .. i+kMr) of C's block (columns jc .. jc+nc) against every packed panel of B.
+template <class Kernel>
+void row_panel(int i, int m, int nc, int kc, int jc, StridedA sa, int pc, const float* packed, float* c, int ldc,
+               bool acc) {
+  constexpr int kMr = Kernel::kMr, kNr = Kernel::kNr;
+  const int mr = std::min(kMr, m - i);
+  const float* ai = sa.a + i * sa.rs + pc * sa.cs;
+  long a_rs = sa.rs, a_cs = sa.cs;
+  float a_edge[kMr * kKc];
+  if (mr < kMr) {  // bottom edge: copy the rows there are, zero the rest (a_edge(r,p) = a_edge[p*kMr + r])
+    for (int p = 0; p < kc; ++p)
+      for (int r = 0; r < kMr; ++r) a_edge[p * kMr + r] = r < mr ? ai[r * sa.rs + p * sa.cs] : 0.0f;
+    ai = a_edge, a_rs = 1, a_cs = kMr;
+  }
+  for (int q = 0; q * kNr < nc; ++q) {
+    const int j = jc + q * kNr, nr = std::min(kNr, nc - q * kNr);
+    const float* panel = packed + size_t(q) * kc * kNr;
+    float* cij = c + size_t(i) * ldc + j;
+    if (mr == kMr && nr == kNr) {
+      Kernel::run(kc, ai, a_rs, a_cs, panel, cij, ldc, acc);
+      continue;
+    }
+    float tile[kMr * kNr];  // edge tile: compute all of it, keep the part inside C
+    Kernel::run(kc, ai, a_rs, a_cs, panel, tile, kNr, false);
+    for (int r = 0; r < mr; ++r)
+      for (int x = 0; x < nr; ++x) {
+        float& dst = cij[size_t(r) * ldc + x];
+        dst = acc ? dst + tile[r * kNr + x] : tile[r * kNr + x];
+      }
+  }
+}
+
 template <class Kernel>
 void gemm_blocked(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
                   int ldc, bool accumulate) {
@@ -65,44 +100,31 @@ void gemm_blocked(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda
       for (int i = 0; i < m; ++i) std::fill(c + size_t(i) * ldc, c + size_t(i) * ldc + n, 0.0f);
     return;
   }
-  const StridedA sa = strided_a(op_a, a, lda);
-  const int nc_max = std::min(kNc, n), kc_max = std::min(kKc, k);
-  float* packed = pack_buffer(size_t((nc_max + kNr - 1) / kNr) * kNr * kc_max).data();
+  // All of B is packed first, block after block (columns jc, then K steps pc), so that the threads need only
+  // one hand-out per GEMM: block (jc, pc) starts at k * jc + pc * round_up(nc, kNr) floats.
+  const int n_padded = (n + kNr - 1) / kNr * kNr;
+  float* packed = pack_buffer(size_t(k) * n_padded).data();
   for (int jc = 0; jc < n; jc += kNc) {
-    const int nc = std::min(kNc, n - jc);
-    for (int pc = 0; pc < k; pc += kKc) {
-      const int kc = std::min(kKc, k - pc);
-      const bool acc = accumulate || pc > 0;  // later K blocks add to what the first one wrote
-      pack_b(op_b, b, ldb, pc, kc, jc, nc, kNr, packed);
-      for (int i = 0; i < m; i += kMr) {
-        const int mr = std::min(kMr, m - i);
-        const float* ai = sa.a + i * sa.rs + pc * sa.cs;
-        long a_rs = sa.rs, a_cs = sa.cs;
-        float a_edge[kMr * kKc];
-        if (mr < kMr) {  // bottom edge: copy the rows there are, zero the rest (a_edge(r,p) = a_edge[p*kMr + r])
-          for (int p = 0; p < kc; ++p)
-            for (int r = 0; r < kMr; ++r) a_edge[p * kMr + r] = r < mr ? ai[r * sa.rs + p * sa.cs] : 0.0f;
-          ai = a_edge, a_rs = 1, a_cs = kMr;
-        }
-        for (int q = 0; q * kNr < nc; ++q) {
-          const int j = jc + q * kNr, nr = std::min(kNr, nc - q * kNr);
-          const float* panel = packed + size_t(q) * kc * kNr;
-          float* cij = c + size_t(i) * ldc + j;
-          if (mr == kMr && nr == kNr) {
-            Kernel::run(kc, ai, a_rs, a_cs, panel, cij, ldc, acc);
-            continue;
-          }
-          float tile[kMr * kNr];  // edge tile: compute all of it, keep the part inside C
-          Kernel::run(kc, ai, a_rs, a_cs, panel, tile, kNr, false);
-          for (int r = 0; r < mr; ++r)
-            for (int x = 0; x < nr; ++x) {
-              float& dst = cij[size_t(r) * ldc + x];
-              dst = acc ? dst + tile[r * kNr + x] : tile[r * kNr + x];
-            }
-        }
+    const int nc = std::min(kNc, n - jc), nc_padded = (nc + kNr - 1) / kNr * kNr;
+    for (int pc = 0; pc < k; pc += kKc)
+      pack_b(op_b, b, ldb, pc, std::min(kKc, k - pc), jc, nc, kNr, packed + size_t(k) * jc + size_t(pc) * nc_padded);
+  }
+  // Row panels of kMr rows are independent: threads take contiguous runs of them (threads.h).
+  const StridedA sa = strided_a(op_a, a, lda);
+  const int panels = (m + kMr - 1) / kMr;
+  const long flops_per_panel = 2L * kMr * n * k;
+  const int grain = int(std::max(1L, kMinFlopsPerThread / flops_per_panel));
+  parallel_for(panels, grain, [&](int first, int last) {
+    for (int jc = 0; jc < n; jc += kNc) {
+      const int nc = std::min(kNc, n - jc), nc_padded = (nc + kNr - 1) / kNr * kNr;
+      for (int pc = 0; pc < k; pc += kKc) {
+        const int kc = std::min(kKc, k - pc);
+        const float* block = packed + size_t(k) * jc + size_t(pc) * nc_padded;
+        const bool acc = accumulate || pc > 0;  // later K blocks add to what the first one wrote
+        for (int ip = first; ip < last; ++ip) row_panel<Kernel>(ip * kMr, m, nc, kc, jc, sa, pc, block, c, ldc, acc);
       }
     }
-  }
+  });
 }
 
 // Scalar micro-kernel: the reference the SIMD one must agree with. C tile (kMr, kNr) rows of ldc.

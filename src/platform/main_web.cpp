@@ -76,6 +76,7 @@ void frame(void*) {
 int main(int argc, char** argv) {
   WebApp& app = web_app();
   app.options = url_params_parse(argc > 1 ? argv[1] : "");
+  web_set_threads(app.options.threads, app.options.warnings);
   ShellConfig config;
   config.gles = true;
   config.font_path = "/fonts/DejaVuSans.ttf";  // embedded at link time

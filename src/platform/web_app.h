@@ -16,4 +16,8 @@ struct WebApp {
 
 WebApp& web_app();
 
+// Sets the engine's threads for ?threads=N (0 = not asked): the threaded build (convlens-mt) uses every core
+// unless asked for fewer; the single-threaded build uses one. Asking for what the build cannot do warns.
+void web_set_threads(int asked, std::vector<std::string>& warnings);
+
 }  // namespace convlens

@@ -4,16 +4,41 @@
 // copies at once (valid until the next call). Options come in as query strings, parsed by url_params.cpp, so
 // train({epochs: 3}) and ?epochs=3 accept and reject exactly the same values.
 #include <emscripten.h>
+#ifdef __EMSCRIPTEN_PTHREADS__
+#include <emscripten/threading.h>
+#endif
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "benchmark.h"
 #include "lab_json.h"
+#include "threads.h"
 #include "web_app.h"
 
 using namespace convlens;
+
+namespace convlens {
+
+void web_set_threads(int asked, std::vector<std::string>& warnings) {
+#ifdef __EMSCRIPTEN_PTHREADS__
+  // Workers are preallocated (PTHREAD_POOL_SIZE in CMakeLists.txt: min(cores, 8)); the main thread is one more.
+  const int most = std::max(1, std::min(emscripten_num_logical_cores(), 8));
+  if (asked > most)
+    warnings.push_back("threads: " + std::to_string(asked) + " is more than this computer's " + std::to_string(most) +
+                       " cores; using " + std::to_string(most));
+  engine_set_threads(asked > 0 ? std::min(asked, most) : most);
+#else
+  if (asked > 1)
+    warnings.push_back("threads: " + std::to_string(asked) +
+                       " needs the threaded build, which needs a cross-origin isolated page; using 1");
+  engine_set_threads(1);
+#endif
+}
+
+}  // namespace convlens
 
 namespace {
 
@@ -39,6 +64,7 @@ std::vector<std::string> apply_query(const char* query) {
   UrlOptions o;
   o.settings = app.shell.lab.settings();
   url_params_apply(query ? query : "", o);
+  if (o.threads > 0) web_set_threads(o.threads, o.warnings);
   app.shell.lab.settings() = o.settings;
   if (o.layer >= 0) app.shell.ui->layer = o.layer;
   for (const std::string& w : o.warnings) app.shell.ui->warnings.push_back(w);
@@ -136,7 +162,7 @@ EMSCRIPTEN_KEEPALIVE const char* cl_benchmark(int batch, int steps, int runs) {
              json_number(r.infer_samples_per_sec) + ",\"gflops\":" + json_number(r.train_gflops) +
              ",\"inferGflops\":" + json_number(r.infer_gflops) + ",\"gemmGflops\":" + json_number(gemm) +
              ",\"batch\":" + std::to_string(config.batch) + ",\"steps\":" + std::to_string(config.steps) +
-             ",\"runs\":" + std::to_string(config.runs) + ",\"threads\":1,\"simd\":" +
+             ",\"runs\":" + std::to_string(config.runs) + ",\"threads\":" + std::to_string(engine_threads()) + ",\"simd\":" +
 #ifdef __wasm_simd128__
              "true"
 #else
@@ -144,6 +170,8 @@ EMSCRIPTEN_KEEPALIVE const char* cl_benchmark(int batch, int steps, int runs) {
 #endif
              + ",\"model\":" + json_quote(model.spec) + "}");
 }
+
+EMSCRIPTEN_KEEPALIVE int cl_threads() { return engine_threads(); }
 
 EMSCRIPTEN_KEEPALIVE int cl_num_classes() { return web_app().shell.lab.model().num_classes; }
 

@@ -24,7 +24,7 @@ TEST_CASE("no query keeps the book's defaults and warns about nothing", "[url]")
 TEST_CASE("every key is read from a good query", "[url]") {
   const UrlOptions o = url_params_parse(
       "?dataset=fashion&model=conv8k3-pool2-flat-dense10&epochs=3&batch=64&lr=0.005&optimizer=sgd&momentum=0.8"
-      "&subset=6000&seed=7&val_split=0.1&layer=2&probe=17&autostart=1&embed=true");
+      "&subset=6000&seed=7&val_split=0.1&layer=2&probe=17&threads=2&autostart=1&embed=true");
   INFO(o.warnings.size());
   CHECK(o.warnings.empty());
   CHECK(o.settings.dataset == "fashion");
@@ -39,8 +39,20 @@ TEST_CASE("every key is read from a good query", "[url]") {
   CHECK(o.settings.val_split == Approx(0.1));
   CHECK(o.layer == 2);
   CHECK(o.probe == 17);
+  CHECK(o.threads == 2);
   CHECK(o.autostart);
   CHECK(o.embed);
+}
+
+TEST_CASE("threads must be a whole number in 1..64", "[url][errors]") {
+  CHECK(url_params_parse("threads=1").threads == 1);
+  for (const char* bad : {"threads=0", "threads=65", "threads=two", "threads=-2", "threads=1.5"}) {
+    const UrlOptions o = url_params_parse(bad);
+    INFO(bad);
+    CHECK(o.threads == 0);
+    REQUIRE(o.warnings.size() == 1);
+    CHECK(o.warnings[0].find("threads") == 0);
+  }
 }
 
 TEST_CASE("values are percent-decoded and a bare flag means on", "[url]") {

@@ -10,6 +10,7 @@
 
 #include "gemm.h"
 #include "rng.h"
+#include "threads.h"
 
 using namespace convlens;
 
@@ -84,6 +85,14 @@ TEST_CASE("gemm: Eigen agrees with the triple loop", "[gemm]") { check_against_r
 TEST_CASE("gemm: what gemm() runs on this target agrees with the triple loop", "[gemm]") {
   INFO(gemm_kind());
   check_against_reference(gemm);
+}
+
+TEST_CASE("gemm: shared out over 3 threads, every GEMM still agrees with the triple loop", "[gemm][threads]") {
+  const int saved = engine_threads();
+  engine_set_threads(3);
+  check_against_reference(gemm_blocked_scalar);
+  check_against_reference(gemm);
+  engine_set_threads(saved);
 }
 
 #ifdef __wasm_simd128__

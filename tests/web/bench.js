@@ -1,11 +1,31 @@
-// bench.js: the in-browser benchmark. Serves the built site, opens it in headless Chromium (the same flags as
-// the end-to-end test) and prints window.convlens.benchmark() for the book's MNIST model: training and
-// inference samples/s of the WASM SIMD build on one thread, and a GEMM in the same runtime for reference.
+// bench.js: the in-browser benchmark. Serves the built site and a TensorFlow.js page (tests/web/tfjs/) from one
+// origin, opens them in one headless Chromium (the same flags as the end-to-end test) and measures training and
+// inference samples/s of the book's MNIST model in each configuration:
+//   ours:  window.convlens.benchmark() on index.html?threads=1 (single-threaded build) and on index.html
+//          (the build the page picks; it reports its threads and SIMD);
+//   TF.js 4.22 (tfjs/tfjs_bench.html, the same model in tf.layers, trainOnBatch/predict on synthetic data):
+//          'cpu' backend; 'wasm' SIMD on 1 thread as shipped (its training fails for want of a gradient kernel,
+//          and the error is reported as it happens); the same with the conv gradient kernels supplied
+//          (tfjs/tfjs_kernels.js, self-checked against 'cpu'); 'wasm' threaded build with TF.js's default
+//          thread count (hardwareConcurrency / 2: 1 on 2 cores) + kernels; and with --tfjs-threads + kernels.
+// Prints one table with the ratios ours / TF.js and writes it all as JSON.
 //
-//   node tests/web/bench.js --site build/site [--batch 200] [--steps 5] [--runs 3]
-// A measurement, not a test: it prints a table and exits 0 unless the page cannot run.
+//   node tests/web/bench.js [--site build/site] [--batch 200] [--steps 5] [--runs 3] [--cpu-steps 1]
+//        [--only ours,cpu,wasm1,wasmdef,wasmN|tfjs] [--out build/bench/bench-report.json]
+//        [--tfjs-one-thread flag|count] [--tfjs-threads <cores>] [--keep-native]
+// --cpu-steps: steps per run for TF.js 'cpu' (about 8 training samples/s: keep it small).
+// --tfjs-one-thread: how TF.js 'wasm' is held to one thread: 'flag' (default) sets WASM_HAS_MULTITHREAD_SUPPORT
+//   false, so the single-threaded SIMD build loads; 'count' calls tf.wasm.setThreadsCount(1) on the threaded build.
+// --tfjs-threads: threads for the wasmN row (default: the core count, at least 2); tf.wasm.setThreadsCount(n),
+//   with navigator.hardwareConcurrency raised for TF.js if needed, as TF.js caps n at hardwareConcurrency / 2.
+// --keep-native: keep TF.js's own Conv2DBackpropInput for 'wasm' (a plain loop, ~10x slower than the
+//   replacement) instead of supplying it too; Conv2DBackpropFilter, which TF.js lacks, is always supplied.
+// A measurement, not a test: it exits 0 unless a page cannot run; a TF.js configuration that fails is a table
+// row saying so. Requests to any other origin are blocked (and listed). Server and browser are always stopped.
 'use strict';
 
+const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
 const { chromium } = require('playwright-core');
@@ -13,14 +33,57 @@ const { chromium } = require('playwright-core');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
   '--ignore-gpu-blocklist'];
+const REPO = path.join(__dirname, '..', '..');
+const TFJS_PAGE = ['tfjs_bench.html', 'tfjs_kernels.js', 'tfjs_model.js'];  // from tests/web/tfjs/
+const TFJS_NPM = {  // served name -> [npm package, file inside it]
+  'tf.min.js': ['@tensorflow/tfjs', 'dist/tf.min.js'],
+  'tf-backend-wasm.min.js': ['@tensorflow/tfjs-backend-wasm', 'dist/tf-backend-wasm.min.js'],
+  'tfjs-backend-wasm.wasm': ['@tensorflow/tfjs-backend-wasm', 'dist/tfjs-backend-wasm.wasm'],
+  'tfjs-backend-wasm-simd.wasm': ['@tensorflow/tfjs-backend-wasm', 'dist/tfjs-backend-wasm-simd.wasm'],
+  'tfjs-backend-wasm-threaded-simd.wasm': ['@tensorflow/tfjs-backend-wasm', 'dist/tfjs-backend-wasm-threaded-simd.wasm'],
+};
+const CONFIGS = ['ours', 'cpu', 'wasm1', 'wasmdef', 'wasmN'];
+const PAGE_TIMEOUT_MS = 120000;
 
 function option(name, fallback) {
   const i = process.argv.indexOf('--' + name);
   return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 
-function startServer(site) {
-  const server = spawn(process.execPath, [path.join(__dirname, '..', '..', 'web', 'serve.js'), '--root', site, '--port', '0']);
+function selectedConfigs() {
+  const only = option('only', CONFIGS.join(',')).split(',').flatMap((c) => (c === 'tfjs' ? CONFIGS.slice(1) : [c]));
+  const bad = only.filter((c) => !CONFIGS.includes(c));
+  if (bad.length) throw new Error(`--only: unknown '${bad.join(',')}' (use ${CONFIGS.join(', ')} or tfjs)`);
+  return new Set(only);
+}
+
+// ---------- the served folder: the site and tfjs/, one origin ----------
+
+function npmFile(pkg, file) {
+  try {
+    return path.join(path.dirname(require.resolve(pkg + '/package.json')), file);
+  } catch (err) {
+    throw new Error(`${pkg} is missing: run \`npm ci\` in tests/web (or pass --only ours)`);
+  }
+}
+
+// A temporary folder of symlinks: every entry of the site, and tfjs/ with the TF.js page and files from npm.
+function makeRoot(site, withTfjs) {
+  if (!fs.existsSync(path.join(site, 'index.html'))) throw new Error(`no index.html in the site folder '${site}' (--site)`);
+  if (withTfjs && fs.existsSync(path.join(site, 'tfjs'))) throw new Error(`the site already has a tfjs entry: ${site}`);
+  const files = withTfjs ? Object.entries(TFJS_NPM).map(([name, [pkg, file]]) => [name, npmFile(pkg, file)]) : [];
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-bench-'));
+  for (const name of fs.readdirSync(site)) fs.symlinkSync(path.resolve(site, name), path.join(root, name));
+  if (withTfjs) {
+    fs.mkdirSync(path.join(root, 'tfjs'));
+    for (const name of TFJS_PAGE) fs.symlinkSync(path.join(__dirname, 'tfjs', name), path.join(root, 'tfjs', name));
+    for (const [name, target] of files) fs.symlinkSync(target, path.join(root, 'tfjs', name));
+  }
+  return root;
+}
+
+function startServer(root) {
+  const server = spawn(process.execPath, [path.join(REPO, 'web', 'serve.js'), '--root', root, '--port', '0']);
   return new Promise((resolve, reject) => {
     server.stdout.on('data', (chunk) => {
       const m = /at (http:\/\/\S+)/.exec(String(chunk));
@@ -30,26 +93,214 @@ function startServer(site) {
   });
 }
 
-async function main() {
-  const site = option('site', 'build/site');
-  const config = { batch: Number(option('batch', 200)), steps: Number(option('steps', 5)), runs: Number(option('runs', 3)) };
-  const { server, url } = await startServer(site);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+// ---------- pages ----------
+
+// A fresh page that may only talk to `origin`; other requests are aborted and recorded in `blocked`.
+async function openPage(browser, origin, label, blocked) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin)) return route.continue();
+    blocked.push(`${label}: ${url}`);
+    return route.abort();
+  });
+  page.on('pageerror', (err) => console.error(`  [${label}] page error: ${err.message}`));
+  page.on('console', (msg) => { if (msg.type() === 'error') console.error(`  [${label}] console: ${msg.text()}`); });
+  return page;
+}
+
+async function benchOurs(browser, url, query, config, blocked) {
+  const label = 'ours ' + (query || '(default)');
+  const page = await openPage(browser, url, label, blocked);
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(url + 'index.html');
-    await page.waitForFunction(() => window.convlens && window.convlens.status().state === 'ready', null, { timeout: 120000 });
+    await page.goto(url + 'index.html' + query);
+    await page.waitForFunction(() => window.convlens && window.convlens.status().state === 'ready', null, { timeout: PAGE_TIMEOUT_MS });
     const r = await page.evaluate((c) => window.convlens.benchmark(c), config);
-    const version = browser.version();
-    console.log(`ConvLens in-browser benchmark: Chromium ${version}, model ${r.model}`);
-    console.log(`batch ${r.batch}, median of ${r.runs} runs x ${r.steps} steps after a warm-up run; threads ${r.threads}, SIMD ${r.simd}\n`);
-    console.log('train samples/s  train GFLOP/s  infer samples/s  infer GFLOP/s  GEMM 512^3 GFLOP/s  train/GEMM');
-    const f = (v, w, d = 0) => v.toFixed(d).padStart(w);
-    console.log(`${f(r.trainSamplesPerSec, 15)}  ${f(r.gflops, 13, 2)}  ${f(r.inferSamplesPerSec, 15)}  ${f(r.inferGflops, 13, 2)}` +
-      `  ${f(r.gemmGflops, 18, 2)}  ${f(100 * r.gflops / r.gemmGflops, 9)}%`);
+    if (!r) throw new Error(`${label}: benchmark() returned nothing`);
+    return { label: `ConvLens index.html${query}`, kind: 'ours', threads: r.threads, simd: r.simd,
+      train: r.trainSamplesPerSec, infer: r.inferSamplesPerSec, steps: r.steps, detail: r };
   } finally {
-    await browser.close();
-    server.kill();
+    await page.close();
+  }
+}
+
+// Runs one tfjs_bench.html page; returns its rows, labelled "<name> <row name>" and carrying the page's info.
+async function benchTfjs(browser, url, key, name, options, blocked) {
+  const prefix = 'TF.js ' + key;
+  const page = await openPage(browser, url, prefix, blocked);
+  try {
+    await page.goto(url + 'tfjs/tfjs_bench.html');
+    await page.waitForFunction(() => window.tfjsBench, null, { timeout: PAGE_TIMEOUT_MS });
+    const { info, rows } = await page.evaluate((o) => window.tfjsBench.run(o), options);
+    if (info.selfCheck) {
+      for (const line of info.selfCheck.lines) console.log(`  [${prefix}] gradient self-check: ${line}`);
+      if (!info.selfCheck.ok) console.log(`  [${prefix}] GRADIENT SELF-CHECK FAILED: its training rows are not measured`);
+    }
+    return rows.map((row) => ({ label: `${name(info)} ${row.name}`, key, kind: 'tfjs', threads: info.threads, simd: info.simd,
+      train: row.train, infer: row.infer, steps: options.steps, info }));
+  } finally {
+    await page.close();
+  }
+}
+
+// The TF.js pages to run: [config key, label from the page's info, run() options].
+function tfjsPlan(o) {
+  const common = { batch: o.batch, steps: o.steps, runs: o.runs, keepNative: o.keepNative };
+  const wasm = (i) => `TF.js wasm${i.simd ? ' SIMD' : ''} ${i.threads} thread${i.threads === 1 ? '' : 's'}`;
+  const wasmDefault = (i) => `TF.js wasm${i.simd ? ' SIMD' : ''} default (${i.threads}T)`;
+  return [
+    ['cpu', () => 'TF.js cpu', { ...common, backend: 'cpu', steps: o.cpuSteps }],
+    ['wasm1', wasm, { ...common, backend: 'wasm', threads: o.oneThread === 'flag' ? 'single' : 1, tryUnpatched: true, supply: true }],
+    ['wasmdef', wasmDefault, { ...common, backend: 'wasm', threads: 'default', supply: true }],
+    ['wasmN', wasm, { ...common, backend: 'wasm', threads: o.tfjsThreads, supply: true }],
+  ];
+}
+
+// ---------- report ----------
+
+function machine() {
+  let cpu = 'unknown';
+  try {
+    cpu = /^model name\s*:\s*(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))[1];
+  } catch (err) { /* not Linux */ }
+  return { cpu, cores: os.cpus().length, node: process.version, platform: `${os.type()} ${os.release()}` };
+}
+
+const isNumber = (v) => typeof v === 'number' && Number.isFinite(v);
+const cell = (v) => (isNumber(v) ? v.toFixed(0) : 'fails');
+const ratio = (a, b) => (isNumber(a) && isNumber(b) && b > 0 ? a / b : null);
+const times = (v) => (isNumber(v) ? v.toFixed(v >= 10 ? 1 : 2) + 'x' : '-');
+
+// The ratios ours / this for each row, against ours on one thread and ours threaded.
+function addRatios(rows) {
+  const ours1 = rows.find((r) => r.kind === 'ours' && r.label.endsWith('?threads=1'));
+  const oursN = rows.find((r) => r.kind === 'ours' && !r.label.endsWith('?threads=1'));
+  for (const r of rows) {
+    r.ratioOurs1 = ours1 ? { train: ratio(ours1.train, r.train), infer: ratio(ours1.infer, r.infer) } : null;
+    r.ratioOursN = oursN ? { train: ratio(oursN.train, r.train), infer: ratio(oursN.infer, r.infer) } : null;
+  }
+  return { ours1, oursN };
+}
+
+// Table columns: [header, width, value of a row]; the first is left-aligned.
+function tableColumns() {
+  const r1 = (what) => (r) => times(r.ratioOurs1 && r.ratioOurs1[what]);
+  const rN = (what) => (r) => times(r.ratioOursN && r.ratioOursN[what]);
+  return [['configuration', 50, (r) => r.label], ['thr', 3, (r) => r.threads], ['SIMD', 4, (r) => (r.simd ? 'yes' : 'no')],
+    ['steps', 5, (r) => r.steps], ['train/s', 8, (r) => cell(r.train)], ['infer/s', 8, (r) => cell(r.infer)],
+    ['ours(threads=1)/this: train', 27, r1('train')], ['infer', 7, r1('infer')],
+    ['ours(default)/this: train', 25, rN('train')], ['infer', 7, rN('infer')]];
+}
+
+function printTable(report) {
+  const { rows } = report;
+  const { oursN } = addRatios(rows);
+  const columns = tableColumns();
+  const line = (values) => values.map((v, i) => (i ? String(v).padStart(columns[i][1]) : String(v).padEnd(columns[i][1]))).join('  ');
+  console.log('\n' + line(columns.map((c) => c[0])));
+  for (const r of rows) {
+    console.log(line(columns.map((c) => c[2](r))));
+    const trainError = r.train && r.train.error, inferError = r.infer && r.infer.error;
+    if (trainError && trainError === inferError) console.log(`    fails: ${trainError}`);
+    else {
+      if (trainError) console.log(`    training fails: ${trainError}`);
+      if (inferError) console.log(`    inference fails: ${inferError}`);
+    }
+  }
+  if (oursN) console.log(`ours(default) = ConvLens index.html: ${oursN.threads} thread(s), SIMD ${oursN.simd ? 'yes' : 'no'}`);
+  const wasmN = rows.find((r) => r.key === 'wasmN' && isNumber(r.train));
+  if (oursN && wasmN) {
+    console.log(`ours threaded (${oursN.threads} threads) / TF.js wasm threaded (${wasmN.threads} threads): ` +
+      `train ${times(ratio(oursN.train, wasmN.train))}, infer ${times(ratio(oursN.infer, wasmN.infer))}`);
+  }
+}
+
+function printHeader(report) {
+  const { machine: m, config: c } = report;
+  console.log(`ConvLens vs TensorFlow.js ${report.tfjsVersion || '(not run)'}: Chromium ${report.chromium}, ${report.date}`);
+  console.log(`CPU ${m.cpu}, ${m.cores} cores; batch ${c.batch}, median of ${c.runs} runs x ${c.steps} steps ` +
+    `(TF.js cpu: ${c.cpuSteps} steps) after a warm-up run; synthetic data`);
+}
+
+function printNotes(report) {
+  const seen = new Set();
+  for (const r of report.rows.filter((row) => row.info && row.info.backend === 'wasm')) {
+    if (seen.has(r.key)) continue;
+    seen.add(r.key);
+    const i = r.info, k = i.kernels;
+    console.log(`TF.js ${r.key}: tf.wasm.getThreadsCount() ${i.threads}, loaded ${i.wasmFiles.join(' ')}, workers created ` +
+      `${i.workers}, crossOriginIsolated ${i.crossOriginIsolated}` + (k ? `; kernels supplied: ${k.supplied.join(' ') || 'none'}, ` +
+      `replaced: ${k.replaced.join(' ') || 'none'}, TF.js's kept: ${k.kept.join(' ') || 'none'}` : ''));
+  }
+  for (const r of report.rows.filter((row) => row.kind === 'ours')) {
+    const d = r.detail;
+    console.log(`${r.label}: model ${d.model}; train ${d.gflops.toFixed(2)} GFLOP/s, infer ${d.inferGflops.toFixed(2)} ` +
+      `GFLOP/s, GEMM 512^3 ${d.gemmGflops.toFixed(2)} GFLOP/s`);
+  }
+  if (report.blockedRequests.length) console.log(`requests to other origins blocked: ${report.blockedRequests.join(', ')}`);
+}
+
+function writeReport(file, report) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  console.log(`\nreport: ${file}`);
+}
+
+// ---------- main ----------
+
+async function runAll(browser, url, o, only, report) {
+  const config = { batch: o.batch, steps: o.steps, runs: o.runs };
+  if (only.has('ours')) {
+    for (const query of ['?threads=1', '']) {
+      console.log(`measuring ours: index.html${query} ...`);
+      report.rows.push(await benchOurs(browser, url, query, config, report.blockedRequests));
+    }
+  }
+  for (const [key, name, options] of tfjsPlan(o)) {
+    if (!only.has(key)) continue;
+    console.log(`measuring TF.js ${key} ...`);
+    try {
+      const rows = await benchTfjs(browser, url, key, name, options, report.blockedRequests);
+      report.tfjsVersion = rows[0].info.tfVersion;
+      report.rows.push(...rows);
+    } catch (err) {  // the page itself failed: a row that says so, and on with the rest
+      const error = { error: err.message.split('\n')[0] };
+      report.rows.push({ label: `TF.js ${key}`, key, kind: 'tfjs', threads: '-', simd: false, train: error, infer: error,
+        steps: options.steps, info: null });
+    }
+  }
+}
+
+async function main() {
+  const only = selectedConfigs();
+  const site = option('site', path.join(REPO, 'build', 'site'));
+  const o = { batch: Number(option('batch', 200)), steps: Number(option('steps', 5)), runs: Number(option('runs', 3)),
+    cpuSteps: Number(option('cpu-steps', 1)), oneThread: option('tfjs-one-thread', 'flag'),
+    tfjsThreads: Number(option('tfjs-threads', Math.max(2, os.cpus().length))),
+    keepNative: process.argv.includes('--keep-native') };
+  if (!['flag', 'count'].includes(o.oneThread)) throw new Error('--tfjs-one-thread must be flag or count');
+  for (const k of ['batch', 'steps', 'runs', 'cpuSteps', 'tfjsThreads']) {
+    if (!(Number.isInteger(o[k]) && o[k] >= 1)) throw new Error(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} must be a positive integer`);
+  }
+  const out = path.resolve(option('out', path.join(REPO, 'build', 'bench', 'bench-report.json')));
+  const root = makeRoot(site, [...only].some((c) => c !== 'ours'));
+  let server = null, browser = null;
+  try {
+    const started = await startServer(root);
+    server = started.server;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const report = { date: new Date().toISOString(), chromium: browser.version(), machine: machine(), config: o,
+      rows: [], blockedRequests: [] };
+    await runAll(browser, started.url, o, only, report);
+    printHeader(report);
+    printTable(report);
+    console.log('');
+    printNotes(report);
+    writeReport(out, report);
+  } finally {
+    if (browser) await browser.close();
+    if (server) server.kill();
+    fs.rmSync(root, { recursive: true, force: true });
   }
 }
 

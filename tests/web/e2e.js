@@ -5,11 +5,14 @@
 //
 // Starts web/serve.js on a free 127.0.0.1 port, drives Debian's /usr/bin/chromium (headless, WebGL2
 // through SwiftShader) with playwright-core, and checks the page through its window.convlens API:
-//   scenario 1: ?autostart=1&epochs=1&subset=6000 loads, trains one epoch while drawing frames,
-//               and ends with sane feature maps, history, accuracy and predictions;
-//   scenario 2: bad URL parameters give warnings, not an error or a stuck page.
-//   scenario 3: embedded in an iframe: train/pause/step/setProbe/predict/reset through window.convlens, and the
-//               epoch and state messages posted to the parent page.
+//   scenario 1: ?autostart=1&epochs=1&subset=6000 loads the threaded build (the page is cross-origin isolated),
+//               trains one epoch while drawing frames, and ends with sane feature maps, history, accuracy
+//               and predictions;
+//   scenario 2: bad URL parameters give warnings, not an error or a stuck page; ?threads=1 loads the
+//               single-threaded build.
+//   scenario 3: embedded in an iframe (not cross-origin isolated, so the single-threaded build):
+//               train/pause/step/setProbe/predict/reset through window.convlens, and the epoch and state
+//               messages posted to the parent page.
 //   scenario 4: broken data files (not gzip, missing, truncated) end in state 'error' with a clear message.
 // Every check prints one PASS/FAIL line; a summary follows. Requests to any other origin are
 // blocked and fail the test, as do console errors and uncaught page errors.
@@ -386,6 +389,13 @@ async function scenarioTraining(browser, baseUrl, out) {
     if (first && first.state === 'error') throw new Error(`page reports state 'error': ${first.error}`);
     if (!check(`leaves 'loading' within ${READY_TIMEOUT_MS / 1000} s`, first !== null,
       first ? `state '${first.state}' after ${fmt(first.pageMs / 1000, 1)} s` : 'still loading')) return;
+    const build = await page.evaluate(() => {
+      const s = window.convlens.status();
+      return { build: s.build, threads: s.threads, cores: Math.min(navigator.hardwareConcurrency || 1, 8) };
+    });
+    result.build = build;
+    check('an isolated page runs the threaded build on every core', build.build === 'threaded' && build.threads === build.cores,
+      `build '${build.build}', ${build.threads} threads, ${build.cores} cores`);
     const done = await phase('s1: training', () => trainUntilDone(page, out, timing));
     result.timeToDoneMs = done.status.pageMs;
     check("reaches state 'done'", true, `after ${fmt(done.status.pageMs / 1000, 1)} s`);
@@ -417,7 +427,7 @@ async function scenarioTraining(browser, baseUrl, out) {
 // ---------- scenario 2: bad URL parameters ----------
 
 async function scenarioBadParams(browser, baseUrl, out) {
-  const url = `${baseUrl}index.html?epochs=banana&lr=-5&layer=99&model=conv3k`;
+  const url = `${baseUrl}index.html?epochs=banana&lr=-5&layer=99&model=conv3k&threads=1`;
   // On a HiDPI screen (2 device pixels per CSS pixel): the page must work and its text must stay crisp.
   const { context, page, monitor } = await openPage(browser, baseUrl, 'bad-params', 2);
   const result = { url };
@@ -431,6 +441,8 @@ async function scenarioBadParams(browser, baseUrl, out) {
       s ? `state '${s.state}'${s.state === 'error' ? `: ${s.error}` : ''}` : `still loading after ${READY_TIMEOUT_MS / 1000} s`);
     const warnings = (s && s.warnings) || [];
     check('bad URL parameters: >= 3 warnings', warnings.length >= 3, `${warnings.length}: ${warnings.join(' | ')}`);
+    const build = await page.evaluate(() => { const st = window.convlens.status(); return `${st.build} ${st.threads}`; });
+    check('?threads=1 runs the single-threaded build', build === 'single 1', build);
     await page.screenshot({ path: path.join(out, 'app-bad-params.png') });
   } catch (err) {
     check('scenario 2: completed (no exception)', false, err.message.split('\n')[0]);
@@ -510,6 +522,8 @@ async function scenarioEmbedded(browser, baseUrl) {
     const bench = await api(() => window.convlens.benchmark({ batch: 16, steps: 1, runs: 1 }));
     check('benchmark() reports samples/s and GFLOP/s', bench && bench.trainSamplesPerSec > 0 && bench.inferSamplesPerSec > 0 &&
       bench.gflops > 0 && bench.threads === 1 && bench.simd === true, JSON.stringify(bench));
+    const build = (await status()).build;
+    check('an iframe on a page that is not cross-origin isolated runs the single-threaded build', build === 'single', build);
 
     // Another data set: Fashion-MNIST is fetched, and the class names follow.
     await api(() => window.convlens.reset({ dataset: 'fashion' }));
