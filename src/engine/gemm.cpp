@@ -2,10 +2,10 @@
 //
 // Blocking: B is cut into blocks of kNc columns and kKc steps of K, each packed into panels of kNr columns (kc
 // rows of kNr floats each, zero-padded at the right edge); then every kMr rows of A meet every panel in the
-// micro-kernel, which keeps the kMr x kNr tile of C in registers for all kc steps. A is never copied: the
-// micro-kernel reads op(A)(i,p) = a[i * a_rs + p * a_cs] in place, so A transposed costs nothing. Edge tiles
-// (fewer than kMr rows or kNr columns) go through a small zero-padded copy. With threads (threads.h), the row
-// panels are shared out once per GEMM; the calling thread packs all of B before.
+// micro-kernel, which keeps the kMr x kNr tile of C in registers for all kc steps. A is read in place, as
+// stored or transposed (ColumnsA, RowsA), so A transposed costs nothing. Edge tiles (fewer than kMr rows or kNr
+// columns) go through small zero-padded copies. With threads (threads.h), the row
+// blocks of B are packed in parallel, then the row panels are shared out, once per GEMM.
 #include "gemm.h"
 
 #include <algorithm>
@@ -13,16 +13,15 @@
 
 #include "eigen_maps.h"
 #include "threads.h"
-#ifdef __wasm_simd128__
-#include "gemm_kernel_wasm.h"
-#endif
+#include "gemm_kernel_simd.h"
 
 namespace convlens {
 namespace {
 
 constexpr int kKc = 256;  // K steps per packed block: a kc x kNr panel of B stays in L1
 constexpr int kNc = 512;  // columns per packed block: the whole packed block stays in L2
-constexpr long kMinFlopsPerThread = 200000;  // smaller shares cost more to hand out than they save
+constexpr long kMinFlopsPerThread = 200000;     // smaller shares cost more to hand out than they save
+constexpr long kMinFloatsPerPackShare = 65536;  // the same for packing B
 
 // op(A)(i,p) = a[i * a_rs + p * a_cs]
 struct StridedA {
@@ -58,36 +57,62 @@ std::vector<float>& pack_buffer(size_t floats) {
   return buffer;
 }
 
-// One row panel (rows i .. i+kMr) of C's block (columns jc .. jc+nc) against every packed panel of B.
-template <class Kernel>
-void row_panel(int i, int m, int nc, int kc, int jc, StridedA sa, int pc, const float* packed, float* c, int ldc,
-               bool acc) {
+// kMr rows of op(A) seen by the micro-kernel: at(r) is row r of the current step p, next() moves to p + 1.
+struct ColumnsA {  // a step's kMr values are contiguous (A transposed, or a packed copy); steps `step` apart
+  const float* a;
+  long step;
+  float at(int r) const { return a[r]; }
+  const float* ptr(int r) const { return a + r; }
+  void next() { a += step; }
+};
+struct RowsA {  // rows are `row` apart; a row's steps are contiguous (A as stored)
+  const float* a;
+  long row;
+  float at(int r) const { return a[r * row]; }
+  const float* ptr(int r) const { return a + r * row; }
+  void next() { ++a; }
+};
+
+// The tiles of one row panel: every packed panel of B in the block, into C's rows c (kMr of them, mr real).
+template <class Kernel, class APanel>
+void panel_row(APanel a, int mr, int nc, int kc, int jc, const float* packed, float* c, int ldc, bool acc) {
   constexpr int kMr = Kernel::kMr, kNr = Kernel::kNr;
-  const int mr = std::min(kMr, m - i);
-  const float* ai = sa.a + i * sa.rs + pc * sa.cs;
-  long a_rs = sa.rs, a_cs = sa.cs;
-  float a_edge[kMr * kKc];
-  if (mr < kMr) {  // bottom edge: copy the rows there are, zero the rest (a_edge(r,p) = a_edge[p*kMr + r])
-    for (int p = 0; p < kc; ++p)
-      for (int r = 0; r < kMr; ++r) a_edge[p * kMr + r] = r < mr ? ai[r * sa.rs + p * sa.cs] : 0.0f;
-    ai = a_edge, a_rs = 1, a_cs = kMr;
-  }
   for (int q = 0; q * kNr < nc; ++q) {
     const int j = jc + q * kNr, nr = std::min(kNr, nc - q * kNr);
     const float* panel = packed + size_t(q) * kc * kNr;
-    float* cij = c + size_t(i) * ldc + j;
+    float* cij = c + j;
     if (mr == kMr && nr == kNr) {
-      Kernel::run(kc, ai, a_rs, a_cs, panel, cij, ldc, acc);
+      Kernel::run(kc, a, panel, cij, ldc, acc);
       continue;
     }
-    float tile[kMr * kNr];  // edge tile: compute all of it, keep the part inside C
-    Kernel::run(kc, ai, a_rs, a_cs, panel, tile, kNr, false);
+    float tile[kMr * kNr];  // edge tile: compute it (its left half if that covers it), keep the part inside C
+    if (nr <= kNr / 2) Kernel::run_half(kc, a, panel, tile, kNr, false);
+    else Kernel::run(kc, a, panel, tile, kNr, false);
     for (int r = 0; r < mr; ++r)
       for (int x = 0; x < nr; ++x) {
         float& dst = cij[size_t(r) * ldc + x];
         dst = acc ? dst + tile[r * kNr + x] : tile[r * kNr + x];
       }
   }
+}
+
+// One row panel (rows i .. i+kMr) of C's block (columns jc .. jc+nc) against every packed panel of B. The
+// micro-kernel reads A in place (ColumnsA or RowsA), except at the bottom edge, where the rows there are go
+// into a small zero-padded copy.
+template <class Kernel>
+void row_panel(int i, int m, int nc, int kc, int jc, StridedA sa, int pc, const float* packed, float* c, int ldc,
+               bool acc) {
+  constexpr int kMr = Kernel::kMr;
+  const int mr = std::min(kMr, m - i);
+  const float* ai = sa.a + i * sa.rs + pc * sa.cs;
+  if (mr < kMr) {
+    float a_edge[kMr * kKc];  // a_edge[p * kMr + r] = op(A)(i + r, pc + p), zero past row m
+    for (int p = 0; p < kc; ++p)
+      for (int r = 0; r < kMr; ++r) a_edge[p * kMr + r] = r < mr ? ai[r * sa.rs + p * sa.cs] : 0.0f;
+    return panel_row<Kernel>(ColumnsA{a_edge, kMr}, mr, nc, kc, jc, packed, c + size_t(i) * ldc, ldc, acc);
+  }
+  if (sa.cs == 1) return panel_row<Kernel>(RowsA{ai, sa.rs}, mr, nc, kc, jc, packed, c + size_t(i) * ldc, ldc, acc);
+  panel_row<Kernel>(ColumnsA{ai, sa.cs}, mr, nc, kc, jc, packed, c + size_t(i) * ldc, ldc, acc);
 }
 
 template <class Kernel>
@@ -100,15 +125,20 @@ void gemm_blocked(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda
       for (int i = 0; i < m; ++i) std::fill(c + size_t(i) * ldc, c + size_t(i) * ldc + n, 0.0f);
     return;
   }
-  // All of B is packed first, block after block (columns jc, then K steps pc), so that the threads need only
-  // one hand-out per GEMM: block (jc, pc) starts at k * jc + pc * round_up(nc, kNr) floats.
+  // All of B is packed first (blocks of columns jc and K steps pc), so that the threads need only one hand-out
+  // for the arithmetic: block (jc, pc) starts at k * jc + pc * round_up(nc, kNr) floats.
   const int n_padded = (n + kNr - 1) / kNr * kNr;
   float* packed = pack_buffer(size_t(k) * n_padded).data();
-  for (int jc = 0; jc < n; jc += kNc) {
-    const int nc = std::min(kNc, n - jc), nc_padded = (nc + kNr - 1) / kNr * kNr;
-    for (int pc = 0; pc < k; pc += kKc)
-      pack_b(op_b, b, ldb, pc, std::min(kKc, k - pc), jc, nc, kNr, packed + size_t(k) * jc + size_t(pc) * nc_padded);
-  }
+  const int k_blocks = (k + kKc - 1) / kKc, n_blocks = (n + kNc - 1) / kNc;
+  parallel_for(n_blocks * k_blocks, int(std::max(1L, kMinFloatsPerPackShare / (long(kKc) * std::min(n, kNc)))),
+               [&](int first, int last) {
+                 for (int block = first; block < last; ++block) {
+                   const int jc = block / k_blocks * kNc, pc = block % k_blocks * kKc;
+                   const int nc = std::min(kNc, n - jc), nc_padded = (nc + kNr - 1) / kNr * kNr;
+                   pack_b(op_b, b, ldb, pc, std::min(kKc, k - pc), jc, nc, kNr,
+                          packed + size_t(k) * jc + size_t(pc) * nc_padded);
+                 }
+               });
   // Row panels of kMr rows are independent: threads take contiguous runs of them (threads.h).
   const StridedA sa = strided_a(op_a, a, lda);
   const int panels = (m + kMr - 1) / kMr;
@@ -127,19 +157,31 @@ void gemm_blocked(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda
   });
 }
 
-// Scalar micro-kernel: the reference the SIMD one must agree with. C tile (kMr, kNr) rows of ldc.
+// Scalar micro-kernel: the reference the SIMD ones must agree with. C tile (kMr, kNr) rows of ldc; A through
+// an APanel (above), the panel of B (kc rows of kNr).
 template <int Mr, int Nr>
 struct ScalarKernel {
   static constexpr int kMr = Mr, kNr = Nr;
-  static void run(int kc, const float* a, long a_rs, long a_cs, const float* panel, float* c, int ldc, bool accumulate) {
-    float acc[Mr][Nr] = {};
-    for (int p = 0; p < kc; ++p, a += a_cs, panel += Nr)
+  template <class APanel>
+  static void run(int kc, APanel a, const float* panel, float* c, int ldc, bool accumulate) {
+    run_columns<Nr>(kc, a, panel, c, ldc, accumulate);
+  }
+  template <class APanel>  // the left half of the tile only, as the SIMD kernels have
+  static void run_half(int kc, APanel a, const float* panel, float* c, int ldc, bool accumulate) {
+    run_columns<Nr / 2>(kc, a, panel, c, ldc, accumulate);
+  }
+
+ private:
+  template <int Used, class APanel>
+  static void run_columns(int kc, APanel a, const float* panel, float* c, int ldc, bool accumulate) {
+    float acc[Mr][Used] = {};
+    for (int p = 0; p < kc; ++p, a.next(), panel += Nr)
       for (int r = 0; r < Mr; ++r) {
-        const float av = a[r * a_rs];
-        for (int x = 0; x < Nr; ++x) acc[r][x] += av * panel[x];
+        const float av = a.at(r);
+        for (int x = 0; x < Used; ++x) acc[r][x] += av * panel[x];
       }
     for (int r = 0; r < Mr; ++r)
-      for (int x = 0; x < Nr; ++x) c[size_t(r) * ldc + x] = accumulate ? c[size_t(r) * ldc + x] + acc[r][x] : acc[r][x];
+      for (int x = 0; x < Used; ++x) c[size_t(r) * ldc + x] = accumulate ? c[size_t(r) * ldc + x] + acc[r][x] : acc[r][x];
   }
 };
 
@@ -174,7 +216,7 @@ void gemm_blocked_scalar(Op op_a, Op op_b, int m, int n, int k, const float* a, 
   gemm_blocked<ScalarKernel<4, 8>>(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 }
 
-#ifdef __wasm_simd128__
+#ifdef CONVLENS_GEMM_SIMD
 void gemm_blocked_simd(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
                        float* c, int ldc, bool accumulate) {
   gemm_blocked<SimdKernel>(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
@@ -200,7 +242,7 @@ void gemm_eigen(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, 
 
 void gemm(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc,
           bool accumulate) {
-#ifdef __wasm_simd128__
+#ifdef CONVLENS_GEMM_SIMD
   gemm_blocked_simd(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 #else
   gemm_eigen(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
@@ -208,8 +250,10 @@ void gemm(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const 
 }
 
 const char* gemm_kind() {
-#ifdef __wasm_simd128__
+#if defined(__wasm_simd128__)
   return "wasm-simd128";
+#elif defined(__AVX2__) && defined(__FMA__)
+  return "avx2-fma";
 #else
   return "eigen";
 #endif

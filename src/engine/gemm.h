@@ -1,8 +1,9 @@
 // gemm.h: the engine's one matrix product, C = op(A) op(B) (+ C), on row-major float buffers.
-// Natively it is Eigen's GEMM (AVX-512 there). In WebAssembly, where Eigen gets no explicit SIMD, it is our
-// own blocked GEMM: B is packed into panels of kNr columns, A is read in place, and a register-blocked
-// micro-kernel (kMr x kNr accumulators) does the arithmetic — in SIMD128 (gemm_kernel_wasm.h) or in scalar
-// code. The scalar micro-kernel and a plain triple loop stay beside it as references for the tests.
+// It is our own blocked GEMM: B is packed into panels of kNr columns, A is read in place, and a
+// register-blocked micro-kernel (kMr x kNr accumulators) does the arithmetic, in SIMD (gemm_kernel_simd.h:
+// WebAssembly SIMD128, or AVX2 + FMA natively; Eigen gets no explicit SIMD in WebAssembly and is slower on this
+// model's narrow matrices natively). Without either, Eigen's GEMM. The scalar micro-kernel, Eigen and a plain
+// triple loop stay beside it as references for the tests.
 //
 // Legend: op(A) is (M,K): A itself (stored M rows of lda) or A transposed (A stored K rows of lda).
 //         op(B) is (K,N): B itself (stored K rows of ldb) or B transposed (B stored N rows of ldb).
@@ -24,12 +25,14 @@ void gemm_blocked_scalar(Op op_a, Op op_b, int m, int n, int k, const float* a, 
                          float* c, int ldc, bool accumulate);  // the blocked GEMM, scalar micro-kernel
 void gemm_eigen(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
                 int ldc, bool accumulate);
-#ifdef __wasm_simd128__
+#if defined(__wasm_simd128__) || (defined(__AVX2__) && defined(__FMA__))
+#define CONVLENS_HAS_SIMD_GEMM 1
+// The blocked GEMM with the SIMD micro-kernel (gemm_kernel_simd.h): SIMD128 in WebAssembly, AVX2 + FMA natively.
 void gemm_blocked_simd(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                       float* c, int ldc, bool accumulate);  // the blocked GEMM, SIMD128 micro-kernel
+                       float* c, int ldc, bool accumulate);
 #endif
 
-// Name of what gemm() runs here ("eigen", "wasm-simd128"), for benchmark reports.
+// Name of what gemm() runs here ("wasm-simd128", "avx2-fma", "eigen"), for benchmark reports.
 const char* gemm_kind();
 
 }  // namespace convlens

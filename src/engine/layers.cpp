@@ -20,6 +20,27 @@ int conv2d_pad_before(int k, Padding pad) { return pad == Padding::Same ? (k - 1
 
 namespace {
 
+// Elementwise loops are shared out over the engine's threads (threads.h) in runs of at least this many floats;
+// shorter loops stay on the calling thread.
+constexpr size_t kFloatsPerShare = 32768;
+
+// Calls fn(first, count) on runs of [0, total) in parallel.
+template <class Fn>
+void parallel_floats(size_t total, Fn&& fn) {
+  const int runs = int((total + kFloatsPerShare - 1) / kFloatsPerShare);
+  parallel_for(runs, 1, [&](int first, int last) {
+    const size_t begin = size_t(first) * kFloatsPerShare, end = std::min(total, size_t(last) * kFloatsPerShare);
+    fn(begin, end - begin);
+  });
+}
+
+// Calls fn(first, count) on runs of [0, rows) in parallel, for rows of `width` floats.
+template <class Fn>
+void parallel_rows(long rows, int width, Fn&& fn) {
+  const int grain = int(std::max<size_t>(1, kFloatsPerShare / size_t(std::max(1, width))));
+  parallel_for(int(rows), grain, [&](int first, int last) { fn(long(first), long(last - first)); });
+}
+
 // im2col of one sample: xi (H,W,C) -> rows (Ho*Wo, KKC).
 void im2col_sample(const float* xi, Shape in, int k, int p, Shape out, float* rows) {
   const size_t kc = size_t(k) * in.c;  // one patch row: K pixels of C channels
@@ -96,7 +117,9 @@ void conv2d_forward(const float* x, int n, Shape in, const float* w, const float
   const long kkc = long(k) * k * in.c;
   im2col(x, n, in, k, pad, out, cols);
   gemm(Op::N, Op::N, int(m), out.c, int(kkc), cols, int(kkc), w, out.c, y, out.c, false);  // (M,KKC) (KKC,F)
-  bias_relu(y, m, out.c, b, relu, y);
+  parallel_rows(m, out.c, [&](long first, long rows) {
+    bias_relu(y + first * out.c, rows, out.c, b, relu, y + first * out.c);
+  });
 }
 
 void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w, int k, Padding pad, bool relu,
@@ -114,25 +137,34 @@ void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w,
 // ---- MaxPool2D ---------------------------------------------------------------------------------------------
 
 void maxpool_forward(const float* x, int n, Shape in, int p, Shape out, float* y, int32_t* argmax) {
-  CONVLENS_FASTEST(maxpool_forward)(x, n, in, p, out, y, argmax);  // hot_loops.h
+  parallel_rows(n, int(in.size()), [&](long first, long count) {  // samples; argmax indices are per sample
+    CONVLENS_FASTEST(maxpool_forward)(x + first * in.size(), int(count), in, p, out, y + first * out.size(),
+                                      argmax + first * out.size());  // hot_loops.h
+  });
 }
 
 void maxpool_backward(const float* dy, int n, Shape in, Shape out, const int32_t* argmax, float* dx) {
-  std::fill(dx, dx + size_t(n) * in.size(), 0.0f);
   const size_t per_out = out.size();
-  for (int i = 0; i < n; ++i) {
-    float* dxi = dx + size_t(i) * in.size();
-    const size_t o = size_t(i) * per_out;
-    for (size_t j = 0; j < per_out; ++j) dxi[argmax[o + j]] += dy[o + j];
-  }
+  parallel_rows(n, int(in.size()), [&](long first, long count) {
+    for (long i = first; i < first + count; ++i) {
+      float* dxi = dx + size_t(i) * in.size();
+      std::fill(dxi, dxi + in.size(), 0.0f);
+      const size_t o = size_t(i) * per_out;
+      for (size_t j = 0; j < per_out; ++j) dxi[argmax[o + j]] += dy[o + j];
+    }
+  });
 }
 
 // ---- ReLU, Dropout ------------------------------------------------------------------------------------------
 
-void relu_forward(const float* x, size_t count, float* y) { CONVLENS_FASTEST(relu_forward)(x, count, y); }
+void relu_forward(const float* x, size_t count, float* y) {
+  parallel_floats(count, [&](size_t first, size_t n) { CONVLENS_FASTEST(relu_forward)(x + first, n, y + first); });
+}
 
 void relu_backward(const float* dy, const float* y, size_t count, float* dx) {
-  CONVLENS_FASTEST(relu_backward)(dy, y, count, dx);
+  parallel_floats(count, [&](size_t first, size_t n) {
+    CONVLENS_FASTEST(relu_backward)(dy + first, y + first, n, dx + first);
+  });
 }
 
 void dropout_backward(const float* dy, const float* mask, size_t count, float* dx) {

@@ -1,7 +1,7 @@
 // test_gemm.cpp: every GEMM implementation against the triple-loop reference, over all four transpose cases,
 // with and without accumulation, on shapes that hit every edge of the blocking (rows and columns that are not
-// multiples of the micro-kernel, K longer than one packed block, padded leading dimensions). Natively this
-// covers Eigen and the blocked GEMM's scalar micro-kernel; built as WebAssembly it also covers SIMD128.
+// multiples of the micro-kernel, K longer than one packed block, padded leading dimensions): Eigen, the
+// blocked GEMM with its scalar micro-kernel, and with the SIMD one (SIMD128 in WebAssembly, AVX2 natively).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -95,10 +95,10 @@ TEST_CASE("gemm: shared out over 3 threads, every GEMM still agrees with the tri
   engine_set_threads(saved);
 }
 
-#ifdef __wasm_simd128__
-// Both micro-kernels multiply and add in the same order and WebAssembly has no fused multiply-add, so they
-// must agree to the bit; a tolerance of a few float ulps leaves room for a future FMA kernel.
-TEST_CASE("gemm: the SIMD128 micro-kernel agrees with the scalar one", "[gemm][simd]") {
+#ifdef CONVLENS_HAS_SIMD_GEMM
+// Both micro-kernels multiply and add in the same order. WebAssembly has no fused multiply-add, so there they
+// agree to the bit; natively FMA rounds once instead of twice, hence a tolerance of float rounding.
+TEST_CASE("gemm: the SIMD micro-kernel agrees with the scalar one", "[gemm][simd]") {
   check_against_reference(gemm_blocked_simd);
   for (const Case& t : cases()) {
     INFO(describe(t));
@@ -110,7 +110,7 @@ TEST_CASE("gemm: the SIMD128 micro-kernel agrees with the scalar one", "[gemm][s
     gemm_blocked_scalar(t.op_a, t.op_b, t.m, t.n, t.k, a.data(), lda, b.data(), ldb, scalar.data(), ldc, t.accumulate);
     double worst = 0;
     for (size_t i = 0; i < simd.size(); ++i) worst = std::max(worst, double(std::fabs(simd[i] - scalar[i])));
-    CHECK(worst <= 1e-6 * std::sqrt(double(t.k)));
+    CHECK(worst <= 2e-6 * std::sqrt(double(t.k)));
   }
 }
 #endif
