@@ -4,7 +4,8 @@
 #   ./build_wasm.sh serve   install what is missing, build the browser app and serve it on http://127.0.0.1:8080
 #                           (PORT=9000 ./build_wasm.sh serve for another port)
 #   ./build_wasm.sh test    install what is missing, build natively and for the browser, run every test
-#   ./build_wasm.sh bench   the training/inference benchmark: natively (convlens bench), then in headless Chromium
+#   ./build_wasm.sh bench   the training/inference benchmark: natively (convlens bench), then ConvLens and
+#                           TensorFlow.js side by side in headless Chromium (tests/web/bench.js)
 #   ./build_wasm.sh site    only build the browser app into build/site (a static site for any web server)
 #   ./build_wasm.sh setup   only install packages, fetch sources and the data sets
 #
