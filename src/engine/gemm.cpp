@@ -4,11 +4,12 @@
 // rows of kNr floats each, zero-padded at the right edge); then every kMr rows of A meet every panel in the
 // micro-kernel, which keeps the kMr x kNr tile of C in registers for all kc steps. A is read in place, as
 // stored or transposed (ColumnsA, RowsA), so A transposed costs nothing. Edge tiles (fewer than kMr rows or kNr
-// columns) go through small zero-padded copies. With threads (threads.h), the row
-// blocks of B are packed in parallel, then the row panels are shared out, once per GEMM.
+// columns) go through small zero-padded copies. With threads (threads.h), the blocks of B are packed in
+// parallel, then the row panels are shared out, once per GEMM.
 #include "gemm.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "eigen_maps.h"
@@ -20,8 +21,8 @@ namespace {
 
 constexpr int kKc = 256;  // K steps per packed block: a kc x kNr panel of B stays in L1
 constexpr int kNc = 512;  // columns per packed block: the whole packed block stays in L2
-constexpr long kMinFlopsPerThread = 200000;     // smaller shares cost more to hand out than they save
-constexpr long kMinFloatsPerPackShare = 65536;  // the same for packing B
+constexpr int64_t kMinFlopsPerThread = 200000;     // smaller shares cost more to hand out than they save
+constexpr int64_t kMinFloatsPerPackShare = 65536;  // the same for packing B
 
 // op(A)(i,p) = a[i * a_rs + p * a_cs]
 struct StridedA {
@@ -130,7 +131,7 @@ void gemm_blocked(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda
   const int n_padded = (n + kNr - 1) / kNr * kNr;
   float* packed = pack_buffer(size_t(k) * n_padded).data();
   const int k_blocks = (k + kKc - 1) / kKc, n_blocks = (n + kNc - 1) / kNc;
-  parallel_for(n_blocks * k_blocks, int(std::max(1L, kMinFloatsPerPackShare / (long(kKc) * std::min(n, kNc)))),
+  parallel_for(n_blocks * k_blocks, int(std::max<int64_t>(1, kMinFloatsPerPackShare / (int64_t(kKc) * std::min(n, kNc)))),
                [&](int first, int last) {
                  for (int block = first; block < last; ++block) {
                    const int jc = block / k_blocks * kNc, pc = block % k_blocks * kKc;
@@ -142,8 +143,8 @@ void gemm_blocked(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda
   // Row panels of kMr rows are independent: threads take contiguous runs of them (threads.h).
   const StridedA sa = strided_a(op_a, a, lda);
   const int panels = (m + kMr - 1) / kMr;
-  const long flops_per_panel = 2L * kMr * n * k;
-  const int grain = int(std::max(1L, kMinFlopsPerThread / flops_per_panel));
+  const int64_t flops_per_panel = int64_t(2) * kMr * n * k;  // 64-bit: long is 32 bits in WebAssembly
+  const int grain = int(std::max<int64_t>(1, kMinFlopsPerThread / flops_per_panel));
   parallel_for(panels, grain, [&](int first, int last) {
     for (int jc = 0; jc < n; jc += kNc) {
       const int nc = std::min(kNc, n - jc), nc_padded = (nc + kNr - 1) / kNr * kNr;
