@@ -17,8 +17,8 @@ double now_seconds() {
 }
 
 constexpr double kLiveRefresh = 0.2;  // seconds between live feature-map updates while training
-constexpr int kFirstEpochSnapshots = 12;
-constexpr int kMinChunk = 2;  // samples  // snapshots spread over epoch 1, where the maps change most
+constexpr int kFirstEpochSnapshots = 12;  // snapshots spread over epoch 1, where the maps change most
+constexpr int kMinChunk = 2;               // samples
 
 // Class probabilities from logits, by the engine's softmax (no labels: no loss).
 std::vector<float> softmax(const std::vector<float>& logits) {

@@ -2,12 +2,12 @@
 //
 // Finds files, reads them whole and inflates gzip; every format check is left to the engine parsers. Does not
 // download, cache or memory-map anything: the largest set (CIFAR-10 train, 150 MB) is simply read into memory.
-#include <cstdlib>
 #include "data_files_native.h"
 
 #include <zlib.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>

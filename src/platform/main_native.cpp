@@ -4,8 +4,9 @@
 //   convlens-app [--data DIR] [--threads N] [--frames N] [--screenshot FILE.png] [OPTIONS]
 //     OPTIONS as in the page's URL, e.g. "dataset=fashion&epochs=3&autostart=1"
 //     --frames N stops after N frames (scripted and CI smoke runs); --screenshot saves the last frame.
-//     --threads N: engine threads (default: OpenMP's, one per core). On a busy machine 1 can be faster:
-//     small chunks between frames then lose to OpenMP's synchronisation.
+//     --threads N: engine threads (default: OpenMP's, one per core; `threads=N` in OPTIONS means the same, as in
+//     the page's URL). On a busy machine 1 can be faster: small chunks between frames then lose to
+//     OpenMP's synchronisation.
 //
 // The frame loop is app_shell's; this file only reads files, drives frames and saves the screenshot.
 #include <cstdio>
@@ -28,7 +29,6 @@
 using namespace convlens;
 
 namespace {
-
 
 // Loads data set `name` from root/name; errors go to the Lab (shown in the UI).
 bool load_dataset(Lab& lab, const std::string& root, const std::string& name) {
@@ -89,8 +89,9 @@ int main(int argc, char** argv) {
       query += (query.empty() ? "" : "&") + std::string(argv[i]);
     }
   }
-  if (threads > 0) engine_set_threads(threads);
   const UrlOptions options = url_params_parse(query);
+  if (threads == 0) threads = options.threads;  // threads=N among the options, as in the page's URL
+  if (threads > 0) engine_set_threads(threads);
   for (const std::string& w : options.warnings) std::fprintf(stderr, "convlens-app: %s\n", w.c_str());
 
   AppShell shell;
