@@ -3,7 +3,8 @@
 // Blocking: B is cut into blocks of kNc columns and kKc steps of K, each packed into panels of kNr columns (kc
 // rows of kNr floats each, zero-padded at the right edge); then every kMr rows of A meet every panel in the
 // micro-kernel, which keeps the kMr x kNr tile of C in registers for all kc steps. A is read in place, as
-// stored or transposed (ColumnsA, RowsA), so A transposed costs nothing. Edge tiles (fewer than kMr rows or kNr
+// stored or transposed (ColumnsA, RowsA), so A transposed costs nothing, or gathered through two tables of
+// offsets (GatheredRowsA), which lets convolutions skip im2col. Edge tiles (fewer than kMr rows or kNr
 // columns) go through small zero-padded copies. With threads (threads.h), the blocks of B are packed in
 // parallel, then the row panels are shared out, once per GEMM.
 #include "gemm.h"
@@ -23,14 +24,6 @@ constexpr int kKc = 256;  // K steps per packed block: a kc x kNr panel of B sta
 constexpr int kNc = 512;  // columns per packed block: the whole packed block stays in L2
 constexpr int64_t kMinFlopsPerThread = 200000;     // smaller shares cost more to hand out than they save
 constexpr int64_t kMinFloatsPerPackShare = 65536;  // the same for packing B
-
-// op(A)(i,p) = a[i * a_rs + p * a_cs]
-struct StridedA {
-  const float* a;
-  long rs, cs;
-};
-
-StridedA strided_a(Op op, const float* a, int lda) { return op == Op::N ? StridedA{a, lda, 1} : StridedA{a, 1, lda}; }
 
 // Packs op(B)(p0 .. p0+kc, j0 .. j0+nc) into panels of nr columns: panel q holds kc rows of nr floats.
 void pack_b(Op op, const float* b, int ldb, int p0, int kc, int j0, int nc, int nr, float* packed) {
@@ -73,6 +66,44 @@ struct RowsA {  // rows are `row` apart; a row's steps are contiguous (A as stor
   const float* ptr(int r) const { return a + r * row; }
   void next() { ++a; }
 };
+template <int Mr>
+struct GatheredRowsA {  // row r of step p at row[r] + col[p] (GatherA)
+  const float* row[Mr];
+  const std::ptrdiff_t* col;
+  float at(int r) const { return *ptr(r); }
+  const float* ptr(int r) const { return row[r] + *col; }
+  void next() { ++col; }
+};
+
+// Where op(A) comes from. Each source gives one element (at) for the edge copies, and hands the micro-kernel
+// kMr full rows from row i, step pc on, as one of the accessors above (with_rows).
+struct StridedSource {  // op(A)(i,p) = a[i * rs + p * cs]: A as stored or transposed
+  const float* a;
+  long rs, cs;
+  float at(int i, int p) const { return a[i * rs + p * cs]; }
+  template <int Mr, class Fn>
+  void with_rows(int i, int pc, Fn&& fn) const {
+    const float* ai = a + i * rs + pc * cs;
+    if (cs == 1) fn(RowsA{ai, rs});
+    else fn(ColumnsA{ai, cs});
+  }
+};
+
+StridedSource strided_source(Op op, const float* a, int lda) {
+  return op == Op::N ? StridedSource{a, lda, 1} : StridedSource{a, 1, lda};
+}
+
+struct GatherSource {  // op(A)(i,p) = a[row_offset[i] + col_offset[p]] (gemm.h)
+  GatherA g;
+  float at(int i, int p) const { return g.a[g.row_offset[i] + g.col_offset[p]]; }
+  template <int Mr, class Fn>
+  void with_rows(int i, int pc, Fn&& fn) const {
+    GatheredRowsA<Mr> rows;
+    for (int r = 0; r < Mr; ++r) rows.row[r] = g.a + g.row_offset[i + r];
+    rows.col = g.col_offset + pc;
+    fn(rows);
+  }
+};
 
 // The tiles of one row panel: every packed panel of B in the block, into C's rows c (kMr of them, mr real).
 template <class Kernel, class APanel>
@@ -98,27 +129,26 @@ void panel_row(APanel a, int mr, int nc, int kc, int jc, const float* packed, fl
 }
 
 // One row panel (rows i .. i+kMr) of C's block (columns jc .. jc+nc) against every packed panel of B. The
-// micro-kernel reads A in place (ColumnsA or RowsA), except at the bottom edge, where the rows there are go
-// into a small zero-padded copy.
-template <class Kernel>
-void row_panel(int i, int m, int nc, int kc, int jc, StridedA sa, int pc, const float* packed, float* c, int ldc,
-               bool acc) {
+// micro-kernel reads A in place (through the source's accessor), except at the bottom edge, where the last
+// rows go into a small zero-padded copy.
+template <class Kernel, class Source>
+void row_panel(int i, int m, int nc, int kc, int jc, const Source& sa, int pc, const float* packed, float* c,
+               int ldc, bool acc) {
   constexpr int kMr = Kernel::kMr;
   const int mr = std::min(kMr, m - i);
-  const float* ai = sa.a + i * sa.rs + pc * sa.cs;
+  float* ci = c + size_t(i) * ldc;
   if (mr < kMr) {
     float a_edge[kMr * kKc];  // a_edge[p * kMr + r] = op(A)(i + r, pc + p), zero past row m
     for (int p = 0; p < kc; ++p)
-      for (int r = 0; r < kMr; ++r) a_edge[p * kMr + r] = r < mr ? ai[r * sa.rs + p * sa.cs] : 0.0f;
-    return panel_row<Kernel>(ColumnsA{a_edge, kMr}, mr, nc, kc, jc, packed, c + size_t(i) * ldc, ldc, acc);
+      for (int r = 0; r < kMr; ++r) a_edge[p * kMr + r] = r < mr ? sa.at(i + r, pc + p) : 0.0f;
+    return panel_row<Kernel>(ColumnsA{a_edge, kMr}, mr, nc, kc, jc, packed, ci, ldc, acc);
   }
-  if (sa.cs == 1) return panel_row<Kernel>(RowsA{ai, sa.rs}, mr, nc, kc, jc, packed, c + size_t(i) * ldc, ldc, acc);
-  panel_row<Kernel>(ColumnsA{ai, sa.cs}, mr, nc, kc, jc, packed, c + size_t(i) * ldc, ldc, acc);
+  sa.template with_rows<kMr>(i, pc, [&](auto rows) { panel_row<Kernel>(rows, mr, nc, kc, jc, packed, ci, ldc, acc); });
 }
 
-template <class Kernel>
-void gemm_blocked(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
-                  int ldc, bool accumulate) {
+template <class Kernel, class Source>
+void gemm_blocked(const Source& sa, Op op_b, int m, int n, int k, const float* b, int ldb, float* c, int ldc,
+                  bool accumulate) {
   constexpr int kMr = Kernel::kMr, kNr = Kernel::kNr;
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
@@ -141,7 +171,6 @@ void gemm_blocked(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda
                  }
                });
   // Row panels of kMr rows are independent: threads take contiguous runs of them (threads.h).
-  const StridedA sa = strided_a(op_a, a, lda);
   const int panels = (m + kMr - 1) / kMr;
   const int64_t flops_per_panel = int64_t(2) * kMr * n * k;  // 64-bit: long is 32 bits in WebAssembly
   const int grain = int(std::max<int64_t>(1, kMinFlopsPerThread / flops_per_panel));
@@ -214,15 +243,27 @@ void gemm_reference(Op op_a, Op op_b, int m, int n, int k, const float* a, int l
 
 void gemm_blocked_scalar(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
                          float* c, int ldc, bool accumulate) {
-  gemm_blocked<ScalarKernel<4, 8>>(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+  gemm_blocked<ScalarKernel<4, 8>>(strided_source(op_a, a, lda), op_b, m, n, k, b, ldb, c, ldc, accumulate);
+}
+
+void gemm_gather_scalar(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate) {
+  gemm_blocked<ScalarKernel<4, 8>>(GatherSource{a}, Op::N, m, n, k, b, ldb, c, ldc, accumulate);
 }
 
 #ifdef CONVLENS_GEMM_SIMD
 void gemm_blocked_simd(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
                        float* c, int ldc, bool accumulate) {
-  gemm_blocked<SimdKernel>(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+  gemm_blocked<SimdKernel>(strided_source(op_a, a, lda), op_b, m, n, k, b, ldb, c, ldc, accumulate);
 }
 #endif
+
+void gemm_gather(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate) {
+#ifdef CONVLENS_GEMM_SIMD
+  gemm_blocked<SimdKernel>(GatherSource{a}, Op::N, m, n, k, b, ldb, c, ldc, accumulate);
+#else
+  gemm_gather_scalar(m, n, k, a, b, ldb, c, ldc, accumulate);
+#endif
+}
 
 void gemm_eigen(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
                 int ldc, bool accumulate) {

@@ -9,6 +9,7 @@
 //         op(B) is (K,N): B itself (stored K rows of ldb) or B transposed (B stored N rows of ldb).
 //         C is (M,N), rows of ldc. accumulate: C += op(A) op(B) instead of C = op(A) op(B).
 #pragma once
+#include <cstddef>
 
 namespace convlens {
 
@@ -18,11 +19,23 @@ enum class Op { N, T };  // use the matrix as stored, or its transpose
 void gemm(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
           int ldc, bool accumulate);
 
+// op(A) as a gather: op(A)(i, p) = a[row_offset[i] + col_offset[p]]. This is how convolutions avoid im2col
+// (layers.cpp): with rows = output pixels and columns = kernel taps it is the patch matrix read straight from
+// the zero-padded image; with the two swapped, its transpose. B is used as stored.
+struct GatherA {
+  const float* a;
+  const std::ptrdiff_t* row_offset;  // m entries
+  const std::ptrdiff_t* col_offset;  // k entries
+};
+void gemm_gather(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate);
+
 // References and building blocks, exposed for tests and the benchmark.
 void gemm_reference(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
                     float* c, int ldc, bool accumulate);  // triple loop, double accumulators
 void gemm_blocked_scalar(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
                          float* c, int ldc, bool accumulate);  // the blocked GEMM, scalar micro-kernel
+void gemm_gather_scalar(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc,
+                        bool accumulate);  // gemm_gather with the scalar micro-kernel
 void gemm_eigen(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
                 int ldc, bool accumulate);
 #if defined(__wasm_simd128__) || (defined(__AVX2__) && defined(__FMA__))

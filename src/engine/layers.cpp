@@ -1,10 +1,12 @@
 // layers.cpp: forward/backward kernels of every layer (declarations and legend in layers.h).
-// Convolution and dense layers are GEMMs (gemm.h: Eigen natively, our SIMD128 kernel in WebAssembly); the
-// rest are plain loops over NHWC buffers.
+// Convolution and dense layers are GEMMs (gemm.h; convolutions without im2col, see "Conv2D as implicit GEMMs");
+// the rest are plain loops over NHWC buffers.
 #include "layers.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <vector>
 
 #include "eigen_maps.h"
 #include "gemm.h"
@@ -93,6 +95,7 @@ void col2im_sample(const float* rows, Shape in, int k, int p, Shape out, float* 
 
 }  // namespace
 
+// im2col/col2im are the textbook way, kept as the reference the implicit GEMMs are tested against.
 void im2col(const float* x, int n, Shape in, int k, Padding pad, Shape out, float* cols) {
   // cols (M, KKC): row (i,oy,ox) = the KxK input patch around that output pixel, zero outside the image.
   const int p = conv2d_pad_before(k, pad);
@@ -111,27 +114,106 @@ void col2im(const float* dcols, int n, Shape in, int k, Padding pad, Shape out, 
   });
 }
 
+// Convolutions run as implicit GEMMs (gemm_gather): the patch matrix (M,KKC) that im2col would build is read
+// straight from a zero-padded copy of the input, through two tables of offsets: one per output pixel (where its
+// window starts) and one per kernel tap (where the tap lies in a window). The padded copy is ~K*K times smaller
+// than the patch matrix, so it stays in cache.
+namespace {
+
+// Input padded so that every window lies inside: (out.h + K-1, out.w + K-1, C), x placed `pad_before` in.
+Shape padded_input(Shape in, int k, Shape out) { return Shape{out.h + k - 1, out.w + k - 1, in.c}; }
+// dy padded for the input gradient: (H + K-1, W + K-1, F), dy placed K-1-pad_before in (see conv2d_backward).
+Shape padded_output_grad(Shape in, int k, Shape out) { return Shape{in.h + k - 1, in.w + k - 1, out.c}; }
+
+// images (N, from) -> padded (N, to): zero, with each image copied `top` rows and `left` columns in.
+void pad_images(const float* images, int n, Shape from, int top, int left, Shape to, float* padded) {
+  parallel_rows(n, int(to.size()), [&](long first, long count) {
+    for (long i = first; i < first + count; ++i) {
+      const float* src = images + size_t(i) * from.size();
+      float* dst = padded + size_t(i) * to.size();
+      std::fill(dst, dst + to.size(), 0.0f);
+      for (int y = 0; y < from.h; ++y)
+        copy_floats(src + size_t(y) * from.w * from.c, size_t(from.w) * from.c,
+                    dst + (size_t(top + y) * to.w + left) * to.c);
+    }
+  });
+}
+
+// Offsets into padded images (N, padded) of the top-left corner of every window, window (i, oy, ox) for
+// oy < rows, ox < cols, in that order: the row offsets of the patch matrix.
+std::ptrdiff_t* window_offsets(int n, Shape padded, int rows, int cols) {
+  thread_local std::vector<std::ptrdiff_t> table;  // reused: no page faults per call
+  table.resize(size_t(n) * rows * cols);
+  std::ptrdiff_t* t = table.data();
+  for (int i = 0; i < n; ++i)
+    for (int oy = 0; oy < rows; ++oy)
+      for (int ox = 0; ox < cols; ++ox) *t++ = std::ptrdiff_t(i) * padded.size() + (std::ptrdiff_t(oy) * padded.w + ox) * padded.c;
+  return table.data();
+}
+
+// Offsets of a window's K*K*C taps from its corner, tap (ky, kx, c) in that order: the column offsets.
+std::ptrdiff_t* tap_offsets(Shape padded, int k) {
+  thread_local std::vector<std::ptrdiff_t> table;
+  table.resize(size_t(k) * k * padded.c);
+  std::ptrdiff_t* t = table.data();
+  for (int ky = 0; ky < k; ++ky)
+    for (int kx = 0; kx < k; ++kx)
+      for (int c = 0; c < padded.c; ++c) *t++ = (std::ptrdiff_t(ky) * padded.w + kx) * padded.c + c;
+  return table.data();
+}
+
+// w (K,K,C,F) -> turned (K,K,F,C): the kernel rotated 180 degrees, input and output channels swapped.
+void rotate_kernel(const float* w, int k, int c, int f, float* turned) {
+  for (int ky = 0; ky < k; ++ky)
+    for (int kx = 0; kx < k; ++kx)
+      for (int o = 0; o < f; ++o)
+        for (int i = 0; i < c; ++i)
+          turned[((size_t(ky) * k + kx) * f + o) * c + i] = w[((size_t(k - 1 - ky) * k + (k - 1 - kx)) * c + i) * f + o];
+}
+
+}  // namespace
+
+size_t conv2d_scratch_floats(int n, Shape in, int k, Shape out) {
+  return size_t(n) * padded_input(in, k, out).size() + size_t(n) * padded_output_grad(in, k, out).size() +
+         size_t(k) * k * in.c * out.c;
+}
+
 void conv2d_forward(const float* x, int n, Shape in, const float* w, const float* b, int k, Padding pad,
-                    bool relu, Shape out, float* cols, float* y) {
-  const long m = long(n) * out.h * out.w;
-  const long kkc = long(k) * k * in.c;
-  im2col(x, n, in, k, pad, out, cols);
-  gemm(Op::N, Op::N, int(m), out.c, int(kkc), cols, int(kkc), w, out.c, y, out.c, false);  // (M,KKC) (KKC,F)
+                    bool relu, Shape out, float* scratch, float* y) {
+  const int m = n * out.h * out.w, kkc = k * k * in.c;
+  const Shape xp = padded_input(in, k, out);
+  float* xpad = scratch;  // (N, xp), kept for the backward pass
+  const int p = conv2d_pad_before(k, pad);
+  pad_images(x, n, in, p, p, xp, xpad);
+  const GatherA patches{xpad, window_offsets(n, xp, out.h, out.w), tap_offsets(xp, k)};  // (M,KKC)
+  gemm_gather(m, out.c, kkc, patches, w, out.c, y, out.c, false);  // y (M,F) = patches (M,KKC) w (KKC,F)
   parallel_rows(m, out.c, [&](long first, long rows) {
     bias_relu(y + first * out.c, rows, out.c, b, relu, y + first * out.c);
   });
 }
 
 void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w, int k, Padding pad, bool relu,
-                     Shape out, float* cols, float* dw, float* db, float* dx) {
-  const long m = long(n) * out.h * out.w;
-  const long kkc = long(k) * k * in.c;
+                     Shape out, float* scratch, float* dw, float* db, float* dx) {
+  const int m = n * out.h * out.w, kkc = k * k * in.c;
   if (relu) relu_backward(dy, y, size_t(m) * out.c, dy);
-  gemm(Op::T, Op::N, int(kkc), out.c, int(m), cols, int(kkc), dy, out.c, dw, out.c, false);  // dW (KKC,F) = cols^T dy
-  column_sums(dy, m, out.c, db);                                                              // dB (F)
+  // dW (KKC,F) = patches^T (KKC,M) dy (M,F): the forward pass's gather with rows and columns swapped.
+  const Shape xp = padded_input(in, k, out);
+  const float* xpad = scratch;
+  const GatherA patches_t{xpad, tap_offsets(xp, k), window_offsets(n, xp, out.h, out.w)};
+  gemm_gather(kkc, out.c, m, patches_t, dy, out.c, dw, out.c, false);
+  column_sums(dy, m, out.c, db);  // dB (F)
   if (!dx) return;
-  gemm(Op::N, Op::T, int(m), int(kkc), out.c, dy, out.c, w, out.c, cols, int(kkc), false);  // dcols (M,KKC) = dy W^T
-  col2im(cols, n, in, k, pad, out, dx);
+  // dx (N*H*W, C): input pixel (iy, ix) got dy from outputs oy = iy + p - ky for all taps ky (and so for x),
+  // which is a 'full' correlation of dy with the kernel turned 180 degrees: with dy padded by q = K-1-p above
+  // and left, dx = dy_windows (N*H*W, K*K*F) turned (K*K*F, C), one more implicit GEMM.
+  const Shape dp = padded_output_grad(in, k, out);
+  float* dypad = scratch + size_t(n) * xp.size();
+  float* turned = dypad + size_t(n) * dp.size();
+  const int q = k - 1 - conv2d_pad_before(k, pad);
+  pad_images(dy, n, out, q, q, dp, dypad);
+  rotate_kernel(w, k, in.c, out.c, turned);
+  const GatherA dy_windows{dypad, window_offsets(n, dp, in.h, in.w), tap_offsets(dp, k)};
+  gemm_gather(n * in.h * in.w, in.c, k * k * out.c, dy_windows, turned, in.c, dx, in.c, false);
 }
 
 // ---- MaxPool2D ---------------------------------------------------------------------------------------------

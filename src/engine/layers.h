@@ -6,6 +6,7 @@
 // Gradient buffers carry a `d` prefix. Backward functions OVERWRITE parameter gradients (one use per batch).
 // Not here: buffer allocation, parameter initialisation, the order of layers (model.cpp).
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 #include "model_spec.h"
@@ -13,17 +14,20 @@
 
 namespace convlens {
 
-// ---- Conv2D: stride 1, 'same' or 'valid' padding, optional fused ReLU; im2col + GEMM ----------------------
-// x (N,H,W,C), w (K,K,C,F), b (F), y (N,Ho,Wo,F), cols (M, KKC) scratch kept for the backward pass.
+// ---- Conv2D: stride 1, 'same' or 'valid' padding, optional fused ReLU; implicit GEMMs (no im2col) ----------
+// x (N,H,W,C), w (K,K,C,F), b (F), y (N,Ho,Wo,F). scratch: conv2d_scratch_floats() floats; the forward pass
+// leaves a zero-padded copy of x there for the backward pass.
 int conv2d_pad_before(int k, Padding pad);  // zero rows/cols added above/left ('same': (K-1)/2, like Keras)
+size_t conv2d_scratch_floats(int n, Shape in, int k, Shape out);
 void conv2d_forward(const float* x, int n, Shape in, const float* w, const float* b, int k, Padding pad,
-                    bool relu, Shape out, float* cols, float* y);
-// dy (N,Ho,Wo,F) is modified in place (ReLU mask); cols from the forward pass is overwritten (reused as dcols).
+                    bool relu, Shape out, float* scratch, float* y);
+// dy (N,Ho,Wo,F) is modified in place (ReLU mask); scratch as the forward pass left it.
 // dw (K,K,C,F), db (F); dx (N,H,W,C) may be null when the input gradient is not needed (first layer).
 void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w, int k, Padding pad, bool relu,
-                     Shape out, float* cols, float* dw, float* db, float* dx);
+                     Shape out, float* scratch, float* dw, float* db, float* dx);
 
-// im2col / col2im on their own (exposed for tests). cols row (n,oy,ox) holds the KxK patch, C channels each.
+// im2col / col2im: the patch matrix made explicit, and its adjoint; the reference for the tests.
+// cols row (n,oy,ox) holds the KxK patch, C channels each: (M, KKC).
 void im2col(const float* x, int n, Shape in, int k, Padding pad, Shape out, float* cols);
 void col2im(const float* dcols, int n, Shape in, int k, Padding pad, Shape out, float* dx);  // dx is overwritten
 

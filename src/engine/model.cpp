@@ -175,7 +175,7 @@ void workspace_reserve(Workspace& ws, const Model& model, int n) {
     ws.act[i + 1].resize(batch * l.out.size());
     ws.dact[i + 1].resize(batch * l.out.size());
     if (l.spec.kind == LayerKind::Conv2D)
-      ws.scratch[i].resize(batch * l.out.h * l.out.w * size_t(l.spec.kernel) * l.spec.kernel * l.in.c);
+      ws.scratch[i].resize(conv2d_scratch_floats(n, l.in, l.spec.kernel, l.out));
     if (l.spec.kind == LayerKind::Dropout) ws.scratch[i].resize(batch * l.out.size());
     if (l.spec.kind == LayerKind::MaxPool2D) ws.argmax[i].resize(batch * l.out.size());
   }

@@ -49,7 +49,7 @@ struct Workspace {
   int capacity = 0;                          // largest N the buffers hold
   std::vector<FloatBuffer> act;              // act[0] input (N, input); act[l+1] output of layer l (N, out)
   std::vector<FloatBuffer> dact;             // d(loss)/d(act), same sizes; dact[0] only with input gradients
-  std::vector<FloatBuffer> scratch;          // per layer: Conv2D im2col (N*Ho*Wo, K*K*C); Dropout mask (N, out)
+  std::vector<FloatBuffer> scratch;          // per layer: Conv2D padded input etc. (layers.h); Dropout mask (N, out)
   std::vector<std::vector<int32_t>> argmax;  // per layer: MaxPool2D argmax (N, out)
   FloatBuffer probs;                         // (N, K) softmax of the last forward pass
 };

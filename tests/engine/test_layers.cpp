@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "gemm.h"
 #include "gradcheck.h"
 #include "layers.h"
 #include "rng.h"
@@ -37,7 +38,7 @@ TEST_CASE("conv2d forward: a 3x3 image, 2x2 kernel, valid padding, computed by h
   const std::vector<float> w = {1, 0, 0, -1};
   const float b = 0.5f;
   const Shape in{3, 3, 1}, out{2, 2, 1};
-  std::vector<float> cols(4 * 4), y(4);
+  std::vector<float> cols(conv2d_scratch_floats(1, in, 2, out)), y(4);
   conv2d_forward(x.data(), 1, in, w.data(), &b, 2, Padding::Valid, false, out, cols.data(), y.data());
   CHECK(y == std::vector<float>{-3.5f, -3.5f, -3.5f, -3.5f});
   // With the fused ReLU every output is clipped to 0.
@@ -50,12 +51,12 @@ TEST_CASE("conv2d forward: 'same' padding keeps the size and pads with zeros lik
   const std::vector<float> x(9, 1.0f), w(9, 1.0f);
   const float b = 0.0f;
   const Shape in{3, 3, 1}, out{3, 3, 1};
-  std::vector<float> cols(9 * 9), y(9);
+  std::vector<float> cols(conv2d_scratch_floats(1, in, 3, out)), y(9);
   conv2d_forward(x.data(), 1, in, w.data(), &b, 3, Padding::Same, false, out, cols.data(), y.data());
   CHECK(y == std::vector<float>{4, 6, 4, 6, 9, 6, 4, 6, 4});
   // An even kernel (2x2) pads 0 before and 1 after, as TensorFlow does: the last row/column sees zeros.
   const Shape out2{3, 3, 1};
-  std::vector<float> w2(4, 1.0f), cols2(9 * 4);
+  std::vector<float> w2(4, 1.0f), cols2(conv2d_scratch_floats(1, in, 2, out2));
   conv2d_forward(x.data(), 1, in, w2.data(), &b, 2, Padding::Same, false, out2, cols2.data(), y.data());
   CHECK(y == std::vector<float>{4, 4, 2, 4, 4, 2, 2, 2, 1});
 }
@@ -64,7 +65,7 @@ TEST_CASE("conv2d forward: channels and filters follow the (K,K,C,F) weight layo
   // 1x1 image, 2 channels (3, 5); 1x1 kernel, 2 filters: w(0,0,c,f) = [[1, 10], [100, 1000]].
   // y0 = 3*1 + 5*100 = 503, y1 = 3*10 + 5*1000 = 5030, plus biases 1 and 2.
   const std::vector<float> x = {3, 5}, w = {1, 10, 100, 1000}, b = {1, 2};
-  std::vector<float> cols(2), y(2);
+  std::vector<float> cols(conv2d_scratch_floats(1, {1, 1, 2}, 1, {1, 1, 2})), y(2);
   conv2d_forward(x.data(), 1, {1, 1, 2}, w.data(), b.data(), 1, Padding::Same, false, {1, 1, 2}, cols.data(), y.data());
   CHECK(y == std::vector<float>{504, 5032});
 }
@@ -83,6 +84,44 @@ TEST_CASE("im2col and col2im are adjoint: <im2col(x), c> == <x, col2im(c)>", "[l
   }
 }
 
+TEST_CASE("conv2d: the implicit GEMMs agree with im2col + GEMM, forward and backward", "[layers][conv2d]") {
+  // The textbook formulas on the explicit patch matrix: y = cols w, dW = cols^T dy, dx = col2im(dy w^T).
+  struct Case { Shape in; int k, filters; Padding pad; };
+  const Case cases[] = {{{28, 28, 1}, 5, 16, Padding::Same},  {{14, 14, 16}, 5, 36, Padding::Same},
+                        {{7, 6, 3}, 4, 5, Padding::Same},     {{9, 8, 2}, 3, 7, Padding::Valid},
+                        {{3, 3, 4}, 3, 9, Padding::Valid}};
+  for (const Case& tc : cases) {
+    const int n = 3, k = tc.k;
+    const Shape out = tc.pad == Padding::Same ? Shape{tc.in.h, tc.in.w, tc.filters}
+                                              : Shape{tc.in.h - k + 1, tc.in.w - k + 1, tc.filters};
+    INFO("in " << tc.in.h << "x" << tc.in.w << "x" << tc.in.c << " k=" << k << " f=" << tc.filters);
+    const int m = n * out.h * out.w, kkc = k * k * tc.in.c, f = tc.filters;
+    const std::vector<float> x = random_vector(n * tc.in.size(), 7), w = random_vector(size_t(kkc) * f, 8);
+    const std::vector<float> b(f, 0.0f), dy0 = random_vector(size_t(m) * f, 9);
+    std::vector<float> cols(size_t(m) * kkc), want_y(size_t(m) * f), want_dw(w.size()), dcols(cols.size());
+    std::vector<float> want_dx(x.size());
+    im2col(x.data(), n, tc.in, k, tc.pad, out, cols.data());
+    gemm_reference(Op::N, Op::N, m, f, kkc, cols.data(), kkc, w.data(), f, want_y.data(), f, false);
+    gemm_reference(Op::T, Op::N, kkc, f, m, cols.data(), kkc, dy0.data(), f, want_dw.data(), f, false);
+    gemm_reference(Op::N, Op::T, m, kkc, f, dy0.data(), f, w.data(), f, dcols.data(), kkc, false);
+    col2im(dcols.data(), n, tc.in, k, tc.pad, out, want_dx.data());
+
+    std::vector<float> scratch(conv2d_scratch_floats(n, tc.in, k, out)), y(want_y.size()), dy = dy0;
+    std::vector<float> dw(w.size()), db(f), dx(x.size());
+    conv2d_forward(x.data(), n, tc.in, w.data(), b.data(), k, tc.pad, false, out, scratch.data(), y.data());
+    conv2d_backward(dy.data(), y.data(), n, tc.in, w.data(), k, tc.pad, false, out, scratch.data(), dw.data(),
+                    db.data(), dx.data());
+    auto worst = [](const std::vector<float>& got, const std::vector<float>& want) {
+      double e = 0;
+      for (size_t i = 0; i < got.size(); ++i) e = std::max(e, std::fabs(double(got[i]) - want[i]));
+      return e;
+    };
+    CHECK(worst(y, want_y) < 1e-5 * std::sqrt(double(kkc)));
+    CHECK(worst(dw, want_dw) < 1e-5 * std::sqrt(double(m)));
+    CHECK(worst(dx, want_dx) < 1e-5 * std::sqrt(double(k * k * f)));
+  }
+}
+
 TEST_CASE("conv2d backward matches finite differences (inputs, weights, biases)", "[layers][conv2d][gradcheck]") {
   struct Case { Shape in; int k, filters; Padding pad; bool relu; };
   const Case cases[] = {
@@ -95,10 +134,10 @@ TEST_CASE("conv2d backward matches finite differences (inputs, weights, biases)"
     const int n = 2, k = tc.k;
     const Shape out = tc.pad == Padding::Same ? Shape{tc.in.h, tc.in.w, tc.filters}
                                               : Shape{tc.in.h - k + 1, tc.in.w - k + 1, tc.filters};
-    const size_t kkc = size_t(k) * k * tc.in.c, m = size_t(n) * out.h * out.w;
+    const size_t kkc = size_t(k) * k * tc.in.c;
     std::vector<float> x = random_vector(n * tc.in.size(), 3), w = random_vector(kkc * tc.filters, 4, -0.5f, 0.5f);
     std::vector<float> b = random_vector(tc.filters, 5, -0.1f, 0.1f), r = random_vector(n * out.size(), 6);
-    std::vector<float> cols(m * kkc), y(n * out.size());
+    std::vector<float> cols(conv2d_scratch_floats(n, tc.in, k, out)), y(n * out.size());
     auto loss = [&] {
       conv2d_forward(x.data(), n, tc.in, w.data(), b.data(), k, tc.pad, tc.relu, out, cols.data(), y.data());
       return dot(y, r);
