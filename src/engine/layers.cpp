@@ -249,6 +249,27 @@ void relu_backward(const float* dy, const float* y, size_t count, float* dx) {
   });
 }
 
+void dropout_forward(const float* x, size_t count, float rate, Rng* rng, float* mask, float* y) {
+  if (!rng || rate <= 0.0f) {
+    copy_floats(x, count, y);
+    std::fill(mask, mask + count, 1.0f);
+    return;
+  }
+  // Runs of kFloatsPerShare units draw from their own streams, seeded from one draw of rng: the runs can go to
+  // any thread, and each keeps its generator in registers.
+  const float keep_scale = 1.0f / (1.0f - rate);
+  const uint64_t seed = uint64_t(rng->next_u32()) << 32 | rng->next_u32();
+  parallel_floats(count, [&](size_t first, size_t n) {  // first: a multiple of kFloatsPerShare
+    for (size_t run = first; run < first + n; run += kFloatsPerShare) {
+      Rng stream(seed + run / kFloatsPerShare);
+      for (size_t i = run; i < std::min(first + n, run + kFloatsPerShare); ++i) {
+        mask[i] = stream.uniform() < rate ? 0.0f : keep_scale;
+        y[i] = x[i] * mask[i];
+      }
+    }
+  });
+}
+
 void dropout_backward(const float* dy, const float* mask, size_t count, float* dx) {
   for (size_t i = 0; i < count; ++i) dx[i] = dy[i] * mask[i];
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "model_spec.h"
+#include "rng.h"
 #include "shape.h"
 
 namespace convlens {
@@ -42,19 +43,9 @@ void relu_forward(const float* x, size_t count, float* y);
 void relu_backward(const float* dy, const float* y, size_t count, float* dx);
 
 // ---- Dropout (inverted): training multiplies by mask (0 or 1/(1-rate)); inference is the identity -----------
-// mask (count) is written by the forward pass from `uniform01`, a function returning floats in [0, 1).
-template <class Uniform01>
-void dropout_forward(const float* x, size_t count, float rate, bool training, Uniform01&& uniform01, float* mask,
-                     float* y) {
-  if (!training || rate <= 0.0f) {
-    for (size_t i = 0; i < count; ++i) y[i] = x[i];
-    for (size_t i = 0; i < count; ++i) mask[i] = 1.0f;
-    return;
-  }
-  const float keep_scale = 1.0f / (1.0f - rate);
-  for (size_t i = 0; i < count; ++i) mask[i] = uniform01() < rate ? 0.0f : keep_scale;
-  for (size_t i = 0; i < count; ++i) y[i] = x[i] * mask[i];
-}
+// mask (count) is written by the forward pass. rng: the training run's generator (it advances by one draw), or
+// null for inference. The mask depends only on rng's state, not on the number of threads.
+void dropout_forward(const float* x, size_t count, float rate, Rng* rng, float* mask, float* y);
 void dropout_backward(const float* dy, const float* mask, size_t count, float* dx);
 
 // ---- Dense: y = x w + b, optional fused ReLU -----------------------------------------------------------------

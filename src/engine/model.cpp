@@ -216,8 +216,7 @@ void model_forward(const Model& model, Workspace& ws, int n, bool training, Rng*
       case LayerKind::MaxPool2D: maxpool_forward(x, n, l.in, l.spec.pool, l.out, y, ws.argmax[i].data()); break;
       case LayerKind::ReLU: relu_forward(x, count, y); break;
       case LayerKind::Dropout:
-        dropout_forward(x, count, l.spec.rate, training && rng, [rng] { return rng->uniform(); },
-                        ws.scratch[i].data(), y);
+        dropout_forward(x, count, l.spec.rate, training ? rng : nullptr, ws.scratch[i].data(), y);
         break;
       case LayerKind::Flatten: std::copy(x, x + count, y); break;
       case LayerKind::Dense:

@@ -9,6 +9,7 @@
 #include "gradcheck.h"
 #include "layers.h"
 #include "rng.h"
+#include "threads.h"
 
 using namespace convlens;
 using convlens_test::compare_gradients;
@@ -208,7 +209,7 @@ TEST_CASE("relu and dropout: forward by hand, backward masks", "[layers][relu][d
   const size_t count = 20000;
   std::vector<float> ones(count, 1.0f), out(count), mask(count);
   Rng rng(9);
-  dropout_forward(ones.data(), count, 0.25f, true, [&] { return rng.uniform(); }, mask.data(), out.data());
+  dropout_forward(ones.data(), count, 0.25f, &rng, mask.data(), out.data());
   size_t dropped = 0;
   for (size_t i = 0; i < count; ++i) {
     if (out[i] == 0.0f) ++dropped;
@@ -219,8 +220,25 @@ TEST_CASE("relu and dropout: forward by hand, backward masks", "[layers][relu][d
   dropout_backward(g.data(), mask.data(), count, dg.data());
   for (size_t i = 0; i < count; i += 997) CHECK(dg[i] == 2.0f * mask[i]);
   // Inference: the identity, whatever the rate.
-  dropout_forward(x.data(), 5, 0.5f, false, [&] { return rng.uniform(); }, mask.data(), y.data());
+  dropout_forward(x.data(), 5, 0.5f, nullptr, mask.data(), y.data());
   CHECK(y == x);
+}
+
+TEST_CASE("dropout: the mask depends on the generator's state only, not on the number of threads", "[layers][dropout]") {
+  const size_t count = 200 * 1764;  // the book model's first dropout layer, batch 200: many runs of units
+  const std::vector<float> x(count, 1.0f);
+  std::vector<float> mask1(count), mask3(count), again(count), y(count);
+  const int saved = engine_threads();
+  Rng a(5), b(5);
+  engine_set_threads(1);
+  dropout_forward(x.data(), count, 0.5f, &a, mask1.data(), y.data());
+  engine_set_threads(3);
+  dropout_forward(x.data(), count, 0.5f, &b, mask3.data(), y.data());
+  CHECK(mask1 == mask3);
+  CHECK(a.next_u32() == b.next_u32());  // both generators advanced alike
+  dropout_forward(x.data(), count, 0.5f, &a, again.data(), y.data());
+  CHECK(again != mask1);  // the next batch gets a new mask
+  engine_set_threads(saved);
 }
 
 TEST_CASE("dense forward by hand and backward against finite differences", "[layers][dense][gradcheck]") {
