@@ -5,8 +5,8 @@
 // micro-kernel, which keeps the kMr x kNr tile of C in registers for all kc steps. A is read in place, as
 // stored or transposed (ColumnsA, RowsA), so A transposed costs nothing, or gathered through two tables of
 // offsets (GatheredRowsA), which lets convolutions skip im2col. Edge tiles (fewer than kMr rows or kNr
-// columns) go through small zero-padded copies. With threads (threads.h), the blocks of B are packed in
-// parallel, then the row panels are shared out, once per GEMM.
+// columns) are computed whole into a small tile, and only their part inside C is kept. With threads
+// (threads.h), the blocks of B are packed in parallel, then the row panels are shared out, once per GEMM.
 #include "gemm.h"
 
 #include <algorithm>
@@ -75,15 +75,20 @@ struct GatheredRowsA {  // row r of step p at row[r] + col[p] (GatherA)
   void next() { ++col; }
 };
 
-// Where op(A) comes from. Each source gives one element (at) for the edge copies, and hands the micro-kernel
-// kMr full rows from row i, step pc on, as one of the accessors above (with_rows).
+// Where op(A) comes from. with_rows hands the micro-kernel rows i .. i+kMr from step pc on, as one of the
+// accessors above; at the bottom edge only mr < kMr of them are real (panel_row keeps only those).
 struct StridedSource {  // op(A)(i,p) = a[i * rs + p * cs]: A as stored or transposed
   const float* a;
   long rs, cs;
-  float at(int i, int p) const { return a[i * rs + p * cs]; }
   template <int Mr, class Fn>
-  void with_rows(int i, int pc, Fn&& fn) const {
+  void with_rows(int i, int mr, int pc, int kc, Fn&& fn) const {
     const float* ai = a + i * rs + pc * cs;
+    if (mr < Mr) {  // the last rows go into a small zero-padded copy: rows past m are not there to read
+      float a_edge[Mr * kKc];  // a_edge[p * Mr + r] = op(A)(i + r, pc + p)
+      for (int p = 0; p < kc; ++p)
+        for (int r = 0; r < Mr; ++r) a_edge[p * Mr + r] = r < mr ? ai[r * rs + p * cs] : 0.0f;
+      return fn(ColumnsA{a_edge, Mr});
+    }
     if (cs == 1) fn(RowsA{ai, rs});
     else fn(ColumnsA{ai, cs});
   }
@@ -95,11 +100,10 @@ StridedSource strided_source(Op op, const float* a, int lda) {
 
 struct GatherSource {  // op(A)(i,p) = a[row_offset[i] + col_offset[p]] (gemm.h)
   GatherA g;
-  float at(int i, int p) const { return g.a[g.row_offset[i] + g.col_offset[p]]; }
   template <int Mr, class Fn>
-  void with_rows(int i, int pc, Fn&& fn) const {
-    GatheredRowsA<Mr> rows;
-    for (int r = 0; r < Mr; ++r) rows.row[r] = g.a + g.row_offset[i + r];
+  void with_rows(int i, int mr, int pc, int, Fn&& fn) const {
+    GatheredRowsA<Mr> rows;  // rows past m repeat the last real one: computed, then dropped
+    for (int r = 0; r < Mr; ++r) rows.row[r] = g.a + g.row_offset[i + std::min(r, mr - 1)];
     rows.col = g.col_offset + pc;
     fn(rows);
   }
@@ -128,22 +132,15 @@ void panel_row(APanel a, int mr, int nc, int kc, int jc, const float* packed, fl
   }
 }
 
-// One row panel (rows i .. i+kMr) of C's block (columns jc .. jc+nc) against every packed panel of B. The
-// micro-kernel reads A in place (through the source's accessor), except at the bottom edge, where the last
-// rows go into a small zero-padded copy.
+// One row panel (rows i .. i+kMr, mr of them inside C) of C's block (columns jc .. jc+nc) against every packed
+// panel of B, with A read in place through the source's accessor.
 template <class Kernel, class Source>
 void row_panel(int i, int m, int nc, int kc, int jc, const Source& sa, int pc, const float* packed, float* c,
                int ldc, bool acc) {
-  constexpr int kMr = Kernel::kMr;
-  const int mr = std::min(kMr, m - i);
+  const int mr = std::min(Kernel::kMr, m - i);
   float* ci = c + size_t(i) * ldc;
-  if (mr < kMr) {
-    float a_edge[kMr * kKc];  // a_edge[p * kMr + r] = op(A)(i + r, pc + p), zero past row m
-    for (int p = 0; p < kc; ++p)
-      for (int r = 0; r < kMr; ++r) a_edge[p * kMr + r] = r < mr ? sa.at(i + r, pc + p) : 0.0f;
-    return panel_row<Kernel>(ColumnsA{a_edge, kMr}, mr, nc, kc, jc, packed, ci, ldc, acc);
-  }
-  sa.template with_rows<kMr>(i, pc, [&](auto rows) { panel_row<Kernel>(rows, mr, nc, kc, jc, packed, ci, ldc, acc); });
+  sa.template with_rows<Kernel::kMr>(i, mr, pc, kc,
+                                     [&](auto rows) { panel_row<Kernel>(rows, mr, nc, kc, jc, packed, ci, ldc, acc); });
 }
 
 template <class Kernel, class Source>

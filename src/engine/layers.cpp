@@ -93,6 +93,25 @@ void col2im_sample(const float* rows, Shape in, int k, int p, Shape out, float* 
   }
 }
 
+// dB (F) = the column sums of dy (M,F): runs of rows summed in parallel, then added in order, so the result is
+// the same for any number of threads.
+void bias_gradient(const float* dy, long m, int f, float* db) {
+  const long rows_per_run = std::max<long>(1, long(kFloatsPerShare) / f);
+  const int runs = int((m + rows_per_run - 1) / rows_per_run);
+  thread_local std::vector<float> buffer;
+  buffer.resize(size_t(runs) * f);
+  float* partial = buffer.data();  // (runs, F); by pointer: in the workers `buffer` would be their own
+  parallel_for(runs, 1, [&](int first, int last) {
+    for (int r = first; r < last; ++r) {
+      const long row = r * rows_per_run;
+      column_sums(dy + row * f, std::min(rows_per_run, m - row), f, partial + size_t(r) * f);
+    }
+  });
+  std::fill(db, db + f, 0.0f);
+  for (int r = 0; r < runs; ++r)
+    for (int j = 0; j < f; ++j) db[j] += partial[size_t(r) * f + j];
+}
+
 }  // namespace
 
 // im2col/col2im are the textbook way, kept as the reference the implicit GEMMs are tested against.
@@ -147,7 +166,8 @@ std::ptrdiff_t* window_offsets(int n, Shape padded, int rows, int cols) {
   std::ptrdiff_t* t = table.data();
   for (int i = 0; i < n; ++i)
     for (int oy = 0; oy < rows; ++oy)
-      for (int ox = 0; ox < cols; ++ox) *t++ = std::ptrdiff_t(i) * padded.size() + (std::ptrdiff_t(oy) * padded.w + ox) * padded.c;
+      for (int ox = 0; ox < cols; ++ox)
+        *t++ = std::ptrdiff_t(i) * padded.size() + (std::ptrdiff_t(oy) * padded.w + ox) * padded.c;
   return table.data();
 }
 
@@ -167,8 +187,10 @@ void rotate_kernel(const float* w, int k, int c, int f, float* turned) {
   for (int ky = 0; ky < k; ++ky)
     for (int kx = 0; kx < k; ++kx)
       for (int o = 0; o < f; ++o)
-        for (int i = 0; i < c; ++i)
-          turned[((size_t(ky) * k + kx) * f + o) * c + i] = w[((size_t(k - 1 - ky) * k + (k - 1 - kx)) * c + i) * f + o];
+        for (int i = 0; i < c; ++i) {
+          const size_t from = ((size_t(k - 1 - ky) * k + (k - 1 - kx)) * c + i) * f + o;
+          turned[((size_t(ky) * k + kx) * f + o) * c + i] = w[from];
+        }
 }
 
 }  // namespace
@@ -201,7 +223,7 @@ void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w,
   const float* xpad = scratch;
   const GatherA patches_t{xpad, tap_offsets(xp, k), window_offsets(n, xp, out.h, out.w)};
   gemm_gather(kkc, out.c, m, patches_t, dy, out.c, dw, out.c, false);
-  column_sums(dy, m, out.c, db);  // dB (F)
+  bias_gradient(dy, m, out.c, db);  // dB (F)
   if (!dx) return;
   // dx (N*H*W, C): input pixel (iy, ix) got dy from outputs oy = iy + p - ky for all taps ky (and so for x),
   // which is a 'full' correlation of dy with the kernel turned 180 degrees: with dy padded by q = K-1-p above
@@ -302,7 +324,7 @@ void dense_forward(const float* x, int n, int in_units, const float* w, const fl
 void dense_backward(float* dy, const float* y, const float* x, int n, int in_units, const float* w, int out_units,
                     bool relu, float* dw, float* db, float* dx) {
   if (relu) relu_backward(dy, y, size_t(n) * out_units, dy);
-  column_sums(dy, n, out_units, db);  // dB (O)
+  bias_gradient(dy, n, out_units, db);  // dB (O)
   if (n <= kDenseSmallBatch) {  // see dense_forward
     for (int i = 0; i < in_units; ++i) {
       float* dwi = dw + size_t(i) * out_units;  // row i of dW (O)

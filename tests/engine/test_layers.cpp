@@ -87,6 +87,7 @@ TEST_CASE("im2col and col2im are adjoint: <im2col(x), c> == <x, col2im(c)>", "[l
 
 TEST_CASE("conv2d: the implicit GEMMs agree with im2col + GEMM, forward and backward", "[layers][conv2d]") {
   // The textbook formulas on the explicit patch matrix: y = cols w, dW = cols^T dy, dx = col2im(dy w^T).
+  // (The book model's conv1 at batch 3 spans two runs of rows of the parallel bias gradient.)
   struct Case { Shape in; int k, filters; Padding pad; };
   const Case cases[] = {{{28, 28, 1}, 5, 16, Padding::Same},  {{14, 14, 16}, 5, 36, Padding::Same},
                         {{7, 6, 3}, 4, 5, Padding::Same},     {{9, 8, 2}, 3, 7, Padding::Valid},
@@ -120,6 +121,10 @@ TEST_CASE("conv2d: the implicit GEMMs agree with im2col + GEMM, forward and back
     CHECK(worst(y, want_y) < 1e-5 * std::sqrt(double(kkc)));
     CHECK(worst(dw, want_dw) < 1e-5 * std::sqrt(double(m)));
     CHECK(worst(dx, want_dx) < 1e-5 * std::sqrt(double(k * k * f)));
+    std::vector<float> want_db(f, 0.0f);  // dB: the column sums of dy (summed in parallel runs by the layer)
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < f; ++j) want_db[j] += dy0[size_t(i) * f + j];
+    CHECK(worst(db, want_db) < 1e-5 * std::sqrt(double(m)));
   }
 }
 
