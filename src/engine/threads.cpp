@@ -10,6 +10,7 @@
 #ifdef __EMSCRIPTEN_PTHREADS__
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -25,8 +26,11 @@ namespace {
 }
 
 #ifdef __EMSCRIPTEN_PTHREADS__
-// Workers sleep on a condition variable until a job arrives; the caller runs share 0 itself, then spins on
-// `pending` (the browser's main thread may not block) until every worker has finished its share.
+// Workers sleep on a condition variable until a job arrives. The job is cut into a few shares per thread,
+// which every thread, the caller included, claims one at a time until none are left; then the caller spins (the
+// browser's main thread may not block) until the shares in flight are done. Claiming rather than being handed
+// a share means that a worker the OS holds back (the page's renderer wants the core too) costs at most the one
+// share it has started, not a whole part. Each share is claimed once, so results do not depend on who ran it.
 class Pool {
  public:
   ~Pool() { resize(0); }
@@ -42,38 +46,50 @@ class Pool {
     for (std::thread& t : threads_) t.join();
     threads_.clear();
     stop_ = false;
-    // A new worker must wait for the next job, not run the last one again (its function is gone by now).
-    const unsigned long current = generation_;
-    for (int i = 0; i < workers; ++i) threads_.emplace_back([this, i, current] { work(i + 1, current); });
+    // A new worker must wait for the next job, not look at the last one again.
+    const uint32_t current = generation_;
+    for (int i = 0; i < workers; ++i) threads_.emplace_back([this, current] { work(current); });
   }
 
-  void run(int count, int parts, const std::function<void(int, int)>& fn) {
+  void run(int count, int shares, const std::function<void(int, int)>& fn) {
+    uint32_t generation;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      job_ = &fn, count_ = count, parts_ = parts;
-      pending_.store(parts - 1, std::memory_order_relaxed);
-      ++generation_;
+      job_ = &fn, count_ = count, shares_ = shares;
+      generation = ++generation_;
+      done_.store(0, std::memory_order_relaxed);
+      claims_.store(uint64_t(generation) << 32, std::memory_order_release);
     }
     wake_.notify_all();
-    run_share(fn, count, 0, parts);
-    while (pending_.load(std::memory_order_acquire) > 0) {
+    run_shares(generation, &fn, count, shares);
+    while (done_.load(std::memory_order_acquire) < shares) {
     }
   }
 
  private:
-  void work(int part, unsigned long seen) {
+  void work(uint32_t seen) {
     for (;;) {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
       if (stop_) return;
       seen = generation_;
       const std::function<void(int, int)>* job = job_;
-      const int count = count_, parts = parts_;
+      const int count = count_, shares = shares_;
       lock.unlock();
-      if (part < parts) {  // jobs split into fewer shares leave the last workers idle
-        run_share(*job, count, part, parts);
-        pending_.fetch_sub(1, std::memory_order_release);
-      }
+      run_shares(seen, job, count, shares);  // late for this job: finds no share left, and never touches job
+    }
+  }
+
+  // Claims shares of job `generation` and runs them until none are left. claims_ holds (generation, next
+  // share): a worker still looking at an older job cannot claim a share of the current one.
+  void run_shares(uint32_t generation, const std::function<void(int, int)>* fn, int count, int shares) {
+    for (;;) {
+      uint64_t claim = claims_.load(std::memory_order_acquire);
+      do {
+        if (uint32_t(claim >> 32) != generation || int(uint32_t(claim)) >= shares) return;
+      } while (!claims_.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel));
+      run_share(*fn, count, int(uint32_t(claim)), shares);
+      done_.fetch_add(1, std::memory_order_release);
     }
   }
 
@@ -81,9 +97,10 @@ class Pool {
   std::mutex mutex_;
   std::condition_variable wake_;
   const std::function<void(int, int)>* job_ = nullptr;
-  int count_ = 0, parts_ = 1;
-  unsigned long generation_ = 0;
-  std::atomic<int> pending_{0};
+  int count_ = 0, shares_ = 1;
+  uint32_t generation_ = 0;
+  std::atomic<uint64_t> claims_{0};
+  std::atomic<int> done_{0};
   bool stop_ = false;
 };
 
@@ -125,7 +142,7 @@ void parallel_for(int count, int grain, const std::function<void(int begin, int 
   // Only one job at a time: a nested call (from inside a share) runs on its own thread.
   static std::atomic<bool> busy{false};
   if (busy.exchange(true)) return fn(0, count);
-  pool().run(count, parts, fn);
+  pool().run(count, std::max(1, std::min(parts * kSharesPerThread, count / std::max(1, grain))), fn);
   busy.store(false);
 #else
   fn(0, count);

@@ -28,7 +28,7 @@ TEST_CASE("parallel_for visits every index once, in contiguous shares", "[thread
       for (int i = 0; i < count; ++i) CHECK(seen[size_t(i)] == 1);
       CHECK(empty_shares == 0);
       CHECK(shares >= 1);
-      CHECK(shares <= std::min(count, engine_threads()));
+      CHECK(shares <= std::min(count, kSharesPerThread * engine_threads()));
     }
   }
   engine_set_threads(saved);
@@ -54,5 +54,21 @@ TEST_CASE("parallel_for keeps small jobs whole and tolerates nesting and empty r
     for (int i = begin; i < end; ++i) parallel_for(5, 1, [&](int b, int e) { inner += e - b; });
   });
   CHECK(inner == 20);
+  engine_set_threads(saved);
+}
+
+TEST_CASE("parallel_for: many quick jobs in a row, each index once per job", "[threads]") {
+  // Workers that wake late for a job must not run shares of the next one with the old job's function.
+  const int saved = engine_threads();
+  engine_set_threads(3);
+  const int jobs = 2000, count = 6;
+  std::vector<std::atomic<int>> seen(static_cast<size_t>(jobs) * count);
+  for (int j = 0; j < jobs; ++j)
+    parallel_for(count, 1, [&, j](int begin, int end) {
+      for (int i = begin; i < end; ++i) ++seen[size_t(j) * count + i];
+    });
+  int wrong = 0;
+  for (const std::atomic<int>& s : seen) wrong += s != 1;
+  CHECK(wrong == 0);
   engine_set_threads(saved);
 }
