@@ -26,21 +26,34 @@ namespace {
 // shorter loops stay on the calling thread.
 constexpr size_t kFloatsPerShare = 32768;
 
+// Calls fn(run, first, count) once for every run [first, first + count) of `run_length` items of [0, total), in
+// parallel. The runs are the same whatever the number of threads, so a result built run by run (a random
+// stream per run, a partial sum per run) does not depend on it.
+template <class Fn>
+void parallel_runs(size_t total, size_t run_length, Fn&& fn) {
+  const int runs = int((total + run_length - 1) / run_length);
+  parallel_for(runs, 1, [&](int first_run, int last_run) {
+    for (int r = first_run; r < last_run; ++r) {
+      const size_t first = size_t(r) * run_length;
+      fn(r, first, std::min(run_length, total - first));
+    }
+  });
+}
+
 // Calls fn(first, count) on runs of [0, total) in parallel.
 template <class Fn>
 void parallel_floats(size_t total, Fn&& fn) {
-  const int runs = int((total + kFloatsPerShare - 1) / kFloatsPerShare);
-  parallel_for(runs, 1, [&](int first, int last) {
-    const size_t begin = size_t(first) * kFloatsPerShare, end = std::min(total, size_t(last) * kFloatsPerShare);
-    fn(begin, end - begin);
-  });
+  parallel_runs(total, kFloatsPerShare, [&](int, size_t first, size_t count) { fn(first, count); });
 }
+
+// Rows of `width` floats per run of parallel_runs.
+size_t rows_per_run(int width) { return std::max<size_t>(1, kFloatsPerShare / size_t(std::max(1, width))); }
 
 // Calls fn(first, count) on runs of [0, rows) in parallel, for rows of `width` floats.
 template <class Fn>
 void parallel_rows(long rows, int width, Fn&& fn) {
-  const int grain = int(std::max<size_t>(1, kFloatsPerShare / size_t(std::max(1, width))));
-  parallel_for(int(rows), grain, [&](int first, int last) { fn(long(first), long(last - first)); });
+  parallel_runs(size_t(rows), rows_per_run(width),
+                [&](int, size_t first, size_t count) { fn(long(first), long(count)); });
 }
 
 // im2col of one sample: xi (H,W,C) -> rows (Ho*Wo, KKC).
@@ -96,16 +109,13 @@ void col2im_sample(const float* rows, Shape in, int k, int p, Shape out, float* 
 // dB (F) = the column sums of dy (M,F): runs of rows summed in parallel, then added in order, so the result is
 // the same for any number of threads.
 void bias_gradient(const float* dy, long m, int f, float* db) {
-  const long rows_per_run = std::max<long>(1, long(kFloatsPerShare) / f);
-  const int runs = int((m + rows_per_run - 1) / rows_per_run);
+  const size_t run_length = rows_per_run(f);
+  const int runs = int((size_t(m) + run_length - 1) / run_length);
   thread_local std::vector<float> buffer;
   buffer.resize(size_t(runs) * f);
   float* partial = buffer.data();  // (runs, F); by pointer: in the workers `buffer` would be their own
-  parallel_for(runs, 1, [&](int first, int last) {
-    for (int r = first; r < last; ++r) {
-      const long row = r * rows_per_run;
-      column_sums(dy + row * f, std::min(rows_per_run, m - row), f, partial + size_t(r) * f);
-    }
+  parallel_runs(size_t(m), run_length, [&](int r, size_t first, size_t rows) {
+    column_sums(dy + first * f, long(rows), f, partial + size_t(r) * f);
   });
   std::fill(db, db + f, 0.0f);
   for (int r = 0; r < runs; ++r)
@@ -277,17 +287,15 @@ void dropout_forward(const float* x, size_t count, float rate, Rng* rng, float* 
     std::fill(mask, mask + count, 1.0f);
     return;
   }
-  // Runs of kFloatsPerShare units draw from their own streams, seeded from one draw of rng: the runs can go to
-  // any thread, and each keeps its generator in registers.
+  // Each run of units (parallel_runs) draws from its own stream, seeded from one draw of rng: the runs can go
+  // to any thread, and each keeps its generator in registers.
   const float keep_scale = 1.0f / (1.0f - rate);
   const uint64_t seed = uint64_t(rng->next_u32()) << 32 | rng->next_u32();
-  parallel_floats(count, [&](size_t first, size_t n) {  // first: a multiple of kFloatsPerShare
-    for (size_t run = first; run < first + n; run += kFloatsPerShare) {
-      Rng stream(seed + run / kFloatsPerShare);
-      for (size_t i = run; i < std::min(first + n, run + kFloatsPerShare); ++i) {
-        mask[i] = stream.uniform() < rate ? 0.0f : keep_scale;
-        y[i] = x[i] * mask[i];
-      }
+  parallel_runs(count, kFloatsPerShare, [&](int run, size_t first, size_t n) {
+    Rng stream(seed + uint64_t(run));
+    for (size_t i = first; i < first + n; ++i) {
+      mask[i] = stream.uniform() < rate ? 0.0f : keep_scale;
+      y[i] = x[i] * mask[i];
     }
   });
 }
