@@ -5,37 +5,9 @@
 // Its scalar twin is ScalarKernel in gemm.cpp; tests/engine/test_gemm.cpp checks that they agree (to the bit in
 // WebAssembly, which does the same operations in the same order; to float rounding with FMA).
 #pragma once
-#if defined(__wasm_simd128__)
-#include <wasm_simd128.h>
-#elif defined(__AVX2__) && defined(__FMA__)
-#include <immintrin.h>
-#endif
+#include "simd_vec.h"
 
 namespace convlens {
-
-#if defined(__wasm_simd128__)
-struct F32x4 {  // WebAssembly SIMD128: V8 maps these to SSE/AVX (x86) or NEON (ARM)
-  using V = v128_t;
-  static constexpr int kWidth = 4;
-  static V zero() { return wasm_f32x4_splat(0.0f); }
-  static V load(const float* p) { return wasm_v128_load(p); }
-  static V broadcast(const float* p) { return wasm_v128_load32_splat(p); }
-  static V madd(V a, V b, V acc) { return wasm_f32x4_add(acc, wasm_f32x4_mul(a, b)); }  // no FMA in SIMD128
-  static V add(V a, V b) { return wasm_f32x4_add(a, b); }
-  static void store(float* p, V v) { wasm_v128_store(p, v); }
-};
-#elif defined(__AVX2__) && defined(__FMA__)
-struct F32x8 {  // AVX2 + FMA (x86-64 built with -march=native on a CPU that has them)
-  using V = __m256;
-  static constexpr int kWidth = 8;
-  static V zero() { return _mm256_setzero_ps(); }
-  static V load(const float* p) { return _mm256_loadu_ps(p); }
-  static V broadcast(const float* p) { return _mm256_broadcast_ss(p); }
-  static V madd(V a, V b, V acc) { return _mm256_fmadd_ps(a, b, acc); }
-  static V add(V a, V b) { return _mm256_add_ps(a, b); }
-  static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
-};
-#endif
 
 template <class Vec, int Mr, int Nv>
 struct SimdKernelT {

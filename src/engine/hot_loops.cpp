@@ -45,8 +45,10 @@ void maxpool_forward_scalar(const float* x, int n, Shape in, int p, Shape out, f
         for (int py = 0; py < p; ++py) {
           for (int px = 0; px < p; ++px) {
             const int32_t at = int32_t((size_t(oy * p + py) * in.w + size_t(ox * p + px)) * c);
-            for (int ch = 0; ch < c; ++ch) {
-              if (xi[at + ch] > yo[ch]) { yo[ch] = xi[at + ch]; ao[ch] = at + ch; }
+            for (int ch = 0; ch < c; ++ch) {  // without a branch, so that compilers vectorise it
+              const bool bigger = xi[at + ch] > yo[ch];
+              yo[ch] = bigger ? xi[at + ch] : yo[ch];
+              ao[ch] = bigger ? at + ch : ao[ch];
             }
           }
         }

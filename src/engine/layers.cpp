@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "conv_sparse_grad.h"
 #include "eigen_maps.h"
 #include "gemm.h"
 #include "hot_loops.h"
@@ -206,8 +207,8 @@ void rotate_kernel(const float* w, int k, int c, int f, float* turned) {
 }  // namespace
 
 size_t conv2d_scratch_floats(int n, Shape in, int k, Shape out) {
-  return size_t(n) * padded_input(in, k, out).size() + size_t(n) * padded_output_grad(in, k, out).size() +
-         size_t(k) * k * in.c * out.c;
+  const size_t dense = size_t(n) * padded_output_grad(in, k, out).size() + size_t(k) * k * in.c * out.c;
+  return size_t(n) * padded_input(in, k, out).size() + std::max(dense, conv2d_sparse_scratch_floats(n, in, k, out));
 }
 
 void conv2d_forward(const float* x, int n, Shape in, const float* w, const float* b, int k, Padding pad,
@@ -228,12 +229,17 @@ void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w,
                      Shape out, float* scratch, float* dw, float* db, float* dx) {
   const int m = n * out.h * out.w, kkc = k * k * in.c;
   if (relu) relu_backward(dy, y, size_t(m) * out.c, dy);
-  // dW (KKC,F) = patches^T (KKC,M) dy (M,F): the forward pass's gather with rows and columns swapped.
+  bias_gradient(dy, m, out.c, db);  // dB (F)
   const Shape xp = padded_input(in, k, out);
   const float* xpad = scratch;
+  if (conv2d_prefers_sparse(dy, n, in, k, out)) {  // behind a max-pool: mostly zeros (conv_sparse_grad.h)
+    conv2d_sparse_grads(dy, n, in, xpad, xp, conv2d_pad_before(k, pad), w, k, out, scratch + size_t(n) * xp.size(),
+                        dw, dx);
+    return;
+  }
+  // dW (KKC,F) = patches^T (KKC,M) dy (M,F): the forward pass's gather with rows and columns swapped.
   const GatherA patches_t{xpad, tap_offsets(xp, k), window_offsets(n, xp, out.h, out.w)};
   gemm_gather(kkc, out.c, m, patches_t, dy, out.c, dw, out.c, false);
-  bias_gradient(dy, m, out.c, db);  // dB (F)
   if (!dx) return;
   // dx (N*H*W, C): input pixel (iy, ix) got dy from outputs oy = iy + p - ky for all taps ky (and so for x),
   // which is a 'full' correlation of dy with the kernel turned 180 degrees: with dy padded by q = K-1-p above

@@ -10,9 +10,11 @@
 
 #include "gemm.h"
 #include "rng.h"
+#include "test_vectors.h"
 #include "threads.h"
 
 using namespace convlens;
+using convlens_test::random_vector;
 
 namespace {
 
@@ -24,13 +26,6 @@ struct Case {
   int pad;  // extra floats at the end of every stored row (leading dimension > row length)
   bool accumulate;
 };
-
-std::vector<float> random_vector(size_t n, uint64_t seed) {
-  Rng rng(seed);
-  std::vector<float> v(n);
-  for (float& x : v) x = rng.uniform(-1.0f, 1.0f);
-  return v;
-}
 
 // Largest |got - want| over C, relative to sqrt(k) (the size of a sum of k products of values in [-1, 1]).
 double max_error(GemmFn fn, const Case& t) {

@@ -9,20 +9,16 @@
 #include "gradcheck.h"
 #include "layers.h"
 #include "rng.h"
+#include "test_vectors.h"
 #include "threads.h"
 
 using namespace convlens;
 using convlens_test::compare_gradients;
+using convlens_test::max_abs_diff;
+using convlens_test::random_vector;
 using convlens_test::spread_indices;
 
 namespace {
-
-std::vector<float> random_vector(size_t n, uint64_t seed, float lo = -1.0f, float hi = 1.0f) {
-  Rng rng(seed);
-  std::vector<float> v(n);
-  for (float& x : v) x = rng.uniform(lo, hi);
-  return v;
-}
 
 double dot(const std::vector<float>& a, const std::vector<float>& b) {
   double s = 0;
@@ -113,18 +109,13 @@ TEST_CASE("conv2d: the implicit GEMMs agree with im2col + GEMM, forward and back
     conv2d_forward(x.data(), n, tc.in, w.data(), b.data(), k, tc.pad, false, out, scratch.data(), y.data());
     conv2d_backward(dy.data(), y.data(), n, tc.in, w.data(), k, tc.pad, false, out, scratch.data(), dw.data(),
                     db.data(), dx.data());
-    auto worst = [](const std::vector<float>& got, const std::vector<float>& want) {
-      double e = 0;
-      for (size_t i = 0; i < got.size(); ++i) e = std::max(e, std::fabs(double(got[i]) - want[i]));
-      return e;
-    };
-    CHECK(worst(y, want_y) < 1e-5 * std::sqrt(double(kkc)));
-    CHECK(worst(dw, want_dw) < 1e-5 * std::sqrt(double(m)));
-    CHECK(worst(dx, want_dx) < 1e-5 * std::sqrt(double(k * k * f)));
+    CHECK(max_abs_diff(y, want_y) < 1e-5 * std::sqrt(double(kkc)));
+    CHECK(max_abs_diff(dw, want_dw) < 1e-5 * std::sqrt(double(m)));
+    CHECK(max_abs_diff(dx, want_dx) < 1e-5 * std::sqrt(double(k * k * f)));
     std::vector<float> want_db(f, 0.0f);  // dB: the column sums of dy (summed in parallel runs by the layer)
     for (int i = 0; i < m; ++i)
       for (int j = 0; j < f; ++j) want_db[j] += dy0[size_t(i) * f + j];
-    CHECK(worst(db, want_db) < 1e-5 * std::sqrt(double(m)));
+    CHECK(max_abs_diff(db, want_db) < 1e-5 * std::sqrt(double(m)));
   }
 }
 

@@ -1,0 +1,199 @@
+// conv_sparse_grad.cpp: convolution gradients from the nonzeros of dy (see conv_sparse_grad.h).
+#include "conv_sparse_grad.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "aligned_buffer.h"
+#include "hot_loops.h"
+#include "threads.h"
+
+namespace convlens {
+
+namespace {
+
+constexpr int kImagesPerRun = 8;       // images per partial weight gradient
+constexpr double kSparseBelow = 0.35;  // largest share of nonzeros in dy for which the sparse path pays
+constexpr int kSampleImages = 4;       // images of dy conv2d_prefers_sparse looks at
+
+#ifdef CONVLENS_SIMD_VEC
+constexpr int kMinRowFloats = 4 * SimdVec::kWidth;  // shorter kernel rows leave SIMD lanes idle: stay dense
+#else
+constexpr int kMinRowFloats = 16;
+#endif
+
+int runs_of(int n) { return (n + kImagesPerRun - 1) / kImagesPerRun; }
+
+// Bit i set where v[i] != 0 (or NaN), i < count <= 64.
+uint64_t nonzero_bits(const float* v, int count) {
+  uint64_t bits = 0;
+  int i = 0;
+#ifdef CONVLENS_SIMD_VEC
+  for (; i + SimdVec::kWidth <= count; i += SimdVec::kWidth) bits |= uint64_t(SimdVec::nonzero_bits(v + i)) << i;
+#endif
+  for (; i < count; ++i) bits |= uint64_t(v[i] != 0.0f) << i;
+  return bits;
+}
+
+}  // namespace
+
+bool conv2d_prefers_sparse(const float* dy, int n, Shape in, int k, Shape out) {
+  if (k * in.c < kMinRowFloats) return false;
+  const size_t count = size_t(std::min(n, kSampleImages)) * out.size();
+  size_t nonzero = 0;
+  for (size_t i = 0; i < count; ++i) nonzero += dy[i] != 0.0f;
+  return count > 0 && double(nonzero) < kSparseBelow * double(count);
+}
+
+size_t conv2d_sparse_scratch_floats(int n, Shape in, int k, Shape out) {
+  return size_t(1 + runs_of(n)) * out.c * k * k * in.c;  // turned kernel + one weight gradient per run
+}
+
+void conv2d_sparse_grads(const float* dy, int n, Shape in, const float* xpad, Shape xp, int pad_before,
+                         const float* w, int k, Shape out, float* scratch, float* dw, float* dx) {
+  const int f = out.c, kc = k * in.c, kkc = k * kc, pixels = out.h * out.w, row = xp.w * in.c;
+  float* filters = scratch;                     // (F, K, KC): w with each filter's K*K*C taps contiguous
+  float* partials = scratch + size_t(f) * kkc;  // (runs, F, K, KC)
+  for (int t = 0; t < kkc; ++t)
+    for (int o = 0; o < f; ++o) filters[size_t(o) * kkc + t] = w[size_t(t) * f + o];
+
+  parallel_for(runs_of(n), 1, [&](int first_run, int last_run) {
+    thread_local std::vector<ScaledRow> by_pixel, by_filter;  // nonzeros of one image, grouped two ways
+    thread_local std::vector<int> pixel_end, filter_count;
+    thread_local FloatBuffer dx_padded;  // 64-byte aligned, like xpad: no load splits a cache line
+    by_pixel.resize(size_t(pixels) * f);
+    by_filter.resize(size_t(pixels) * f);
+    pixel_end.resize(pixels);
+    filter_count.resize(f);
+    if (dx) dx_padded.resize(xp.size());
+    for (int r = first_run; r < last_run; ++r) {
+      float* dw_run = partials + size_t(r) * f * kkc;
+      std::fill(dw_run, dw_run + size_t(f) * kkc, 0.0f);
+      for (int i = r * kImagesPerRun; i < std::min(n, (r + 1) * kImagesPerRun); ++i) {
+        // The nonzeros of dy, by output pixel (each scales filter o: offset into `filters`) and by filter (each
+        // scales the window of pixel p: offset of its corner into the image's xpad).
+        const float* dyi = dy + size_t(i) * out.size();
+        const float* xi = xpad + size_t(i) * xp.size();
+        std::fill(filter_count.begin(), filter_count.end(), 0);
+        int count = 0;
+        for (int p = 0; p < pixels; ++p) {
+          const int corner = ((p / out.w) * xp.w + p % out.w) * in.c;
+          const float* g = dyi + size_t(p) * f;
+          for (int first = 0; first < f; first += 64) {  // a bit per nonzero, then the set bits only
+            const uint64_t live_bits = nonzero_bits(g + first, std::min(64, f - first));
+            for (uint64_t live = live_bits; live != 0; live &= live - 1) {
+              const int o = first + __builtin_ctzll(live);
+              by_pixel[count++] = ScaledRow{o * kkc, g[o]};
+              by_filter[size_t(o) * pixels + filter_count[o]++] = ScaledRow{corner, g[o]};
+            }
+          }
+          pixel_end[p] = count;
+        }
+        // dW (F, K, KC) += the windows of x scaled by dy, filter by filter; kernel row ky of a window is KC
+        // contiguous floats of xpad row (corner row + ky).
+        for (int o = 0; o < f; ++o)
+          add_scaled_rows(by_filter.data() + size_t(o) * pixels, filter_count[o], xi, row, k, kc,
+                          dw_run + size_t(o) * kkc, kc);
+        if (!dx) continue;
+        // dx (padded) += the filters scaled by dy, added onto each output pixel's window; then cropped.
+        std::fill(dx_padded.begin(), dx_padded.end(), 0.0f);
+        for (int p = 0, start = 0; p < pixels; start = pixel_end[p++]) {
+          if (pixel_end[p] == start) continue;
+          const int corner = ((p / out.w) * xp.w + p % out.w) * in.c;
+          add_scaled_rows(by_pixel.data() + start, pixel_end[p] - start, filters, kc, k, kc,
+                          dx_padded.data() + corner, row);
+        }
+        float* dxi = dx + size_t(i) * in.size();
+        for (int y = 0; y < in.h; ++y)
+          copy_floats(dx_padded.data() + (size_t(y + pad_before) * xp.w + pad_before) * in.c,
+                      size_t(in.w) * in.c, dxi + size_t(y) * in.w * in.c);
+      }
+    }
+  });
+
+  // dw (KKC, F) = the runs' partials added in run order (into the first), then transposed.
+  const int runs = runs_of(n);
+  const size_t per_run = size_t(f) * kkc;
+  parallel_for(f, 1, [&](int first, int last) {
+    for (int o = first; o < last; ++o) {
+      float* sum = partials + size_t(o) * kkc;
+      for (int r = 1; r < runs; ++r) add_floats(partials + r * per_run + size_t(o) * kkc, kkc, sum);
+      for (int t = 0; t < kkc; ++t) dw[size_t(t) * f + o] = sum[t];
+    }
+  });
+}
+
+// ---- add_scaled_rows ---------------------------------------------------------------------------------------
+
+void add_scaled_rows_scalar(const ScaledRow* rows, int count, const float* src, int src_stride, int height,
+                            int width, float* dst, int dst_stride) {
+  for (int r = 0; r < height; ++r)
+    for (int x = 0; x < width; ++x) {
+      float sum = dst[r * dst_stride + x];
+      for (int j = 0; j < count; ++j) sum += rows[j].scale * src[rows[j].offset + r * src_stride + x];
+      dst[r * dst_stride + x] = sum;
+    }
+}
+
+#ifdef CONVLENS_SIMD_VEC
+namespace {
+
+// dst[0, Nv*W) += rows[j].scale * src[rows[j].offset + (0, Nv*W)] for j = 0, 1, ..., in Nv vector registers.
+template <int Nv>
+void add_scaled_block(const ScaledRow* rows, int count, const float* src, float* dst) {
+  using V = SimdVec::V;
+  constexpr int W = SimdVec::kWidth;
+  V acc[Nv];  // (the unroll pragmas keep GCC from putting acc on the stack)
+#pragma GCC unroll 16
+  for (int v = 0; v < Nv; ++v) acc[v] = SimdVec::load(dst + W * v);
+  for (int j = 0; j < count; ++j) {
+    const V g = SimdVec::broadcast(&rows[j].scale);
+    const float* s = src + rows[j].offset;
+#pragma GCC unroll 16
+    for (int v = 0; v < Nv; ++v) acc[v] = SimdVec::madd(g, SimdVec::load(s + W * v), acc[v]);
+  }
+#pragma GCC unroll 16
+  for (int v = 0; v < Nv; ++v) SimdVec::store(dst + W * v, acc[v]);
+}
+
+using BlockFn = void (*)(const ScaledRow*, int, const float*, float*);
+constexpr int kMaxBlockVectors = 10;  // accumulators, plus a scale and a load, fit 16 vector registers
+constexpr BlockFn kBlocks[kMaxBlockVectors + 1] = {
+    nullptr,
+    add_scaled_block<1>,
+    add_scaled_block<2>,
+    add_scaled_block<3>,
+    add_scaled_block<4>,
+    add_scaled_block<5>,
+    add_scaled_block<6>,
+    add_scaled_block<7>,
+    add_scaled_block<8>,
+    add_scaled_block<9>,
+    add_scaled_block<10>};
+
+}  // namespace
+
+void add_scaled_rows_simd(const ScaledRow* rows, int count, const float* src, int src_stride, int height,
+                          int width, float* dst, int dst_stride) {
+  constexpr int W = SimdVec::kWidth;
+  const int vectors = width / W, tail = vectors * W;
+  const int blocks = (vectors + kMaxBlockVectors - 1) / kMaxBlockVectors;  // of nearly equal size
+  for (int r = 0; r < height; ++r) {
+    const float* s = src + r * src_stride;
+    float* d = dst + r * dst_stride;
+    for (int b = 0, done = 0; b < blocks; ++b) {
+      const int nv = (vectors - done + (blocks - b) - 1) / (blocks - b);
+      kBlocks[nv](rows, count, s + done * W, d + done * W);
+      done += nv;
+    }
+    for (int x = tail; x < width; ++x) {  // as in the scalar loop
+      float sum = d[x];
+      for (int j = 0; j < count; ++j) sum += rows[j].scale * s[rows[j].offset + x];
+      d[x] = sum;
+    }
+  }
+}
+#endif
+
+}  // namespace convlens

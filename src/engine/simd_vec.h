@@ -1,0 +1,51 @@
+// simd_vec.h: the small vector types the SIMD kernels are written over, so that each kernel is written once:
+// WebAssembly SIMD128 (F32x4: 4 floats, multiply then add) and, natively, AVX2 + FMA (F32x8: 8 floats, fused).
+// Used by the GEMM micro-kernel (gemm_kernel_simd.h) and the sparse convolution gradients (conv_sparse_grad.cpp).
+#pragma once
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#elif defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#endif
+
+namespace convlens {
+
+#if defined(__wasm_simd128__)
+struct F32x4 {  // WebAssembly SIMD128: V8 maps these to SSE/AVX (x86) or NEON (ARM)
+  using V = v128_t;
+  static constexpr int kWidth = 4;
+  static V zero() { return wasm_f32x4_splat(0.0f); }
+  static V load(const float* p) { return wasm_v128_load(p); }
+  static V broadcast(const float* p) { return wasm_v128_load32_splat(p); }
+  static V madd(V a, V b, V acc) { return wasm_f32x4_add(acc, wasm_f32x4_mul(a, b)); }  // no FMA in SIMD128
+  static V add(V a, V b) { return wasm_f32x4_add(a, b); }
+  static void store(float* p, V v) { wasm_v128_store(p, v); }
+  static int nonzero_bits(const float* p) {  // bit i set if p[i] != 0 (NaN included)
+    return wasm_i32x4_bitmask(wasm_f32x4_ne(wasm_v128_load(p), zero()));
+  }
+};
+#elif defined(__AVX2__) && defined(__FMA__)
+struct F32x8 {  // AVX2 + FMA (x86-64 built with -march=native on a CPU that has them)
+  using V = __m256;
+  static constexpr int kWidth = 8;
+  static V zero() { return _mm256_setzero_ps(); }
+  static V load(const float* p) { return _mm256_loadu_ps(p); }
+  static V broadcast(const float* p) { return _mm256_broadcast_ss(p); }
+  static V madd(V a, V b, V acc) { return _mm256_fmadd_ps(a, b, acc); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+  static int nonzero_bits(const float* p) {  // bit i set if p[i] != 0 (NaN included)
+    return _mm256_movemask_ps(_mm256_cmp_ps(load(p), zero(), _CMP_NEQ_UQ));
+  }
+};
+#endif
+
+#if defined(__wasm_simd128__)
+using SimdVec = F32x4;  // the vector type of this build, where it has one
+#define CONVLENS_SIMD_VEC 1
+#elif defined(__AVX2__) && defined(__FMA__)
+using SimdVec = F32x8;
+#define CONVLENS_SIMD_VEC 1
+#endif
+
+}  // namespace convlens
