@@ -61,6 +61,8 @@ std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std:
   field("frames", std::to_string(frames.frames));
   field("trainMs", json_number(frames.train_ms));
   field("uiMs", json_number(frames.ui_ms));
+  field("trainer", frames.training_thread ? "\"thread\"" : "\"frames\"");
+  field("trainRestMs", json_number(frames.train_rest_ms));
   field("chunk", std::to_string(lab.chunk()));
   field("dataset", json_quote(lab.has_data() ? lab.train_data().name : lab.settings().dataset));
   field("probe", std::to_string(lab.probe_index()));

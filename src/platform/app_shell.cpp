@@ -28,6 +28,9 @@ double now_seconds() {
 constexpr double kFrameWork = 0.026;
 constexpr double kSlowFps = 30;
 constexpr double kMinTrain = 0.002, kMaxTrain = 0.030;
+// The training thread's rest after a slice (seconds), raised while frames come slower than kRestFps: a little
+// above kSlowFps, since the rest acts on the frame rate with a delay and the rate hovers around the target.
+constexpr double kRestStep = 0.0002, kMaxRest = 0.050, kRestFps = 31;
 
 void load_font(const ShellConfig& config, float scale) {
   ImGuiIO& io = ImGui::GetIO();
@@ -134,7 +137,7 @@ bool shell_frame(AppShell& s) {
   s.frame_interval = st.frames == 0 ? dt : 0.95 * s.frame_interval + 0.05 * dt;
   st.fps = 1.0 / s.frame_interval;
 
-  s.lab.tick(s.train_budget);
+  if (!s.background_training) s.lab.tick(s.train_budget);
   const double t1 = now_seconds();
   st.train_ms = 0.95 * st.train_ms + 0.05 * (t1 - t0) * 1e3;
 
@@ -155,6 +158,11 @@ bool shell_frame(AppShell& s) {
   if (st.fps < kSlowFps) s.train_budget *= 0.95;
   else s.train_budget = std::min(s.train_budget * 1.05, room);
   s.train_budget = std::clamp(s.train_budget, kMinTrain, kMaxTrain);
+  // Training on its own thread: it rests longer after each slice while frames are slow, less while they are not.
+  if (st.fps < kRestFps) s.train_rest = std::min(s.train_rest * 1.05 + kRestStep, kMaxRest);
+  else s.train_rest = std::max(s.train_rest * 0.95 - kRestStep, 0.0);
+  st.training_thread = s.background_training;
+  st.train_rest_ms = s.background_training ? s.train_rest * 1e3 : 0;
   SDL_GL_SwapWindow(s.window);
   ++st.frames;
   return true;

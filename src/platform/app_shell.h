@@ -31,6 +31,8 @@ struct AppShell {
   Lab lab;
   std::unique_ptr<UiState> ui = std::make_unique<UiState>();  // its textures die before the GL context
   double train_budget = 0.016;      // seconds of training per frame
+  bool background_training = false;  // another thread trains the Lab (web_trainer.cpp): frames only draw
+  double train_rest = 0;            // seconds that thread rests after each slice, set by the frame rate
   FrameStats stats;                 // frame rate and where the frame time goes
   double last_time = 0;
   double frame_interval = 0;        // smoothed seconds between frames

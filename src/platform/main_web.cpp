@@ -60,6 +60,7 @@ void post_events(WebApp& app) {
 
 void frame(void*) {
   WebApp& app = web_app();
+  LabLock lock(app);
   follow_canvas_size(app.shell.window);
   const std::string wanted = app.shell.lab.take_data_request();
   if (!wanted.empty()) js_fetch_dataset(wanted.c_str());
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
   }
   shell_apply_options(app.shell, app.options);
   app.shell.lab.reset();  // asks JavaScript for the data set
+  web_start_trainer(app);  // threaded build: training beside the frames, not in them
   emscripten_set_main_loop_arg(frame, nullptr, 0, true);
   return 0;
 }

@@ -77,14 +77,19 @@ std::vector<std::string> apply_query(const char* query) {
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE const char* cl_status() {
+  LabLock lock(web_app());
   WebApp& app = web_app();
   return out(lab_status_json(app.shell.lab, app.shell.stats, app.shell.ui->warnings));
 }
 
-EMSCRIPTEN_KEEPALIVE const char* cl_history() { return out(lab_history_json(web_app().shell.lab)); }
+EMSCRIPTEN_KEEPALIVE const char* cl_history() {
+  LabLock lock(web_app());
+  return out(lab_history_json(web_app().shell.lab));
+}
 
 // train(options): with options, new settings and fresh weights; without, start or resume.
 EMSCRIPTEN_KEEPALIVE const char* cl_train(const char* query) {
+  LabLock lock(web_app());
   Lab& lab = web_app().shell.lab;
   const bool fresh = query && *query;
   const std::vector<std::string> warnings = apply_query(query);
@@ -95,16 +100,24 @@ EMSCRIPTEN_KEEPALIVE const char* cl_train(const char* query) {
 }
 
 EMSCRIPTEN_KEEPALIVE const char* cl_reset(const char* query) {
+  LabLock lock(web_app());
   const std::vector<std::string> warnings = apply_query(query);
   return out(result_json(web_app().shell.lab.reset(), warnings));
 }
 
-EMSCRIPTEN_KEEPALIVE void cl_pause() { web_app().shell.lab.pause(); }
+EMSCRIPTEN_KEEPALIVE void cl_pause() {
+  LabLock lock(web_app());
+  web_app().shell.lab.pause();
+}
 
-EMSCRIPTEN_KEEPALIVE const char* cl_step(int batches) { return out(result_json(web_app().shell.lab.step(batches), {})); }
+EMSCRIPTEN_KEEPALIVE const char* cl_step(int batches) {
+  LabLock lock(web_app());
+  return out(result_json(web_app().shell.lab.step(batches), {}));
+}
 
 // featureMaps(layer, epoch): epoch < 0 = the current weights. Returns {"name","shape","ptr","count"} or null.
 EMSCRIPTEN_KEEPALIVE const char* cl_feature_maps(int layer, int epoch) {
+  LabLock lock(web_app());
   Lab& lab = web_app().shell.lab;
   const std::vector<FeatureMap>* maps = nullptr;
   if (epoch < 0) {
@@ -123,6 +136,7 @@ EMSCRIPTEN_KEEPALIVE const char* cl_feature_maps(int layer, int epoch) {
 }
 
 EMSCRIPTEN_KEEPALIVE int cl_set_probe_index(int index) {
+  LabLock lock(web_app());
   WebApp& app = web_app();
   app.shell.ui->drawing = false;
   app.shell.lab.set_probe_index(index);
@@ -130,6 +144,7 @@ EMSCRIPTEN_KEEPALIVE int cl_set_probe_index(int index) {
 }
 
 EMSCRIPTEN_KEEPALIVE const char* cl_set_probe_pixels(const float* pixels, int count) {
+  LabLock lock(web_app());
   WebApp& app = web_app();
   std::vector<float> p(pixels, pixels + (count > 0 ? count : 0));
   Status s = app.shell.lab.set_probe_pixels(p);
@@ -142,6 +157,7 @@ EMSCRIPTEN_KEEPALIVE const char* cl_set_probe_pixels(const float* pixels, int co
 
 // predict(pixels): a pointer to the class probabilities, or 0 if the image has the wrong size.
 EMSCRIPTEN_KEEPALIVE const float* cl_predict(const float* pixels, int count) {
+  LabLock lock(web_app());
   Lab& lab = web_app().shell.lab;
   if (count <= 0 || size_t(count) != lab.model().input.size()) return nullptr;
   std::vector<float> p(pixels, pixels + count);
@@ -153,6 +169,7 @@ EMSCRIPTEN_KEEPALIVE const float* cl_predict(const float* pixels, int count) {
 // benchmark({batch, steps, runs}): training and inference throughput of the current model on synthetic data,
 // plus a 512^3 GEMM in the same runtime. Blocks the page while it runs (seconds).
 EMSCRIPTEN_KEEPALIVE const char* cl_benchmark(int batch, int steps, int runs) {
+  LabLock lock(web_app());
   const Model& model = web_app().shell.lab.model();
   if (model.layers.empty()) return out("null");
   const BenchConfig config{batch, steps, runs, 42};
@@ -173,21 +190,29 @@ EMSCRIPTEN_KEEPALIVE const char* cl_benchmark(int batch, int steps, int runs) {
 
 EMSCRIPTEN_KEEPALIVE int cl_threads() { return engine_threads(); }
 
-EMSCRIPTEN_KEEPALIVE int cl_num_classes() { return web_app().shell.lab.model().num_classes; }
+EMSCRIPTEN_KEEPALIVE int cl_num_classes() {
+  LabLock lock(web_app());
+  return web_app().shell.lab.model().num_classes;
+}
 
 // ---- data hand-over ----------------------------------------------------------------------------------------
 
 EMSCRIPTEN_KEEPALIVE void cl_data_progress(const char* what, double fraction) {
+  LabLock lock(web_app());
   web_app().shell.lab.set_loading(what, fraction);
 }
 
-EMSCRIPTEN_KEEPALIVE void cl_data_error(const char* message) { web_app().shell.lab.set_error(message); }
+EMSCRIPTEN_KEEPALIVE void cl_data_error(const char* message) {
+  LabLock lock(web_app());
+  web_app().shell.lab.set_error(message);
+}
 
 // Parses the four IDX files of data set `name` (gunzipped by JavaScript). Returns "" or the error.
 EMSCRIPTEN_KEEPALIVE const char* cl_data_load(const char* name, const uint8_t* train_images, int train_images_n,
                                               const uint8_t* train_labels, int train_labels_n,
                                               const uint8_t* test_images, int test_images_n,
                                               const uint8_t* test_labels, int test_labels_n) {
+  LabLock lock(web_app());
   Lab& lab = web_app().shell.lab;
   auto bytes = [](const uint8_t* p, int n) { return std::vector<uint8_t>(p, p + (n > 0 ? n : 0)); };
   Dataset train, test;

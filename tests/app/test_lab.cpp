@@ -254,6 +254,11 @@ TEST_CASE("status and history JSON carry the API's fields", "[lab][json]") {
     CHECK(s.find(key) != std::string::npos);
   }
   CHECK(s.find("\"testAcc\":null") == std::string::npos);
+  CHECK(s.find("\"trainer\":\"frames\"") != std::string::npos);
+  FrameStats threaded{30, 10, 0, 2, true, 3.5};
+  const std::string t = lab_status_json(lab, threaded, {});
+  CHECK(t.find("\"trainer\":\"thread\"") != std::string::npos);
+  CHECK(t.find("\"trainRestMs\":3.5") != std::string::npos);
   const std::string h = lab_history_json(lab);
   CHECK(h.rfind("[{\"epoch\":1,\"loss\":", 0) == 0);
   CHECK(h.find("{\"epoch\":2,") != std::string::npos);

@@ -235,7 +235,8 @@ function getStatus(page) {
 function progressLine(s) {
   return `[${fmt(s.pageMs / 1000, 1)} s] ${s.state} epoch ${s.epoch}/${s.epochs} batch ${s.batch}/${s.batchesPerEpoch}` +
     ` loss ${fmt(s.loss)} ${fmt(s.fps, 1)} fps ${fmt(s.samplesPerSec, 0)} samples/s frames ${s.frames}` +
-    ` (per frame: train ${fmt(s.trainMs, 1)} ms, ui ${fmt(s.uiMs, 1)} ms, chunk ${s.chunk})`;
+    (s.trainer === 'thread' ? ` (training thread resting ${fmt(s.trainRestMs, 1)} ms per slice; per frame: ui ${fmt(s.uiMs, 1)} ms,` +
+      ` chunk ${s.chunk})` : ` (per frame: train ${fmt(s.trainMs, 1)} ms, ui ${fmt(s.uiMs, 1)} ms, chunk ${s.chunk})`);
 }
 
 // Polls until the page leaves 'loading'. Returns the first such status, or null on timeout.
@@ -391,11 +392,13 @@ async function scenarioTraining(browser, baseUrl, out) {
       first ? `state '${first.state}' after ${fmt(first.pageMs / 1000, 1)} s` : 'still loading')) return;
     const build = await page.evaluate(() => {
       const s = window.convlens.status();
-      return { build: s.build, threads: s.threads, cores: Math.min(navigator.hardwareConcurrency || 1, 8) };
+      return { build: s.build, threads: s.threads, trainer: s.trainer, cores: Math.min(navigator.hardwareConcurrency || 1, 8) };
     });
     result.build = build;
     check('an isolated page runs the threaded build on every core', build.build === 'threaded' && build.threads === build.cores,
       `build '${build.build}', ${build.threads} threads, ${build.cores} cores`);
+    check('the threaded build trains on a thread of its own, beside the frames', build.trainer === 'thread',
+      `trainer '${build.trainer}'`);
     const done = await phase('s1: training', () => trainUntilDone(page, out, timing));
     result.timeToDoneMs = done.status.pageMs;
     check("reaches state 'done'", true, `after ${fmt(done.status.pageMs / 1000, 1)} s`);
@@ -441,8 +444,8 @@ async function scenarioBadParams(browser, baseUrl, out) {
       s ? `state '${s.state}'${s.state === 'error' ? `: ${s.error}` : ''}` : `still loading after ${READY_TIMEOUT_MS / 1000} s`);
     const warnings = (s && s.warnings) || [];
     check('bad URL parameters: >= 3 warnings', warnings.length >= 3, `${warnings.length}: ${warnings.join(' | ')}`);
-    const build = await page.evaluate(() => { const st = window.convlens.status(); return `${st.build} ${st.threads}`; });
-    check('?threads=1 runs the single-threaded build', build === 'single 1', build);
+    const build = await page.evaluate(() => { const st = window.convlens.status(); return `${st.build} ${st.threads} ${st.trainer}`; });
+    check('?threads=1 runs the single-threaded build, training in the frames', build === 'single 1 frames', build);
     await page.screenshot({ path: path.join(out, 'app-bad-params.png') });
   } catch (err) {
     check('scenario 2: completed (no exception)', false, err.message.split('\n')[0]);
