@@ -4,8 +4,8 @@
 #   ./build_wasm.sh serve   install what is missing, build the browser app and serve it on http://127.0.0.1:8080
 #                           (PORT=9000 ./build_wasm.sh serve for another port)
 #   ./build_wasm.sh test    install what is missing, build natively and for the browser, run every test
-#   ./build_wasm.sh bench   the training/inference benchmark: natively (convlens bench), then ConvLens and
-#                           TensorFlow.js side by side in headless Chromium (tests/web/bench.js)
+#   ./build_wasm.sh bench   the training/inference benchmark: natively (convlens bench, and PyTorch where it is
+#                           installed), then ConvLens and TensorFlow.js side by side in headless Chromium
 #   ./build_wasm.sh site    only build the browser app into build/site (a static site for any web server)
 #   ./build_wasm.sh setup   only install packages, fetch sources and the data sets
 #
@@ -175,6 +175,19 @@ run_browser_tests() {
   node "$ROOT/tests/web/e2e.js" --site "$SITE" --out "$ROOT/build/e2e"
 }
 
+# The same model in PyTorch, natively, where it is installed (optional; Debian's python3-torch is for
+# /usr/bin/python3, which may not be the python3 on PATH).
+bench_pytorch() {
+  local py
+  for py in python3 /usr/bin/python3; do
+    if "$py" -c 'import torch' 2>/dev/null; then
+      "$py" "$ROOT/tests/bench/pytorch_bench.py" && echo && "$py" "$ROOT/tests/bench/pytorch_bench.py" --channels-last
+      return
+    fi
+  done
+  echo "PyTorch: not installed, so not measured (optional: apt-get install python3-torch)"
+}
+
 cmd=${1:-help}
 case "$cmd" in
   setup) setup ;;
@@ -182,6 +195,7 @@ case "$cmd" in
   site)  setup; build_site ;;
   bench)
     setup; build_native; "$NATIVE_BUILD/convlens" bench "${@:2}"
+    echo; bench_pytorch
     build_site; echo; node "$ROOT/tests/web/bench.js" --site "$SITE" ;;
   serve)
     setup; build_site
