@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "conv_sparse_grad.h"
+#include "conv_winograd.h"
 #include "eigen_maps.h"
 #include "gemm.h"
 #include "hot_loops.h"
@@ -208,7 +209,8 @@ void rotate_kernel(const float* w, int k, int c, int f, float* turned) {
 
 size_t conv2d_scratch_floats(int n, Shape in, int k, Shape out) {
   const size_t dense = size_t(n) * padded_output_grad(in, k, out).size() + size_t(k) * k * in.c * out.c;
-  return size_t(n) * padded_input(in, k, out).size() + std::max(dense, conv2d_sparse_scratch_floats(n, in, k, out));
+  return size_t(n) * padded_input(in, k, out).size() +
+         std::max({dense, conv2d_sparse_scratch_floats(n, in, k, out), conv2d_winograd_scratch_floats(in, out)});
 }
 
 void conv2d_forward(const float* x, int n, Shape in, const float* w, const float* b, int k, Padding pad,
@@ -218,8 +220,12 @@ void conv2d_forward(const float* x, int n, Shape in, const float* w, const float
   float* xpad = scratch;  // (N, xp), kept for the backward pass
   const int p = conv2d_pad_before(k, pad);
   pad_images(x, n, in, p, p, xp, xpad);
-  const GatherA patches{xpad, window_offsets(n, xp, out.h, out.w), tap_offsets(xp, k)};  // (M,KKC)
-  gemm_gather(m, out.c, kkc, patches, w, out.c, y, out.c, false);  // y (M,F) = patches (M,KKC) w (KKC,F)
+  if (conv2d_prefers_winograd(k, in)) {  // 5x5 kernels on enough channels: 2.8x fewer FLOPs (conv_winograd.h)
+    conv2d_winograd_forward(xpad, n, xp, w, out, scratch + size_t(n) * xp.size(), y);
+  } else {
+    const GatherA patches{xpad, window_offsets(n, xp, out.h, out.w), tap_offsets(xp, k)};  // (M,KKC)
+    gemm_gather(m, out.c, kkc, patches, w, out.c, y, out.c, false);  // y (M,F) = patches (M,KKC) w (KKC,F)
+  }
   parallel_rows(m, out.c, [&](long first, long rows) {
     bias_relu(y + first * out.c, rows, out.c, b, relu, y + first * out.c);
   });

@@ -19,6 +19,9 @@ struct F32x4 {  // WebAssembly SIMD128: V8 maps these to SSE/AVX (x86) or NEON (
   static V broadcast(const float* p) { return wasm_v128_load32_splat(p); }
   static V madd(V a, V b, V acc) { return wasm_f32x4_add(acc, wasm_f32x4_mul(a, b)); }  // no FMA in SIMD128
   static V add(V a, V b) { return wasm_f32x4_add(a, b); }
+  static V sub(V a, V b) { return wasm_f32x4_sub(a, b); }
+  static V mul(V a, V b) { return wasm_f32x4_mul(a, b); }
+  static V splat(float x) { return wasm_f32x4_splat(x); }
   static void store(float* p, V v) { wasm_v128_store(p, v); }
   static int nonzero_bits(const float* p) {  // bit i set if p[i] != 0 (NaN included)
     return wasm_i32x4_bitmask(wasm_f32x4_ne(wasm_v128_load(p), zero()));
@@ -33,6 +36,9 @@ struct F32x8 {  // AVX2 + FMA (x86-64 built with -march=native on a CPU that has
   static V broadcast(const float* p) { return _mm256_broadcast_ss(p); }
   static V madd(V a, V b, V acc) { return _mm256_fmadd_ps(a, b, acc); }
   static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
+  static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+  static V splat(float x) { return _mm256_set1_ps(x); }
   static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
   static int nonzero_bits(const float* p) {  // bit i set if p[i] != 0 (NaN included)
     return _mm256_movemask_ps(_mm256_cmp_ps(load(p), zero(), _CMP_NEQ_UQ));

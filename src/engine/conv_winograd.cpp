@@ -1,0 +1,198 @@
+// conv_winograd.cpp: F(2x2, 5x5) Winograd forward pass (see conv_winograd.h).
+// Tiles are taken in blocks small enough that a block's transformed input V (36, T, C) and products M (36, T, F)
+// stay in cache; each block is transformed, multiplied (36 GEMMs) and transformed back by one thread. The
+// transforms loop over channels innermost (NHWC: contiguous), which compilers vectorise.
+#include "conv_winograd.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "gemm.h"
+#include "simd_vec.h"
+#include "threads.h"
+
+namespace convlens {
+
+namespace {
+
+constexpr int kTile = 6;              // input tile side (2 outputs + 5 taps - 1)
+constexpr int kPositions = 36;        // kTile * kTile
+constexpr int kTilesPerBlock = 60;    // tiles per block: a multiple of both micro-kernels' rows (6, 4); V and M
+                                      // together ~450 KB, inside L2
+constexpr int kMinChannels = 8;       // fewer input channels make GEMMs too thin to pay for the transforms
+constexpr int kSkew = 16;             // floats added between positions in V and M: strides of a multiple of
+                                      // 4 KB would make the transforms' 6 streams collide in L1
+
+// The two 1-D transforms, written once over a vector type: SimdVec (simd_vec.h) for whole vectors of channels,
+// and Lane (one float, below) for the channels left over. Each applies the same operations in the same order.
+struct Lane {
+  using V = float;
+  static constexpr int kWidth = 1;
+  static V load(const float* p) { return *p; }
+  static void store(float* p, V v) { *p = v; }
+  static V add(V a, V b) { return a + b; }
+  static V sub(V a, V b) { return a - b; }
+  static V mul(V a, V b) { return a * b; }
+  static V splat(float x) { return x; }
+};
+
+// out[i] (i < 6) = B^T in, on `c` channels: in rows `stride` apart, out rows `out_stride` apart.
+template <class Vec>
+void input_transform_from(int x, const float* in, int stride, int c, float* out, int out_stride) {
+  using V = typename Vec::V;
+  const V four = Vec::splat(4), five = Vec::splat(5), two = Vec::splat(2);
+  for (; x + Vec::kWidth <= c; x += Vec::kWidth) {
+    const V d0 = Vec::load(in + x), d1 = Vec::load(in + stride + x), d2 = Vec::load(in + 2 * stride + x);
+    const V d3 = Vec::load(in + 3 * stride + x), d4 = Vec::load(in + 4 * stride + x);
+    const V d5 = Vec::load(in + 5 * stride + x);
+    const V d4_minus_4d2 = Vec::sub(d4, Vec::mul(four, d2)), d3_minus_4d1 = Vec::sub(d3, Vec::mul(four, d1));
+    const V d4_minus_d2 = Vec::sub(d4, d2), d3_minus_d1 = Vec::mul(two, Vec::sub(d3, d1));
+    Vec::store(out + x, Vec::add(Vec::sub(Vec::mul(four, d0), Vec::mul(five, d2)), d4));
+    Vec::store(out + out_stride + x, Vec::add(d4_minus_4d2, d3_minus_4d1));
+    Vec::store(out + 2 * out_stride + x, Vec::sub(d4_minus_4d2, d3_minus_4d1));
+    Vec::store(out + 3 * out_stride + x, Vec::add(d4_minus_d2, d3_minus_d1));
+    Vec::store(out + 4 * out_stride + x, Vec::sub(d4_minus_d2, d3_minus_d1));
+    Vec::store(out + 5 * out_stride + x, Vec::add(Vec::sub(Vec::mul(four, d1), Vec::mul(five, d3)), d5));
+  }
+}
+
+void input_transform(const float* in, int stride, int c, float* out, int out_stride) {
+  int x = 0;
+#ifdef CONVLENS_SIMD_VEC
+  input_transform_from<SimdVec>(x, in, stride, c, out, out_stride);
+  x = c / SimdVec::kWidth * SimdVec::kWidth;
+#endif
+  input_transform_from<Lane>(x, in, stride, c, out, out_stride);
+}
+
+// out0, out1 = A^T in, on `c` channels: in rows `stride` apart.
+template <class Vec>
+void output_transform_from(int x, const float* in, int stride, int c, float* out0, float* out1) {
+  using V = typename Vec::V;
+  const V two = Vec::splat(2);
+  for (; x + Vec::kWidth <= c; x += Vec::kWidth) {
+    const V m0 = Vec::load(in + x), m1 = Vec::load(in + stride + x), m2 = Vec::load(in + 2 * stride + x);
+    const V m3 = Vec::load(in + 3 * stride + x), m4 = Vec::load(in + 4 * stride + x);
+    const V m5 = Vec::load(in + 5 * stride + x);
+    Vec::store(out0 + x, Vec::add(Vec::add(Vec::add(m0, m1), Vec::add(m2, m3)), m4));
+    Vec::store(out1 + x, Vec::add(Vec::add(Vec::sub(m1, m2), Vec::mul(two, Vec::sub(m3, m4))), m5));
+  }
+}
+
+void output_transform(const float* in, int stride, int c, float* out0, float* out1) {
+  int x = 0;
+#ifdef CONVLENS_SIMD_VEC
+  output_transform_from<SimdVec>(x, in, stride, c, out0, out1);
+  x = c / SimdVec::kWidth * SimdVec::kWidth;
+#endif
+  output_transform_from<Lane>(x, in, stride, c, out0, out1);
+}
+
+// u (36, C, F) = G g G^T for every (c, f), g the 5x5 kernel w[ky][kx][c][f].
+void transform_kernel(const float* w, int c, int f, float* u) {
+  static const float G[kTile][5] = {{1.0f / 4, 0, 0, 0, 0},
+                                    {-1.0f / 6, -1.0f / 6, -1.0f / 6, -1.0f / 6, -1.0f / 6},
+                                    {-1.0f / 6, 1.0f / 6, -1.0f / 6, 1.0f / 6, -1.0f / 6},
+                                    {1.0f / 24, 1.0f / 12, 1.0f / 6, 1.0f / 3, 2.0f / 3},
+                                    {1.0f / 24, -1.0f / 12, 1.0f / 6, -1.0f / 3, 2.0f / 3},
+                                    {0, 0, 0, 0, 1}};
+  const size_t cf = size_t(c) * f;
+  thread_local std::vector<float> half;  // (6, 5, C, F): G g, for each kernel column; reused
+  half.assign(size_t(kTile) * 5 * cf, 0.0f);
+  for (int i = 0; i < kTile; ++i)
+    for (int ky = 0; ky < 5; ++ky)
+      for (int kx = 0; kx < 5; ++kx) {
+        const float* g = w + (size_t(ky) * 5 + kx) * cf;
+        float* h = half.data() + (size_t(i) * 5 + kx) * cf;
+        for (size_t x = 0; x < cf; ++x) h[x] += G[i][ky] * g[x];
+      }
+  std::fill(u, u + kPositions * cf, 0.0f);
+  for (int i = 0; i < kTile; ++i)
+    for (int j = 0; j < kTile; ++j)
+      for (int kx = 0; kx < 5; ++kx) {
+        const float* h = half.data() + (size_t(i) * 5 + kx) * cf;
+        float* ui = u + (size_t(i) * kTile + j) * cf;
+        for (size_t x = 0; x < cf; ++x) ui[x] += G[j][kx] * h[x];
+      }
+}
+
+}  // namespace
+
+bool conv2d_prefers_winograd(int k, Shape in) { return k == 5 && in.c >= kMinChannels; }
+
+size_t conv2d_winograd_scratch_floats(Shape in, Shape out) { return size_t(kPositions) * in.c * out.c; }
+
+void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w, Shape out, float* scratch,
+                             float* y) {
+  const int c = xp.c, f = out.c;
+  const int tiles_y = (out.h + 1) / 2, tiles_x = (out.w + 1) / 2, per_image = tiles_y * tiles_x;
+  const long tiles = long(n) * per_image;
+  float* u = scratch;  // (36, C, F)
+  transform_kernel(w, c, f, u);
+
+  const int blocks = int((tiles + kTilesPerBlock - 1) / kTilesPerBlock);
+  parallel_for(blocks, 1, [&](int first, int last) {
+    thread_local std::vector<float> v_buf, m_buf, tile_buf, row_buf;
+    const int v_pos = kTilesPerBlock * c + kSkew, m_pos = kTilesPerBlock * f + kSkew;  // floats per position
+    v_buf.resize(size_t(kPositions) * v_pos);  // (36, T, C)
+    m_buf.resize(size_t(kPositions) * m_pos);  // (36, T, F)
+    tile_buf.resize(size_t(kPositions) * c);                 // one input tile (6, 6, C), zero past the edge
+    row_buf.resize(size_t(kPositions) * std::max(c, f));     // B^T d, then A^T m
+    float* v = v_buf.data();
+    float* m = m_buf.data();
+    for (int b = first; b < last; ++b) {
+      const long t0 = long(b) * kTilesPerBlock;
+      const int count = int(std::min<long>(kTilesPerBlock, tiles - t0));
+      // V[pos][t] = B^T d B for every tile t of the block.
+      for (int t = 0; t < count; ++t) {
+        const long tile = t0 + t;
+        const int i = int(tile / per_image), ty = int(tile % per_image) / tiles_x, tx = int(tile % per_image) % tiles_x;
+        const float* img = xpad + size_t(i) * xp.size();
+        const int y0 = 2 * ty, x0 = 2 * tx;
+        const float* d = img + (size_t(y0) * xp.w + x0) * c;
+        int d_stride = xp.w * c;  // rows of the tile; columns are c apart
+        if (y0 + kTile > xp.h || x0 + kTile > xp.w) {  // an odd output size: the last tiles reach past xpad
+          float* tb = tile_buf.data();
+          for (int r = 0; r < kTile; ++r)
+            for (int q = 0; q < kTile; ++q)
+              for (int ch = 0; ch < c; ++ch)
+                tb[(r * kTile + q) * c + ch] =
+                    y0 + r < xp.h && x0 + q < xp.w ? img[((size_t(y0) + r) * xp.w + x0 + q) * c + ch] : 0.0f;
+          d = tb;
+          d_stride = kTile * c;
+        }
+        float* rows = row_buf.data();  // (6, 6, C): B^T d, row i of the result, column q
+        for (int q = 0; q < kTile; ++q) input_transform(d + q * c, d_stride, c, rows + q * c, kTile * c);
+        for (int r = 0; r < kTile; ++r)  // (B^T d) B: the same transform along each row
+          input_transform(rows + r * kTile * c, c, c, v + size_t(r * kTile) * v_pos + size_t(t) * c, v_pos);
+      }
+      // M[pos] (T, F) = V[pos] (T, C) U[pos] (C, F)
+      for (int pos = 0; pos < kPositions; ++pos)
+        gemm(Op::N, Op::N, count, f, c, v + size_t(pos) * v_pos, c, u + size_t(pos) * c * f, f,
+             m + size_t(pos) * m_pos, f, false);
+      // y = A^T M A, tile by tile; outputs past an odd edge are dropped.
+      for (int t = 0; t < count; ++t) {
+        const long tile = t0 + t;
+        const int i = int(tile / per_image), ty = int(tile % per_image) / tiles_x, tx = int(tile % per_image) % tiles_x;
+        float* rows = row_buf.data();  // (2, 6, F): A^T M
+        for (int q = 0; q < kTile; ++q)
+          output_transform(m + size_t(q) * m_pos + size_t(t) * f, kTile * m_pos, f, rows + q * f,
+                           rows + (kTile + q) * f);
+        for (int r = 0; r < 2; ++r) {
+          const int oy = 2 * ty + r;
+          if (oy >= out.h) continue;
+          float* yrow = y + ((size_t(i) * out.h + oy) * out.w + 2 * tx) * f;
+          float out0[64], out1[64];
+          for (int f0 = 0; f0 < f; f0 += 64) {  // (A^T M) A along the row, 64 filters at a time
+            const int span = std::min(64, f - f0);
+            output_transform(rows + r * kTile * f + f0, f, span, out0, out1);
+            std::copy(out0, out0 + span, yrow + f0);
+            if (2 * tx + 1 < out.w) std::copy(out1, out1 + span, yrow + f + f0);
+          }
+        }
+      }
+    }
+  });
+}
+
+}  // namespace convlens
