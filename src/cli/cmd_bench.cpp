@@ -23,8 +23,9 @@ int cmd_bench(const CliOptions& opts) {
   std::printf("ConvLens benchmark: model %s\n", model.spec.c_str());
   std::printf("batch %d, %.2f MFLOP/sample training step, %.2f MFLOP/sample inference; median of %d runs x %d steps "
               "after a warm-up run\n\n", batch, train_flops / 1e6, infer_flops / 1e6, opts.bench_runs, opts.bench_steps);
-  std::printf("GFLOP/s count the model's FLOPs above. The backward pass skips the zero terms that max-pooling leaves in\n"
-              "the conv layers' gradients (conv_sparse_grad.h), so training executes fewer: train/GEMM can pass 100%%.\n\n");
+  std::printf("GFLOP/s count the model's FLOPs above. 5x5 convolutions run as Winograd F(2x2,5x5) (conv_winograd.h)\n"
+              "and the backward pass skips the zero terms that max-pooling leaves in the conv layers' gradients\n"
+              "(conv_sparse_grad.h), so fewer are executed: train/GEMM can pass 100%%.\n\n");
   std::printf("threads  train samples/s  train GFLOP/s  infer samples/s  infer GFLOP/s  GEMM 1024^3 GFLOP/s  train/GEMM\n");
   std::set<int> thread_counts = {1, 2, opts.threads};
   for (int threads : thread_counts) {

@@ -20,7 +20,7 @@ struct BenchResult {
   double train_samples_per_sec = 0;  // forward + backward + Adam
   double infer_samples_per_sec = 0;  // forward + softmax
   double train_gflops = 0;           // samples/s times model_flops_per_sample: the model's FLOPs, counted dense
-                                     // (the sparse conv gradients skip zero terms, so fewer are executed)
+                                     // (Winograd and the sparse conv gradients execute fewer)
   double infer_gflops = 0;
 };
 

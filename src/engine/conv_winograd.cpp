@@ -36,6 +36,18 @@ struct Lane {
   static V splat(float x) { return x; }
 };
 
+// Calls fn(SimdVec{}, 0) for the channels that fill whole vectors, then fn(Lane{}, first channel left) for the
+// rest (all of them without SIMD).
+template <class Fn>
+void vectors_then_lanes(int c, Fn&& fn) {
+  int x = 0;
+#ifdef CONVLENS_SIMD_VEC
+  fn(SimdVec{}, x);
+  x = c / SimdVec::kWidth * SimdVec::kWidth;
+#endif
+  fn(Lane{}, x);
+}
+
 // out[i] (i < 6) = B^T in, on `c` channels: in rows `stride` apart, out rows `out_stride` apart.
 template <class Vec>
 void input_transform_from(int x, const float* in, int stride, int c, float* out, int out_stride) {
@@ -57,12 +69,7 @@ void input_transform_from(int x, const float* in, int stride, int c, float* out,
 }
 
 void input_transform(const float* in, int stride, int c, float* out, int out_stride) {
-  int x = 0;
-#ifdef CONVLENS_SIMD_VEC
-  input_transform_from<SimdVec>(x, in, stride, c, out, out_stride);
-  x = c / SimdVec::kWidth * SimdVec::kWidth;
-#endif
-  input_transform_from<Lane>(x, in, stride, c, out, out_stride);
+  vectors_then_lanes(c, [&](auto vec, int x) { input_transform_from<decltype(vec)>(x, in, stride, c, out, out_stride); });
 }
 
 // out0, out1 = A^T in, on `c` channels: in rows `stride` apart.
@@ -80,12 +87,7 @@ void output_transform_from(int x, const float* in, int stride, int c, float* out
 }
 
 void output_transform(const float* in, int stride, int c, float* out0, float* out1) {
-  int x = 0;
-#ifdef CONVLENS_SIMD_VEC
-  output_transform_from<SimdVec>(x, in, stride, c, out0, out1);
-  x = c / SimdVec::kWidth * SimdVec::kWidth;
-#endif
-  output_transform_from<Lane>(x, in, stride, c, out0, out1);
+  vectors_then_lanes(c, [&](auto vec, int x) { output_transform_from<decltype(vec)>(x, in, stride, c, out0, out1); });
 }
 
 // u (36, C, F) = G g G^T for every (c, f), g the 5x5 kernel w[ky][kx][c][f].

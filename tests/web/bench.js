@@ -237,8 +237,9 @@ function printNotes(report) {
     console.log(`${r.label}: model ${d.model}; train ${d.gflops.toFixed(2)} GFLOP/s, infer ${d.inferGflops.toFixed(2)} ` +
       `GFLOP/s, GEMM 512^3 ${d.gemmGflops.toFixed(2)} GFLOP/s`);
   }
-  console.log('(ConvLens GFLOP/s count the model\'s FLOPs; its backward pass skips the zero terms max-pooling leaves in ' +
-    'the conv gradients, so training executes fewer and can pass the GEMM rate)');
+  console.log('(ConvLens GFLOP/s count the model\'s FLOPs; its 5x5 convolutions run as Winograd F(2x2,5x5) and its ' +
+    'backward pass skips the zero terms max-pooling leaves in the conv gradients, so it executes fewer and can pass ' +
+    'the GEMM rate)');
   if (report.blockedRequests.length) console.log(`requests to other origins blocked: ${report.blockedRequests.join(', ')}`);
 }
 
