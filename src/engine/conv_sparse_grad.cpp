@@ -47,7 +47,7 @@ bool conv2d_prefers_sparse(const float* dy, int n, Shape in, int k, Shape out) {
 }
 
 size_t conv2d_sparse_scratch_floats(int n, Shape in, int k, Shape out) {
-  return size_t(1 + runs_of(n)) * out.c * k * k * in.c;  // turned kernel + one weight gradient per run
+  return size_t(1 + runs_of(n)) * out.c * k * k * in.c;  // the kernel by filter + one weight gradient per run
 }
 
 void conv2d_sparse_grads(const float* dy, int n, Shape in, const float* xpad, Shape xp, int pad_before,
