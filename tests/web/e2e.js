@@ -5,7 +5,7 @@
 //
 // Starts web/serve.js on a free 127.0.0.1 port, drives Debian's /usr/bin/chromium (headless, WebGL2
 // through SwiftShader) with playwright-core, and checks the page through its window.convlens API:
-//   scenario 1: ?autostart=1&epochs=1&subset=6000 loads the threaded build (the page is cross-origin isolated),
+//   scenario 1: ?autostart=1&epochs=1&subset=12000 loads the threaded build (the page is cross-origin isolated),
 //               trains one epoch while drawing frames, and ends with sane feature maps, history, accuracy
 //               and predictions;
 //   scenario 2: bad URL parameters give warnings, not an error or a stuck page; ?threads=1 loads the
@@ -332,13 +332,15 @@ async function trainUntilDone(page, out, timing) {
     if (s.state === 'done') return { status: s, fps, samplesPerSec, shotTaken };
     if (s.state === 'training') {
       if (Number.isFinite(s.samplesPerSec) && s.samplesPerSec > 0) samplesPerSec = s.samplesPerSec;
-      if (!fps && s.batch >= FPS_AFTER_BATCH) { // past start-up: the controller has settled
-        fps = await measureFps(page);
-        if (fps) log(`measured ${fmt(fps.fps, 1)} frames/s while training (${fps.frames} frames in ${fmt(fps.seconds)} s)`);
-      } else if (fps && !shotTaken) {
+      // Past start-up (the controller has settled): a screenshot first, since the epoch may end during the 5 s
+      // of frame counting that follow.
+      if (!shotTaken && s.batch >= FPS_AFTER_BATCH) {
         await page.screenshot({ path: path.join(out, 'app-training.png') });
         shotTaken = true;
         log(`saved ${path.join(out, 'app-training.png')}`);
+      } else if (!fps && shotTaken) {
+        fps = await measureFps(page);
+        if (fps) log(`measured ${fmt(fps.fps, 1)} frames/s while training (${fps.frames} frames in ${fmt(fps.seconds)} s)`);
       }
     }
     await sleep(POLL_MS);
@@ -374,7 +376,7 @@ function checkTrainedModel(r) {
 }
 
 async function scenarioTraining(browser, baseUrl, out) {
-  const url = `${baseUrl}index.html?autostart=1&epochs=1&subset=6000`;
+  const url = `${baseUrl}index.html?autostart=1&epochs=1&subset=12000`;
   const { context, page, monitor } = await openPage(browser, baseUrl, 'training');
   const timing = {};
   const result = { url };
