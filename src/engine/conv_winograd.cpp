@@ -132,6 +132,13 @@ void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w,
   float* u = scratch;  // (36, C, F)
   transform_kernel(w, c, f, u);
 
+  struct Tile {
+    int image, ty, tx;
+  };
+  auto tile_at = [&](long tile) {
+    const int in_image = int(tile % per_image);
+    return Tile{int(tile / per_image), in_image / tiles_x, in_image % tiles_x};
+  };
   const int blocks = int((tiles + kTilesPerBlock - 1) / kTilesPerBlock);
   parallel_for(blocks, 1, [&](int first, int last) {
     thread_local std::vector<float> v_buf, m_buf, tile_buf, row_buf;
@@ -139,18 +146,18 @@ void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w,
     v_buf.resize(size_t(kPositions) * v_pos);  // (36, T, C)
     m_buf.resize(size_t(kPositions) * m_pos);  // (36, T, F)
     tile_buf.resize(size_t(kPositions) * c);                 // one input tile (6, 6, C), zero past the edge
-    row_buf.resize(size_t(kPositions) * std::max(c, f));     // B^T d, then A^T m
+    row_buf.resize(size_t(kPositions) * std::max(c, f));     // B^T d; then A^T m (12 F) and a sink row (F)
     float* v = v_buf.data();
     float* m = m_buf.data();
+    float* sink = row_buf.data() + size_t(2 * kTile) * f;  // outputs past the right edge
     for (int b = first; b < last; ++b) {
       const long t0 = long(b) * kTilesPerBlock;
       const int count = int(std::min<long>(kTilesPerBlock, tiles - t0));
       // V[pos][t] = B^T d B for every tile t of the block.
       for (int t = 0; t < count; ++t) {
-        const long tile = t0 + t;
-        const int i = int(tile / per_image), ty = int(tile % per_image) / tiles_x, tx = int(tile % per_image) % tiles_x;
-        const float* img = xpad + size_t(i) * xp.size();
-        const int y0 = 2 * ty, x0 = 2 * tx;
+        const Tile at = tile_at(t0 + t);
+        const float* img = xpad + size_t(at.image) * xp.size();
+        const int y0 = 2 * at.ty, x0 = 2 * at.tx;
         const float* d = img + (size_t(y0) * xp.w + x0) * c;
         int d_stride = xp.w * c;  // rows of the tile; columns are c apart
         if (y0 + kTile > xp.h || x0 + kTile > xp.w) {  // an odd output size: the last tiles reach past xpad
@@ -174,23 +181,17 @@ void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w,
              m + size_t(pos) * m_pos, f, false);
       // y = A^T M A, tile by tile; outputs past an odd edge are dropped.
       for (int t = 0; t < count; ++t) {
-        const long tile = t0 + t;
-        const int i = int(tile / per_image), ty = int(tile % per_image) / tiles_x, tx = int(tile % per_image) % tiles_x;
+        const Tile at = tile_at(t0 + t);
         float* rows = row_buf.data();  // (2, 6, F): A^T M
         for (int q = 0; q < kTile; ++q)
           output_transform(m + size_t(q) * m_pos + size_t(t) * f, kTile * m_pos, f, rows + q * f,
                            rows + (kTile + q) * f);
-        for (int r = 0; r < 2; ++r) {
-          const int oy = 2 * ty + r;
+        for (int r = 0; r < 2; ++r) {  // (A^T M) A along each row, straight into y
+          const int oy = 2 * at.ty + r;
           if (oy >= out.h) continue;
-          float* yrow = y + ((size_t(i) * out.h + oy) * out.w + 2 * tx) * f;
-          float out0[64], out1[64];
-          for (int f0 = 0; f0 < f; f0 += 64) {  // (A^T M) A along the row, 64 filters at a time
-            const int span = std::min(64, f - f0);
-            output_transform(rows + r * kTile * f + f0, f, span, out0, out1);
-            std::copy(out0, out0 + span, yrow + f0);
-            if (2 * tx + 1 < out.w) std::copy(out1, out1 + span, yrow + f + f0);
-          }
+          float* yrow = y + ((size_t(at.image) * out.h + oy) * out.w + 2 * at.tx) * f;
+          float* second = 2 * at.tx + 1 < out.w ? yrow + f : sink;  // past an odd right edge: dropped
+          output_transform(rows + r * kTile * f, f, f, yrow, second);
         }
       }
     }

@@ -154,15 +154,17 @@ bool shell_frame(AppShell& s) {
   if (s.on_rendered) s.on_rendered();
   const double ui_time = now_seconds() - t1;
   st.ui_ms = 0.95 * st.ui_ms + 0.05 * ui_time * 1e3;
-  const double room = kFrameWork - ui_time;
-  if (st.fps < kSlowFps) s.train_budget *= 0.95;
-  else s.train_budget = std::min(s.train_budget * 1.05, room);
-  s.train_budget = std::clamp(s.train_budget, kMinTrain, kMaxTrain);
-  // Training on its own thread: it rests longer after each slice while frames are slow, less while they are not.
-  if (st.fps < kRestFps) s.train_rest = std::min(s.train_rest * 1.05 + kRestStep, kMaxRest);
-  else s.train_rest = std::max(s.train_rest * 0.95 - kRestStep, 0.0);
+  if (s.background_training) {  // it rests longer after each slice while frames are slow, less while they are not
+    if (st.fps < kRestFps) s.train_rest = std::min(s.train_rest * 1.05 + kRestStep, kMaxRest);
+    else s.train_rest = std::max(s.train_rest * 0.95 - kRestStep, 0.0);
+  } else {  // training in the frames: a budget per frame, from what the UI leaves
+    const double room = kFrameWork - ui_time;
+    if (st.fps < kSlowFps) s.train_budget *= 0.95;
+    else s.train_budget = std::min(s.train_budget * 1.05, room);
+    s.train_budget = std::clamp(s.train_budget, kMinTrain, kMaxTrain);
+  }
   st.training_thread = s.background_training;
-  st.train_rest_ms = s.background_training ? s.train_rest * 1e3 : 0;
+  st.train_rest_ms = s.train_rest * 1e3;
   SDL_GL_SwapWindow(s.window);
   ++st.frames;
   return true;
