@@ -23,8 +23,8 @@ constexpr int kMinChannels = 8;       // fewer input channels make GEMMs too thi
 constexpr int kSkew = 16;             // floats added between positions in V and M: strides of a multiple of
                                       // 4 KB would make the transforms' 6 streams collide in L1
 
-// The two 1-D transforms, written once over a vector type: SimdVec (simd_vec.h) for whole vectors of channels,
-// and Lane (one float, below) for the channels left over. Each applies the same operations in the same order.
+// The two 1-D transforms, written once over a vector type: SimdVec (simd_vec.h) for vectors of channels, and
+// Lane (one float, below) for layers with fewer channels than a vector. Both do the same operations in order.
 struct Lane {
   using V = float;
   static constexpr int kWidth = 1;
@@ -36,62 +36,63 @@ struct Lane {
   static V splat(float x) { return x; }
 };
 
-// Calls fn(SimdVec{}, 0) for the channels that fill whole vectors, then fn(Lane{}, first channel left) for the
-// rest (all of them without SIMD).
+// Calls at(vec, x) for vectors of channels x .. x + width covering [0, c): whole SIMD vectors, the last one
+// ending at c and overlapping the one before where c is not a multiple (its channels are computed again, to the
+// same values), or one Lane per channel where c is narrower than a vector.
 template <class Fn>
-void vectors_then_lanes(int c, Fn&& fn) {
+void for_channel_vectors(int c, Fn&& at) {
   int x = 0;
 #ifdef CONVLENS_SIMD_VEC
-  fn(SimdVec{}, x);
-  x = c / SimdVec::kWidth * SimdVec::kWidth;
+  constexpr int kWidth = SimdVec::kWidth;
+  if (c >= kWidth) {
+    for (; x + kWidth <= c; x += kWidth) at(SimdVec{}, x);
+    if (x < c) at(SimdVec{}, c - kWidth);
+    return;
+  }
 #endif
-  fn(Lane{}, x);
+  for (; x < c; ++x) at(Lane{}, x);
 }
 
-// out[i] (i < 6) = B^T in, on `c` channels: in rows `stride` apart, out rows `out_stride` apart.
+// out[i] (i < 6) = B^T in, on the channels x .. x + width: in rows `stride` apart, out rows `out_stride` apart.
 template <class Vec>
-void input_transform_from(int x, const float* in, int stride, int c, float* out, int out_stride) {
+[[gnu::always_inline]] inline void input_transform_at(int x, const float* in, int stride, float* out, int out_stride) {
   using V = typename Vec::V;
   const V four = Vec::splat(4), five = Vec::splat(5), two = Vec::splat(2);
-  for (; x + Vec::kWidth <= c; x += Vec::kWidth) {
-    const V d0 = Vec::load(in + x), d1 = Vec::load(in + stride + x), d2 = Vec::load(in + 2 * stride + x);
-    const V d3 = Vec::load(in + 3 * stride + x), d4 = Vec::load(in + 4 * stride + x);
-    const V d5 = Vec::load(in + 5 * stride + x);
-    const V d4_minus_4d2 = Vec::sub(d4, Vec::mul(four, d2)), d3_minus_4d1 = Vec::sub(d3, Vec::mul(four, d1));
-    const V d4_minus_d2 = Vec::sub(d4, d2), d3_minus_d1 = Vec::mul(two, Vec::sub(d3, d1));
-    Vec::store(out + x, Vec::add(Vec::sub(Vec::mul(four, d0), Vec::mul(five, d2)), d4));
-    Vec::store(out + out_stride + x, Vec::add(d4_minus_4d2, d3_minus_4d1));
-    Vec::store(out + 2 * out_stride + x, Vec::sub(d4_minus_4d2, d3_minus_4d1));
-    Vec::store(out + 3 * out_stride + x, Vec::add(d4_minus_d2, d3_minus_d1));
-    Vec::store(out + 4 * out_stride + x, Vec::sub(d4_minus_d2, d3_minus_d1));
-    Vec::store(out + 5 * out_stride + x, Vec::add(Vec::sub(Vec::mul(four, d1), Vec::mul(five, d3)), d5));
-  }
+  const V d0 = Vec::load(in + x), d1 = Vec::load(in + stride + x), d2 = Vec::load(in + 2 * stride + x);
+  const V d3 = Vec::load(in + 3 * stride + x), d4 = Vec::load(in + 4 * stride + x);
+  const V d5 = Vec::load(in + 5 * stride + x);
+  const V d4_minus_4d2 = Vec::sub(d4, Vec::mul(four, d2)), d3_minus_4d1 = Vec::sub(d3, Vec::mul(four, d1));
+  const V d4_minus_d2 = Vec::sub(d4, d2), d3_minus_d1 = Vec::mul(two, Vec::sub(d3, d1));
+  Vec::store(out + x, Vec::add(Vec::sub(Vec::mul(four, d0), Vec::mul(five, d2)), d4));
+  Vec::store(out + out_stride + x, Vec::add(d4_minus_4d2, d3_minus_4d1));
+  Vec::store(out + 2 * out_stride + x, Vec::sub(d4_minus_4d2, d3_minus_4d1));
+  Vec::store(out + 3 * out_stride + x, Vec::add(d4_minus_d2, d3_minus_d1));
+  Vec::store(out + 4 * out_stride + x, Vec::sub(d4_minus_d2, d3_minus_d1));
+  Vec::store(out + 5 * out_stride + x, Vec::add(Vec::sub(Vec::mul(four, d1), Vec::mul(five, d3)), d5));
 }
 
 void input_transform(const float* in, int stride, int c, float* out, int out_stride) {
-  vectors_then_lanes(c, [&](auto vec, int x) { input_transform_from<decltype(vec)>(x, in, stride, c, out, out_stride); });
+  for_channel_vectors(c, [&](auto vec, int x) { input_transform_at<decltype(vec)>(x, in, stride, out, out_stride); });
 }
 
-// out0, out1 = A^T in, on `c` channels: in rows `stride` apart.
+// out0, out1 = A^T in, on the channels x .. x + width: in rows `stride` apart.
 template <class Vec>
-void output_transform_from(int x, const float* in, int stride, int c, float* out0, float* out1) {
+[[gnu::always_inline]] inline void output_transform_at(int x, const float* in, int stride, float* out0, float* out1) {
   using V = typename Vec::V;
   const V two = Vec::splat(2);
-  for (; x + Vec::kWidth <= c; x += Vec::kWidth) {
-    const V m0 = Vec::load(in + x), m1 = Vec::load(in + stride + x), m2 = Vec::load(in + 2 * stride + x);
-    const V m3 = Vec::load(in + 3 * stride + x), m4 = Vec::load(in + 4 * stride + x);
-    const V m5 = Vec::load(in + 5 * stride + x);
-    Vec::store(out0 + x, Vec::add(Vec::add(Vec::add(m0, m1), Vec::add(m2, m3)), m4));
-    Vec::store(out1 + x, Vec::add(Vec::add(Vec::sub(m1, m2), Vec::mul(two, Vec::sub(m3, m4))), m5));
-  }
+  const V m0 = Vec::load(in + x), m1 = Vec::load(in + stride + x), m2 = Vec::load(in + 2 * stride + x);
+  const V m3 = Vec::load(in + 3 * stride + x), m4 = Vec::load(in + 4 * stride + x);
+  const V m5 = Vec::load(in + 5 * stride + x);
+  Vec::store(out0 + x, Vec::add(Vec::add(Vec::add(m0, m1), Vec::add(m2, m3)), m4));
+  Vec::store(out1 + x, Vec::add(Vec::add(Vec::sub(m1, m2), Vec::mul(two, Vec::sub(m3, m4))), m5));
 }
 
 void output_transform(const float* in, int stride, int c, float* out0, float* out1) {
-  vectors_then_lanes(c, [&](auto vec, int x) { output_transform_from<decltype(vec)>(x, in, stride, c, out0, out1); });
+  for_channel_vectors(c, [&](auto vec, int x) { output_transform_at<decltype(vec)>(x, in, stride, out0, out1); });
 }
 
-// u (36, C, F) = G g G^T for every (c, f), g the 5x5 kernel w[ky][kx][c][f].
-void transform_kernel(const float* w, int c, int f, float* u) {
+// u (36, C, Fp) = G g G^T for every (c, f), g the 5x5 kernel w[ky][kx][c][f]; the columns f .. Fp are zero.
+void transform_kernel(const float* w, int c, int f, int fp, float* u) {
   static const float G[kTile][5] = {{1.0f / 4, 0, 0, 0, 0},
                                     {-1.0f / 6, -1.0f / 6, -1.0f / 6, -1.0f / 6, -1.0f / 6},
                                     {-1.0f / 6, 1.0f / 6, -1.0f / 6, 1.0f / 6, -1.0f / 6},
@@ -108,29 +109,41 @@ void transform_kernel(const float* w, int c, int f, float* u) {
         float* h = half.data() + (size_t(i) * 5 + kx) * cf;
         for (size_t x = 0; x < cf; ++x) h[x] += G[i][ky] * g[x];
       }
-  std::fill(u, u + kPositions * cf, 0.0f);
+  std::fill(u, u + size_t(kPositions) * c * fp, 0.0f);
   for (int i = 0; i < kTile; ++i)
     for (int j = 0; j < kTile; ++j)
       for (int kx = 0; kx < 5; ++kx) {
         const float* h = half.data() + (size_t(i) * 5 + kx) * cf;
-        float* ui = u + (size_t(i) * kTile + j) * cf;
-        for (size_t x = 0; x < cf; ++x) ui[x] += G[j][kx] * h[x];
+        float* ui = u + (size_t(i) * kTile + j) * c * fp;
+        for (int ch = 0; ch < c; ++ch)
+          for (int x = 0; x < f; ++x) ui[size_t(ch) * fp + x] += G[j][kx] * h[size_t(ch) * f + x];
       }
 }
+
+// F rounded up to whole half panels of every GEMM micro-kernel (8 or 16 columns; gemm_kernel_simd.h), so that
+// the products need no edge tiles; the extra columns of U are zero, and those of M are never read.
+int padded_filters(int f) { return (f + 7) / 8 * 8; }
 
 }  // namespace
 
 bool conv2d_prefers_winograd(int k, Shape in) { return k == 5 && in.c >= kMinChannels; }
 
-size_t conv2d_winograd_scratch_floats(Shape in, Shape out) { return size_t(kPositions) * in.c * out.c; }
+size_t conv2d_winograd_scratch_floats(Shape in, Shape out) {
+  const int fp = padded_filters(out.c);
+  return size_t(kPositions) * (size_t(in.c) * fp + gemm_packed_b_floats(in.c, fp));
+}
 
 void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w, Shape out, float* scratch,
                              float* y) {
-  const int c = xp.c, f = out.c;
+  const int c = xp.c, f = out.c, fp = padded_filters(f);
   const int tiles_y = (out.h + 1) / 2, tiles_x = (out.w + 1) / 2, per_image = tiles_y * tiles_x;
   const long tiles = long(n) * per_image;
-  float* u = scratch;  // (36, C, F)
-  transform_kernel(w, c, f, u);
+  float* u = scratch;  // (36, C, Fp)
+  transform_kernel(w, c, f, fp, u);
+  float* u_packed = u + size_t(kPositions) * c * fp;  // U[pos] packed for the GEMMs, once for all blocks
+  const size_t packed_floats = gemm_packed_b_floats(c, fp);
+  for (int pos = 0; pos < kPositions; ++pos)
+    gemm_pack_b(Op::N, c, fp, u + size_t(pos) * c * fp, fp, u_packed + pos * packed_floats);
 
   struct Tile {
     int image, ty, tx;
@@ -142,9 +155,9 @@ void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w,
   const int blocks = int((tiles + kTilesPerBlock - 1) / kTilesPerBlock);
   parallel_for(blocks, 1, [&](int first, int last) {
     thread_local std::vector<float> v_buf, m_buf, tile_buf, row_buf;
-    const int v_pos = kTilesPerBlock * c + kSkew, m_pos = kTilesPerBlock * f + kSkew;  // floats per position
+    const int v_pos = kTilesPerBlock * c + kSkew, m_pos = kTilesPerBlock * fp + kSkew;  // floats per position
     v_buf.resize(size_t(kPositions) * v_pos);  // (36, T, C)
-    m_buf.resize(size_t(kPositions) * m_pos);  // (36, T, F)
+    m_buf.resize(size_t(kPositions) * m_pos);  // (36, T, Fp)
     tile_buf.resize(size_t(kPositions) * c);                 // one input tile (6, 6, C), zero past the edge
     row_buf.resize(size_t(kPositions) * std::max(c, f));     // B^T d; then A^T m (12 F) and a sink row (F)
     float* v = v_buf.data();
@@ -175,16 +188,16 @@ void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w,
         for (int r = 0; r < kTile; ++r)  // (B^T d) B: the same transform along each row
           input_transform(rows + r * kTile * c, c, c, v + size_t(r * kTile) * v_pos + size_t(t) * c, v_pos);
       }
-      // M[pos] (T, F) = V[pos] (T, C) U[pos] (C, F)
+      // M[pos] (T, Fp) = V[pos] (T, C) U[pos] (C, Fp)
       for (int pos = 0; pos < kPositions; ++pos)
-        gemm(Op::N, Op::N, count, f, c, v + size_t(pos) * v_pos, c, u + size_t(pos) * c * f, f,
-             m + size_t(pos) * m_pos, f, false);
+        gemm_with_packed_b(count, fp, c, v + size_t(pos) * v_pos, c, u_packed + pos * packed_floats,
+                           m + size_t(pos) * m_pos, fp, false);
       // y = A^T M A, tile by tile; outputs past an odd edge are dropped.
       for (int t = 0; t < count; ++t) {
         const Tile at = tile_at(t0 + t);
         float* rows = row_buf.data();  // (2, 6, F): A^T M
         for (int q = 0; q < kTile; ++q)
-          output_transform(m + size_t(q) * m_pos + size_t(t) * f, kTile * m_pos, f, rows + q * f,
+          output_transform(m + size_t(q) * m_pos + size_t(t) * fp, kTile * m_pos, f, rows + q * f,
                            rows + (kTile + q) * f);
         for (int r = 0; r < 2; ++r) {  // (A^T M) A along each row, straight into y
           const int oy = 2 * at.ty + r;

@@ -22,7 +22,7 @@ namespace convlens {
 // Whether the Winograd forward pass pays for this layer: a 5x5 kernel and enough input channels for its GEMMs.
 bool conv2d_prefers_winograd(int k, Shape in);
 
-size_t conv2d_winograd_scratch_floats(Shape in, Shape out);  // the transformed kernel, 36*C*F floats
+size_t conv2d_winograd_scratch_floats(Shape in, Shape out);  // the transformed kernel, as is and packed
 // y (N,Ho,Wo,F) = xpad (N,xp) correlated with w (5,5,C,F), without bias or ReLU. scratch: as sized above.
 void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w, Shape out, float* scratch, float* y);
 

@@ -121,6 +121,10 @@ void panel_row(APanel a, int mr, int nc, int kc, int jc, const float* packed, fl
       Kernel::run(kc, a, panel, cij, ldc, acc);
       continue;
     }
+    if (mr == kMr && nr == kNr / 2) {  // exactly half a panel (Winograd pads its columns to this)
+      Kernel::run_half(kc, a, panel, cij, ldc, acc);
+      continue;
+    }
     float tile[kMr * kNr];  // edge tile: compute it (its left half if that covers it), keep the part inside C
     if (nr <= kNr / 2) Kernel::run_half(kc, a, panel, tile, kNr, false);
     else Kernel::run(kc, a, panel, tile, kNr, false);
@@ -143,20 +147,16 @@ void row_panel(int i, int m, int nc, int kc, int jc, const Source& sa, int pc, c
                                      [&](auto rows) { panel_row<Kernel>(rows, mr, nc, kc, jc, packed, ci, ldc, acc); });
 }
 
-template <class Kernel, class Source>
-void gemm_blocked(const Source& sa, Op op_b, int m, int n, int k, const float* b, int ldb, float* c, int ldc,
-                  bool accumulate) {
-  constexpr int kMr = Kernel::kMr, kNr = Kernel::kNr;
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
-    if (!accumulate)
-      for (int i = 0; i < m; ++i) std::fill(c + size_t(i) * ldc, c + size_t(i) * ldc + n, 0.0f);
-    return;
-  }
-  // All of B is packed first (blocks of columns jc and K steps pc), so that the threads need only one hand-out
-  // for the arithmetic: block (jc, pc) starts at k * jc + pc * round_up(nc, kNr) floats.
-  const int n_padded = (n + kNr - 1) / kNr * kNr;
-  float* packed = pack_buffer(size_t(k) * n_padded).data();
+// Packs all of op(B) (K,N) into blocks of kNc columns and kKc steps of K, each cut into panels of kNr columns:
+// block (jc, pc) starts at k * jc + pc * round_up(nc, kNr) floats; packed_b_floats() floats in all.
+template <class Kernel>
+size_t packed_b_floats(int k, int n) {
+  return size_t(k) * ((n + Kernel::kNr - 1) / Kernel::kNr * Kernel::kNr);
+}
+
+template <class Kernel>
+void pack_b_blocks(Op op_b, int k, int n, const float* b, int ldb, float* packed) {
+  constexpr int kNr = Kernel::kNr;
   const int k_blocks = (k + kKc - 1) / kKc, n_blocks = (n + kNc - 1) / kNc;
   parallel_for(n_blocks * k_blocks, int(std::max<int64_t>(1, kMinFloatsPerPackShare / (int64_t(kKc) * std::min(n, kNc)))),
                [&](int first, int last) {
@@ -167,20 +167,47 @@ void gemm_blocked(const Source& sa, Op op_b, int m, int n, int k, const float* b
                           packed + size_t(k) * jc + size_t(pc) * nc_padded);
                  }
                });
+}
+
+// Row panels first .. last (kMr rows each) of C = op(A) B, B packed by pack_b_blocks.
+template <class Kernel, class Source>
+void multiply_row_panels(int first, int last, const Source& sa, int m, int n, int k, const float* packed, float* c,
+                         int ldc, bool accumulate) {
+  constexpr int kMr = Kernel::kMr, kNr = Kernel::kNr;
+  for (int jc = 0; jc < n; jc += kNc) {
+    const int nc = std::min(kNc, n - jc), nc_padded = (nc + kNr - 1) / kNr * kNr;
+    for (int pc = 0; pc < k; pc += kKc) {
+      const int kc = std::min(kKc, k - pc);
+      const float* block = packed + size_t(k) * jc + size_t(pc) * nc_padded;
+      const bool acc = accumulate || pc > 0;  // later K blocks add to what the first one wrote
+      for (int ip = first; ip < last; ++ip) row_panel<Kernel>(ip * kMr, m, nc, kc, jc, sa, pc, block, c, ldc, acc);
+    }
+  }
+}
+
+// C with k <= 0: nothing to multiply. Returns whether that was the case.
+bool empty_product(int m, int n, int k, float* c, int ldc, bool accumulate) {
+  if (m <= 0 || n <= 0) return true;
+  if (k > 0) return false;
+  if (!accumulate)
+    for (int i = 0; i < m; ++i) std::fill(c + size_t(i) * ldc, c + size_t(i) * ldc + n, 0.0f);
+  return true;
+}
+
+template <class Kernel, class Source>
+void gemm_blocked(const Source& sa, Op op_b, int m, int n, int k, const float* b, int ldb, float* c, int ldc,
+                  bool accumulate) {
+  constexpr int kMr = Kernel::kMr;
+  if (empty_product(m, n, k, c, ldc, accumulate)) return;
+  // All of B is packed first, so that the threads need only one hand-out for the arithmetic.
+  float* packed = pack_buffer(packed_b_floats<Kernel>(k, n)).data();
+  pack_b_blocks<Kernel>(op_b, k, n, b, ldb, packed);
   // Row panels of kMr rows are independent: threads take contiguous runs of them (threads.h).
   const int panels = (m + kMr - 1) / kMr;
   const int64_t flops_per_panel = int64_t(2) * kMr * n * k;  // 64-bit: long is 32 bits in WebAssembly
   const int grain = int(std::max<int64_t>(1, kMinFlopsPerThread / flops_per_panel));
   parallel_for(panels, grain, [&](int first, int last) {
-    for (int jc = 0; jc < n; jc += kNc) {
-      const int nc = std::min(kNc, n - jc), nc_padded = (nc + kNr - 1) / kNr * kNr;
-      for (int pc = 0; pc < k; pc += kKc) {
-        const int kc = std::min(kKc, k - pc);
-        const float* block = packed + size_t(k) * jc + size_t(pc) * nc_padded;
-        const bool acc = accumulate || pc > 0;  // later K blocks add to what the first one wrote
-        for (int ip = first; ip < last; ++ip) row_panel<Kernel>(ip * kMr, m, nc, kc, jc, sa, pc, block, c, ldc, acc);
-      }
-    }
+    multiply_row_panels<Kernel>(first, last, sa, m, n, k, packed, c, ldc, accumulate);
   });
 }
 
@@ -260,6 +287,27 @@ void gemm_gather(int m, int n, int k, GatherA a, const float* b, int ldb, float*
 #else
   gemm_gather_scalar(m, n, k, a, b, ldb, c, ldc, accumulate);
 #endif
+}
+
+// The kernel that products with a packed B use: the SIMD one where there is one.
+#ifdef CONVLENS_GEMM_SIMD
+using PackedKernel = SimdKernel;
+#else
+using PackedKernel = ScalarKernel<4, 8>;
+#endif
+
+size_t gemm_packed_b_floats(int k, int n) { return packed_b_floats<PackedKernel>(k, n); }
+
+void gemm_pack_b(Op op_b, int k, int n, const float* b, int ldb, float* packed) {
+  if (k > 0 && n > 0) pack_b_blocks<PackedKernel>(op_b, k, n, b, ldb, packed);
+}
+
+void gemm_with_packed_b(int m, int n, int k, const float* a, int lda, const float* packed, float* c, int ldc,
+                        bool accumulate) {
+  if (empty_product(m, n, k, c, ldc, accumulate)) return;
+  constexpr int kMr = PackedKernel::kMr;
+  multiply_row_panels<PackedKernel>(0, (m + kMr - 1) / kMr, strided_source(Op::N, a, lda), m, n, k, packed, c, ldc,
+                                    accumulate);
 }
 
 void gemm_eigen(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,

@@ -29,6 +29,15 @@ struct GatherA {
 };
 void gemm_gather(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate);
 
+// B packed once for many products with it (Winograd multiplies every block of tiles by the same 36 matrices):
+// gemm_pack_b writes gemm_packed_b_floats(k, n) floats; gemm_with_packed_b is then C = A B (+ C) with A (M,K)
+// as stored, on the calling thread only (its callers share out the blocks). Where gemm() is the SIMD blocked
+// GEMM, the two agree to the bit.
+size_t gemm_packed_b_floats(int k, int n);
+void gemm_pack_b(Op op_b, int k, int n, const float* b, int ldb, float* packed);
+void gemm_with_packed_b(int m, int n, int k, const float* a, int lda, const float* packed, float* c, int ldc,
+                        bool accumulate);
+
 // References and building blocks, exposed for tests and the benchmark.
 void gemm_reference(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
                     float* c, int ldc, bool accumulate);  // triple loop, double accumulators

@@ -293,23 +293,32 @@ void relu_backward(const float* dy, const float* y, size_t count, float* dx) {
   });
 }
 
+namespace {
+
+// Units first .. first + n of dropout_forward; arguments by value so that the compiler vectorises the loop.
+void dropout_units(const float* x, size_t first, size_t n, uint64_t key, float rate, float keep_scale,
+                   float* __restrict mask, float* y) {
+  for (size_t i = first; i < first + n; ++i) {
+    const float u = float(counter_hash(key, uint32_t(i)) >> 8) * (1.0f / 16777216.0f);  // [0, 1), 24 bits
+    const float keep = u < rate ? 0.0f : keep_scale;
+    mask[i] = keep;
+    y[i] = x[i] * keep;
+  }
+}
+
+}  // namespace
+
 void dropout_forward(const float* x, size_t count, float rate, Rng* rng, float* mask, float* y) {
   if (!rng || rate <= 0.0f) {
     copy_floats(x, count, y);
     std::fill(mask, mask + count, 1.0f);
     return;
   }
-  // Each run of units (parallel_runs) draws from its own stream, seeded from one draw of rng: the runs can go
-  // to any thread, and each keeps its generator in registers.
+  // Unit i's draw is counter_hash(key, i) (rng.h), the key one draw of rng: the same masks on any number of
+  // threads, and a loop the compiler vectorises.
   const float keep_scale = 1.0f / (1.0f - rate);
-  const uint64_t seed = uint64_t(rng->next_u32()) << 32 | rng->next_u32();
-  parallel_runs(count, kFloatsPerShare, [&](int run, size_t first, size_t n) {
-    Rng stream(seed + uint64_t(run));
-    for (size_t i = first; i < first + n; ++i) {
-      mask[i] = stream.uniform() < rate ? 0.0f : keep_scale;
-      y[i] = x[i] * mask[i];
-    }
-  });
+  const uint64_t key = uint64_t(rng->next_u32()) << 32 | rng->next_u32();
+  parallel_floats(count, [&](size_t first, size_t n) { dropout_units(x, first, n, key, rate, keep_scale, mask, y); });
 }
 
 void dropout_backward(const float* dy, const float* mask, size_t count, float* dx) {

@@ -57,4 +57,17 @@ class Rng {
   uint32_t s_[4];
 };
 
+// A counter-based generator: counter_hash(key, i) is a well-mixed 32-bit value for every index i, so a loop can
+// draw one per element in any order, split over any threads, and vectorise (dropout masks: layers.cpp). Two
+// rounds of a 32-bit integer mixer (Chris Wellons' "lowbias32"), keyed by the two halves of `key`.
+inline uint32_t mix32(uint32_t x) {
+  x ^= x >> 16;
+  x *= 0x7feb352du;
+  x ^= x >> 15;
+  x *= 0x846ca68bu;
+  x ^= x >> 16;
+  return x;
+}
+inline uint32_t counter_hash(uint64_t key, uint32_t i) { return mix32(mix32(i ^ uint32_t(key)) + uint32_t(key >> 32)); }
+
 }  // namespace convlens

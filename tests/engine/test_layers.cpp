@@ -237,6 +237,29 @@ TEST_CASE("dropout: the mask depends on the generator's state only, not on the n
   engine_set_threads(saved);
 }
 
+// The masks come from a counter-based hash of the unit's index (rng.h): check that they look independent.
+TEST_CASE("dropout: masks drop the asked share, neighbours and successive batches independently", "[layers][dropout]") {
+  const size_t count = 200 * 1764;
+  const std::vector<float> x(count, 1.0f);
+  std::vector<float> first(count), second(count), y(count);
+  Rng rng(11);
+  for (float rate : {0.1f, 0.5f, 0.9f}) {
+    INFO("rate " << rate);
+    dropout_forward(x.data(), count, rate, &rng, first.data(), y.data());
+    dropout_forward(x.data(), count, rate, &rng, second.data(), y.data());
+    size_t dropped = 0, both_neighbours = 0, same_as_next_batch = 0;
+    for (size_t i = 0; i < count; ++i) {
+      dropped += first[i] == 0.0f;
+      both_neighbours += i + 1 < count && first[i] == 0.0f && first[i + 1] == 0.0f;
+      same_as_next_batch += (first[i] == 0.0f) == (second[i] == 0.0f);
+    }
+    const double p = rate;
+    CHECK(double(dropped) / count == Approx(p).margin(0.005));
+    CHECK(double(both_neighbours) / count == Approx(p * p).margin(0.005));
+    CHECK(double(same_as_next_batch) / count == Approx(p * p + (1 - p) * (1 - p)).margin(0.005));
+  }
+}
+
 TEST_CASE("dense forward by hand and backward against finite differences", "[layers][dense][gradcheck]") {
   // x = [1, 2]; w = [[1, 2, 3], [4, 5, 6]]; b = [0.5, -20, 0] -> y = [9.5, -8, 15]; ReLU -> [9.5, 0, 15].
   const std::vector<float> x = {1, 2}, w = {1, 2, 3, 4, 5, 6}, b = {0.5f, -20, 0};
