@@ -197,11 +197,16 @@ bool empty_product(int m, int n, int k, float* c, int ldc, bool accumulate) {
 template <class Kernel, class Source>
 void gemm_blocked(const Source& sa, Op op_b, int m, int n, int k, const float* b, int ldb, float* c, int ldc,
                   bool accumulate) {
-  constexpr int kMr = Kernel::kMr;
+  constexpr int kMr = Kernel::kMr, kNr = Kernel::kNr;
   if (empty_product(m, n, k, c, ldc, accumulate)) return;
-  // All of B is packed first, so that the threads need only one hand-out for the arithmetic.
-  float* packed = pack_buffer(packed_b_floats<Kernel>(k, n)).data();
-  pack_b_blocks<Kernel>(op_b, k, n, b, ldb, packed);
+  // All of B is packed first, so that the threads need only one hand-out for the arithmetic; a B that already
+  // is one packed panel (kNr columns, stored as is: conv1's weight gradient, natively) is used where it is.
+  const float* packed = b;
+  if (op_b != Op::N || n != kNr || ldb != kNr) {
+    float* buffer = pack_buffer(packed_b_floats<Kernel>(k, n)).data();
+    pack_b_blocks<Kernel>(op_b, k, n, b, ldb, buffer);
+    packed = buffer;
+  }
   // Row panels of kMr rows are independent: threads take contiguous runs of them (threads.h).
   const int panels = (m + kMr - 1) / kMr;
   const int64_t flops_per_panel = int64_t(2) * kMr * n * k;  // 64-bit: long is 32 bits in WebAssembly

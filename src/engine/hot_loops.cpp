@@ -31,8 +31,40 @@ void column_sums_scalar(const float* x, long m, int f, float* sums) {
     for (int j = 0; j < f; ++j) sums[j] += x[i * f + j];
 }
 
+namespace {
+
+// One output pixel of a 2x2 max-pool: the window's four pixels at a (two pixels of c channels) and a + row.
+// The first maximum wins ties, as in the general loop below; compilers vectorise this over channels.
+void maxpool2_pixel(const float* __restrict xi, int32_t a, int32_t row, int c, float* __restrict yo,
+                    int32_t* __restrict ao) {
+  for (int ch = 0; ch < c; ++ch) {
+    float best = xi[a + ch];
+    int32_t at = a + ch;
+    const int32_t others[3] = {a + c + ch, a + row + ch, a + row + c + ch};
+    for (int32_t other : others) {
+      const bool bigger = xi[other] > best;
+      best = bigger ? xi[other] : best;
+      at = bigger ? other : at;
+    }
+    yo[ch] = best;
+    ao[ch] = at;
+  }
+}
+
+}  // namespace
+
 void maxpool_forward_scalar(const float* x, int n, Shape in, int p, Shape out, float* y, int32_t* argmax) {
   const int c = in.c;
+  if (p == 2) {  // the book models' pools: see maxpool2_pixel
+    for (int i = 0; i < n; ++i)
+      for (int oy = 0; oy < out.h; ++oy)
+        for (int ox = 0; ox < out.w; ++ox) {
+          const size_t o = ((size_t(i) * out.h + oy) * out.w + ox) * c;
+          maxpool2_pixel(x + size_t(i) * in.size(), int32_t((size_t(oy) * 2 * in.w + size_t(ox) * 2) * c),
+                         in.w * c, c, y + o, argmax + o);
+        }
+    return;
+  }
   for (int i = 0; i < n; ++i) {
     const float* xi = x + size_t(i) * in.size();
     for (int oy = 0; oy < out.h; ++oy) {

@@ -108,16 +108,19 @@ void col2im_sample(const float* rows, Shape in, int k, int p, Shape out, float* 
   }
 }
 
-// dB (F) = the column sums of dy (M,F): runs of rows summed in parallel, then added in order, so the result is
-// the same for any number of threads.
-void bias_gradient(const float* dy, long m, int f, float* db) {
+// Given relu_y (the ReLU's output, M,F), first dy = relu_y > 0 ? dy : 0 in place. Then dB (F) = the column sums
+// of dy (M,F): runs of rows summed in parallel, then added in order, so the result is the same for any number of
+// threads. Each run is summed right after its ReLU mask, while it is still in cache.
+void relu_and_bias_gradient(float* dy, const float* relu_y, long m, int f, float* db) {
   const size_t run_length = rows_per_run(f);
   const int runs = int((size_t(m) + run_length - 1) / run_length);
   thread_local std::vector<float> buffer;
   buffer.resize(size_t(runs) * f);
   float* partial = buffer.data();  // (runs, F); by pointer: in the workers `buffer` would be their own
   parallel_runs(size_t(m), run_length, [&](int r, size_t first, size_t rows) {
-    column_sums(dy + first * f, long(rows), f, partial + size_t(r) * f);
+    float* run = dy + first * f;
+    if (relu_y) CONVLENS_FASTEST(relu_backward)(run, relu_y + first * f, rows * f, run);
+    column_sums(run, long(rows), f, partial + size_t(r) * f);
   });
   std::fill(db, db + f, 0.0f);
   for (int r = 0; r < runs; ++r)
@@ -234,8 +237,7 @@ void conv2d_forward(const float* x, int n, Shape in, const float* w, const float
 void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w, int k, Padding pad, bool relu,
                      Shape out, float* scratch, float* dw, float* db, float* dx) {
   const int m = n * out.h * out.w, kkc = k * k * in.c;
-  if (relu) relu_backward(dy, y, size_t(m) * out.c, dy);
-  bias_gradient(dy, m, out.c, db);  // dB (F)
+  relu_and_bias_gradient(dy, relu ? y : nullptr, m, out.c, db);  // dy masked by the ReLU; dB (F)
   const Shape xp = padded_input(in, k, out);
   const float* xpad = scratch;
   if (conv2d_prefers_sparse(dy, n, in, k, out)) {  // behind a max-pool: mostly zeros (conv_sparse_grad.h)
@@ -352,8 +354,7 @@ void dense_forward(const float* x, int n, int in_units, const float* w, const fl
 
 void dense_backward(float* dy, const float* y, const float* x, int n, int in_units, const float* w, int out_units,
                     bool relu, float* dw, float* db, float* dx) {
-  if (relu) relu_backward(dy, y, size_t(n) * out_units, dy);
-  bias_gradient(dy, n, out_units, db);  // dB (O)
+  relu_and_bias_gradient(dy, relu ? y : nullptr, n, out_units, db);  // dy masked by the ReLU; dB (O)
   if (n <= kDenseSmallBatch) {  // see dense_forward
     for (int i = 0; i < in_units; ++i) {
       float* dwi = dw + size_t(i) * out_units;  // row i of dW (O)
