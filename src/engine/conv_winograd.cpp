@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gemm.h"
+#include "hot_loops.h"
 #include "simd_vec.h"
 #include "threads.h"
 
@@ -133,8 +134,8 @@ size_t conv2d_winograd_scratch_floats(Shape in, Shape out) {
   return size_t(kPositions) * (size_t(in.c) * fp + gemm_packed_b_floats(in.c, fp));
 }
 
-void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w, Shape out, float* scratch,
-                             float* y) {
+void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w, const float* b, bool relu,
+                             Shape out, float* scratch, float* y) {
   const int c = xp.c, f = out.c, fp = padded_filters(f);
   const int tiles_y = (out.h + 1) / 2, tiles_x = (out.w + 1) / 2, per_image = tiles_y * tiles_x;
   const long tiles = long(n) * per_image;
@@ -163,8 +164,8 @@ void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w,
     float* v = v_buf.data();
     float* m = m_buf.data();
     float* sink = row_buf.data() + size_t(2 * kTile) * f;  // outputs past the right edge
-    for (int b = first; b < last; ++b) {
-      const long t0 = long(b) * kTilesPerBlock;
+    for (int block = first; block < last; ++block) {
+      const long t0 = long(block) * kTilesPerBlock;
       const int count = int(std::min<long>(kTilesPerBlock, tiles - t0));
       // V[pos][t] = B^T d B for every tile t of the block.
       for (int t = 0; t < count; ++t) {
@@ -192,7 +193,7 @@ void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w,
       for (int pos = 0; pos < kPositions; ++pos)
         gemm_with_packed_b(count, fp, c, v + size_t(pos) * v_pos, c, u_packed + pos * packed_floats,
                            m + size_t(pos) * m_pos, fp, false);
-      // y = A^T M A, tile by tile; outputs past an odd edge are dropped.
+      // y = A^T M A (+ bias, ReLU), tile by tile; outputs past an odd edge are dropped.
       for (int t = 0; t < count; ++t) {
         const Tile at = tile_at(t0 + t);
         float* rows = row_buf.data();  // (2, 6, F): A^T M
@@ -203,8 +204,9 @@ void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w,
           const int oy = 2 * at.ty + r;
           if (oy >= out.h) continue;
           float* yrow = y + ((size_t(at.image) * out.h + oy) * out.w + 2 * at.tx) * f;
-          float* second = 2 * at.tx + 1 < out.w ? yrow + f : sink;  // past an odd right edge: dropped
-          output_transform(rows + r * kTile * f, f, f, yrow, second);
+          const bool pair = 2 * at.tx + 1 < out.w;
+          output_transform(rows + r * kTile * f, f, f, yrow, pair ? yrow + f : sink);  // past an odd edge: dropped
+          bias_relu(yrow, pair ? 2 : 1, f, b, relu, yrow);  // while the pixels are in cache
         }
       }
     }

@@ -23,7 +23,8 @@ namespace convlens {
 bool conv2d_prefers_winograd(int k, Shape in);
 
 size_t conv2d_winograd_scratch_floats(Shape in, Shape out);  // the transformed kernel, as is and packed
-// y (N,Ho,Wo,F) = xpad (N,xp) correlated with w (5,5,C,F), without bias or ReLU. scratch: as sized above.
-void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w, Shape out, float* scratch, float* y);
+// y (N,Ho,Wo,F) = xpad (N,xp) correlated with w (5,5,C,F), + b (F), then ReLU if asked. scratch: as sized above.
+void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w, const float* b, bool relu, Shape out,
+                             float* scratch, float* y);
 
 }  // namespace convlens

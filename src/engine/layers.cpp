@@ -27,6 +27,8 @@ namespace {
 // Elementwise loops are shared out over the engine's threads (threads.h) in runs of at least this many floats;
 // shorter loops stay on the calling thread.
 constexpr size_t kFloatsPerShare = 32768;
+// Layers that make their output in two steps (a GEMM, then bias and ReLU) go in chunks of about this many floats.
+constexpr size_t kFloatsPerChunk = 65536;
 
 // Calls fn(run, first, count) once for every run [first, first + count) of `run_length` items of [0, total), in
 // parallel. The runs are the same whatever the number of threads, so a result built run by run (a random
@@ -218,19 +220,27 @@ size_t conv2d_scratch_floats(int n, Shape in, int k, Shape out) {
 
 void conv2d_forward(const float* x, int n, Shape in, const float* w, const float* b, int k, Padding pad,
                     bool relu, Shape out, float* scratch, float* y) {
-  const int m = n * out.h * out.w, kkc = k * k * in.c;
+  const int kkc = k * k * in.c;
   const Shape xp = padded_input(in, k, out);
   float* xpad = scratch;  // (N, xp), kept for the backward pass
   const int p = conv2d_pad_before(k, pad);
   pad_images(x, n, in, p, p, xp, xpad);
   if (conv2d_prefers_winograd(k, in)) {  // 5x5 kernels on enough channels: 2.8x fewer FLOPs (conv_winograd.h)
-    conv2d_winograd_forward(xpad, n, xp, w, out, scratch + size_t(n) * xp.size(), y);
-  } else {
-    const GatherA patches{xpad, window_offsets(n, xp, out.h, out.w), tap_offsets(xp, k)};  // (M,KKC)
-    gemm_gather(m, out.c, kkc, patches, w, out.c, y, out.c, false);  // y (M,F) = patches (M,KKC) w (KKC,F)
+    conv2d_winograd_forward(xpad, n, xp, w, b, relu, out, scratch + size_t(n) * xp.size(), y);
+    return;
   }
-  parallel_rows(m, out.c, [&](long first, long rows) {
-    bias_relu(y + first * out.c, rows, out.c, b, relu, y + first * out.c);
+  // y (M,F) = patches (M,KKC) w (KKC,F), then bias and ReLU: a few images at a time, so that their output is
+  // still in cache for the second step (conv1's output is 10 MB a batch of 200).
+  const std::ptrdiff_t* windows = window_offsets(n, xp, out.h, out.w);
+  const std::ptrdiff_t* taps = tap_offsets(xp, k);
+  const int pixels = out.h * out.w, images_per_chunk = int(std::max<size_t>(1, kFloatsPerChunk / out.size()));
+  parallel_for((n + images_per_chunk - 1) / images_per_chunk, 1, [&](int first, int last) {
+    for (int chunk = first; chunk < last; ++chunk) {
+      const int i0 = chunk * images_per_chunk, rows = (std::min(n, i0 + images_per_chunk) - i0) * pixels;
+      float* yc = y + size_t(i0) * out.size();
+      gemm_gather(rows, out.c, kkc, GatherA{xpad, windows + size_t(i0) * pixels, taps}, w, out.c, yc, out.c, false);
+      bias_relu(yc, rows, out.c, b, relu, yc);
+    }
   });
 }
 

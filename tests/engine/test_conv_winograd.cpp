@@ -2,6 +2,7 @@
 // triple-loop GEMM, where conv2d_forward uses it, and that its result does not depend on the number of threads.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -27,23 +28,27 @@ Shape output_of(const Case& tc) {
   return tc.pad == Padding::Same ? Shape{tc.in.h, tc.in.w, tc.filters} : Shape{tc.in.h - 4, tc.in.w - 4, tc.filters};
 }
 
-// y of conv2d_forward (no bias, no ReLU) and the same from im2col + the triple-loop GEMM.
-void forward_both(const Case& tc, int n, std::vector<float>& got, std::vector<float>& want) {
+// y of conv2d_forward (with a bias, and a ReLU if asked) and the same from im2col + the triple-loop GEMM.
+void forward_both(const Case& tc, int n, std::vector<float>& got, std::vector<float>& want, bool relu = false) {
   const Shape out = output_of(tc);
   const int m = n * out.h * out.w, kkc = 25 * tc.in.c, f = tc.filters;
   const std::vector<float> x = random_vector(n * tc.in.size(), 7), w = random_vector(size_t(kkc) * f, 8);
-  const std::vector<float> b(f, 0.0f);
+  const std::vector<float> b = random_vector(f, 9);
   std::vector<float> cols(size_t(m) * kkc), scratch(conv2d_scratch_floats(n, tc.in, 5, out));
   want.assign(size_t(m) * f, 0.0f);
   got.assign(size_t(m) * f, 99.0f);
   im2col(x.data(), n, tc.in, 5, tc.pad, out, cols.data());
   gemm_reference(Op::N, Op::N, m, f, kkc, cols.data(), kkc, w.data(), f, want.data(), f, false);
-  conv2d_forward(x.data(), n, tc.in, w.data(), b.data(), 5, tc.pad, false, out, scratch.data(), got.data());
+  for (size_t i = 0; i < want.size(); ++i) {
+    want[i] += b[i % f];
+    if (relu) want[i] = std::max(want[i], 0.0f);
+  }
+  conv2d_forward(x.data(), n, tc.in, w.data(), b.data(), 5, tc.pad, relu, out, scratch.data(), got.data());
 }
 
 }  // namespace
 
-TEST_CASE("conv2d forward by Winograd F(2x2,5x5) agrees with im2col + GEMM", "[conv_winograd][conv2d]") {
+TEST_CASE("conv2d forward by Winograd F(2x2,5x5) agrees with im2col + GEMM, + bias, + ReLU", "[conv_winograd][conv2d]") {
   // The book model's conv2 over several blocks of tiles; odd output sizes (tiles past the edge); 'valid'
   // padding; channels that are not a whole number of SIMD vectors; more than 64 filters.
   const Case cases[] = {{{14, 14, 16}, 36, Padding::Same}, {{7, 5, 8}, 9, Padding::Same},
@@ -52,10 +57,14 @@ TEST_CASE("conv2d forward by Winograd F(2x2,5x5) agrees with im2col + GEMM", "[c
   for (const Case& tc : cases) {
     INFO("in " << tc.in.h << "x" << tc.in.w << "x" << tc.in.c << " f=" << tc.filters);
     REQUIRE(conv2d_prefers_winograd(5, tc.in));
-    std::vector<float> got, want;
-    forward_both(tc, 3, got, want);
-    // The same bound as for the implicit GEMM (test_layers.cpp); measured 2e-5 to 6e-5 here, natively.
-    CHECK(max_abs_diff(got, want) < 1e-5 * std::sqrt(25.0 * tc.in.c));
+    for (bool relu : {false, true}) {
+      INFO("relu " << relu);
+      std::vector<float> got, want;
+      forward_both(tc, 3, got, want, relu);
+      // The same bound as for the implicit GEMM (test_layers.cpp); measured 2e-5 to 6e-5 here, natively.
+      CHECK(max_abs_diff(got, want) < 1e-5 * std::sqrt(25.0 * tc.in.c));
+      if (relu) CHECK(std::count(got.begin(), got.end(), 0.0f) > int(got.size()) / 4);  // the ReLU did clip
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 // blocked GEMM with its scalar micro-kernel, and with the SIMD one (SIMD128 in WebAssembly, AVX2 natively).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -161,7 +162,8 @@ double gather_error(GatherFn fn, const Case& t) {
   std::vector<std::ptrdiff_t> rows(t.m), cols(t.k);
   for (int i = 0; i < t.m; ++i) rows[i] = std::ptrdiff_t(i % 5) * 3 + std::ptrdiff_t(i / 5) * 11;  // windows overlap
   for (int p = 0; p < t.k; ++p) cols[p] = std::ptrdiff_t(p % 4) + std::ptrdiff_t(p / 4) * 9;
-  const std::vector<float> source = random_vector(size_t(rows.back() + cols.back() + 1), 7);
+  const std::ptrdiff_t last = *std::max_element(rows.begin(), rows.end()) + cols.back();
+  const std::vector<float> source = random_vector(size_t(last + 1), 7);
   const GatherA ga{source.data(), rows.data(), cols.data()};
   std::vector<float> a(size_t(t.m) * t.k);  // op(A) written out
   for (int i = 0; i < t.m; ++i)

@@ -55,6 +55,35 @@ TEST_CASE("hot loops: max-pool keeps each maximum and where it was, the first of
   CHECK(at == std::vector<int32_t>{2, 1});
 }
 
+// The scalar max-pool has a loop of its own for 2x2 windows: both it and the general one (3x3 here) against a
+// plain reference, on odd sizes, several channels and many ties.
+TEST_CASE("hot loops: max-pool with 2x2 and 3x3 windows agrees with a plain reference", "[hot_loops]") {
+  convlens::Rng rng(3);
+  for (int p : {2, 3}) {
+    const Shape in{7, 8, 5}, out{7 / p, 8 / p, 5};
+    const int n = 2;
+    std::vector<float> x(n * in.size()), y(n * out.size());
+    for (float& v : x) v = float(int(rng.below(6)));  // values 0..5: many equal maxima
+    std::vector<int32_t> at(n * out.size());
+    maxpool_forward_scalar(x.data(), n, in, p, out, y.data(), at.data());
+    for (int i = 0; i < n; ++i)
+      for (int oy = 0; oy < out.h; ++oy)
+        for (int ox = 0; ox < out.w; ++ox)
+          for (int ch = 0; ch < in.c; ++ch) {
+            int32_t want = -1;  // the first maximum, window scanned row by row
+            for (int py = 0; py < p; ++py)
+              for (int px = 0; px < p; ++px) {
+                const int32_t idx = ((oy * p + py) * in.w + ox * p + px) * in.c + ch;
+                if (want < 0 || x[i * in.size() + idx] > x[i * in.size() + want]) want = idx;
+              }
+            const size_t o = i * out.size() + (size_t(oy) * out.w + ox) * in.c + ch;
+            INFO("p=" << p << " image " << i << " (" << oy << "," << ox << ") channel " << ch);
+            REQUIRE(at[o] == want);
+            REQUIRE(y[o] == x[i * in.size() + want]);
+          }
+  }
+}
+
 TEST_CASE("hot loops: one Adam step from zero moments moves every weight by about lr against its gradient", "[hot_loops]") {
   std::vector<float> p = {1, 1}, g = {0.5f, -2.0f}, m = {0, 0}, v = {0, 0};
   // With bias correction lr_t = lr sqrt(1 - b2) / (1 - b1), m = (1-b1) g and v = (1-b2) g^2: the step is ~lr sign(g).
