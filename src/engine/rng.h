@@ -1,8 +1,9 @@
-// rng.h: a small, seeded, platform-independent random number generator (xoshiro128** seeded by splitmix64).
+// rng.h: a small, seeded, platform-independent random number generator (xoshiro128** seeded by splitmix64), and
+// a counter-based hash for drawing many numbers at once (counter_hash, below).
 //
 // The standard library's distributions are implementation-defined, so the engine draws every random number
-// (initial weights, shuffles, dropout masks) from this generator: the same seed gives the same bits on every
-// compiler, natively and in WebAssembly.
+// (initial weights, shuffles, the keys of dropout masks) from this generator: the same seed gives the same bits
+// on every compiler, natively and in WebAssembly.
 #pragma once
 #include <cstdint>
 #include <vector>
