@@ -121,22 +121,18 @@ void transform_kernel(const float* w, int c, int f, int fp, float* u) {
       }
 }
 
-// F rounded up to whole half panels of every GEMM micro-kernel (8 or 16 columns; gemm_kernel_simd.h), so that
-// the products need no edge tiles; the extra columns of U are zero, and those of M are never read.
-int padded_filters(int f) { return (f + 7) / 8 * 8; }
-
 }  // namespace
 
 bool conv2d_prefers_winograd(int k, Shape in) { return k == 5 && in.c >= kMinChannels; }
 
 size_t conv2d_winograd_scratch_floats(Shape in, Shape out) {
-  const int fp = padded_filters(out.c);
+  const int fp = gemm_packed_columns(out.c);  // F padded: see gemm.h; U's extra columns are zero, M's unread
   return size_t(kPositions) * (size_t(in.c) * fp + gemm_packed_b_floats(in.c, fp));
 }
 
 void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w, const float* b, bool relu,
                              Shape out, float* scratch, float* y) {
-  const int c = xp.c, f = out.c, fp = padded_filters(f);
+  const int c = xp.c, f = out.c, fp = gemm_packed_columns(f);
   const int tiles_y = (out.h + 1) / 2, tiles_x = (out.w + 1) / 2, per_image = tiles_y * tiles_x;
   const long tiles = long(n) * per_image;
   float* u = scratch;  // (36, C, Fp)

@@ -303,6 +303,11 @@ using PackedKernel = ScalarKernel<4, 8>;
 
 size_t gemm_packed_b_floats(int k, int n) { return packed_b_floats<PackedKernel>(k, n); }
 
+int gemm_packed_columns(int n) {
+  constexpr int kHalf = PackedKernel::kNr / 2;  // panel_row writes a half panel straight into C
+  return (n + kHalf - 1) / kHalf * kHalf;
+}
+
 void gemm_pack_b(Op op_b, int k, int n, const float* b, int ldb, float* packed) {
   if (k > 0 && n > 0) pack_b_blocks<PackedKernel>(op_b, k, n, b, ldb, packed);
 }

@@ -34,6 +34,9 @@ void gemm_gather(int m, int n, int k, GatherA a, const float* b, int ldb, float*
 // as stored, on the calling thread only (its callers share out the blocks). Where gemm() is the SIMD blocked
 // GEMM, the two agree to the bit.
 size_t gemm_packed_b_floats(int k, int n);
+// n rounded up to whole half panels of gemm_with_packed_b's micro-kernel: a product that wide (B's extra columns
+// zero, C's rows with room for them) needs no edge tiles. 36 -> 40 natively (16-column panels), 36 in WebAssembly.
+int gemm_packed_columns(int n);
 void gemm_pack_b(Op op_b, int k, int n, const float* b, int ldb, float* packed);
 void gemm_with_packed_b(int m, int n, int k, const float* a, int lda, const float* packed, float* c, int ldc,
                         bool accumulate);

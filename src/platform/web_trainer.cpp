@@ -5,7 +5,7 @@
 //
 // The trainer runs the Lab in slices of kSliceSeconds, each under the shell's lock (web_app.h), and steps aside
 // whenever the main thread waits for the lock, so a frame waits at most one slice. After each slice it rests
-// for the shell's train_rest, which the frames raise while they come slower than 30/s (app_shell.cpp): where
+// for the shell's train_rest, which the frames raise while they come slower than 31/s (app_shell.cpp): where
 // the CPU draws the frames, training leaves it what the frame rate needs. Its parallel loops use the engine's
 // thread pool as the main thread's did (threads.h).
 #include <pthread.h>

@@ -141,6 +141,27 @@ TEST_CASE("gemm: B packed once, then multiplied, agrees with the triple loop and
   }
 }
 
+TEST_CASE("gemm: packed products as wide as gemm_packed_columns(n) agree with the triple loop", "[gemm]") {
+  for (int n = 1; n <= 40; ++n) {
+    INFO("n=" << n);
+    const int wide = gemm_packed_columns(n);
+    REQUIRE(wide >= n);
+    REQUIRE(wide < n + 16);
+    CHECK(gemm_packed_columns(wide) == wide);
+    // B (K, wide) with zero columns past n, as Winograd's U: the first n columns of C are the product's.
+    const int m = 13, k = 9;
+    const std::vector<float> a = random_vector(size_t(m) * k, 1);
+    std::vector<float> b = random_vector(size_t(k) * wide, 2);
+    for (int p = 0; p < k; ++p)
+      for (int j = n; j < wide; ++j) b[size_t(p) * wide + j] = 0.0f;
+    std::vector<float> packed(gemm_packed_b_floats(k, wide)), got(size_t(m) * wide), want(size_t(m) * wide);
+    gemm_pack_b(Op::N, k, wide, b.data(), wide, packed.data());
+    gemm_with_packed_b(m, wide, k, a.data(), k, packed.data(), got.data(), wide, false);
+    gemm_reference(Op::N, Op::N, m, wide, k, a.data(), k, b.data(), wide, want.data(), wide, false);
+    CHECK(convlens_test::max_abs_diff(got, want) < 1e-5);
+  }
+}
+
 TEST_CASE("gemm: k = 0 clears C or leaves it, as asked; empty C is a no-op", "[gemm]") {
   std::vector<float> c = {1, 2, 3, 4};
   const float unused = 0;
