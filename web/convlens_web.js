@@ -4,6 +4,7 @@
 //     browser's DecompressionStream) and hands the bytes to the app;
 //   - defines window.convlens, the automation and embedding API, over the app's exported C functions;
 //   - posts {source: 'convlens', type: 'epoch' | 'state', ...} to the parent window when embedded;
+//   - wakes the app's main loop, which sleeps while nothing on screen changes, on every input event;
 //   - loads the app: the threaded build (convlens-mt.js) on a cross-origin isolated page, else convlens.js.
 // Everything is fetched from this page's own origin.
 'use strict';
@@ -36,7 +37,7 @@
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
     onAbort: (what) => showMessage('ConvLens stopped: ' + what, true),
-    onRuntimeInitialized: () => { showMessage(''); defineApi(); },
+    onRuntimeInitialized: () => { showMessage(''); defineApi(); wakeOnInput(); },
   };
 
   // A view of the WASM heap as it is now. In the threaded build memory can grow while another thread allocates,
@@ -127,6 +128,19 @@
     event.source = 'convlens';
     window.parent.postMessage(event, '*');
   };
+
+  // ---- waking the main loop ------------------------------------------------------------------------------
+  // The app stops drawing while nothing changes (no CPU when idle); any input may change what it shows, so
+  // each event wakes it before SDL's own listeners queue the event for the next frame.
+  function wakeOnInput() {
+    const wake = () => Module._cl_wake();
+    const options = { capture: true, passive: true };
+    for (const type of ['pointerdown', 'pointermove', 'pointerup', 'mousedown', 'mousemove', 'mouseup', 'wheel',
+      'touchstart', 'touchmove', 'touchend', 'keydown', 'keyup', 'focus', 'blur', 'resize']) {
+      window.addEventListener(type, wake, options);
+    }
+    document.addEventListener('visibilitychange', wake, options);
+  }
 
   // ---- window.convlens --------------------------------------------------------------------------------------
   // Options objects become query strings, parsed by the same code as the page's URL.

@@ -2,6 +2,7 @@
 #include "lab.h"
 
 #include "layers.h"
+#include "threads.h"
 
 #include <algorithm>
 #include <chrono>
@@ -55,16 +56,26 @@ const char* lab_state_name(LabState state) {
 
 Lab::Lab() = default;
 
+// ---- data ---------------------------------------------------------------------------------------------------
+
 void Lab::set_loading(const std::string& what, double fraction) {
-  state_ = LabState::Loading;
   loading_what_ = what;
   loading_fraction_ = std::clamp(fraction, 0.0, 1.0);
+  {
+    std::lock_guard<std::mutex> lock(work_mutex_);
+    work_.state = LabState::Loading;
+    publish_locked();
+  }
+  sync();
 }
 
 void Lab::set_error(const std::string& message) {
-  state_ = LabState::Error;
-  error_ = message;
-  log_.push_back("Error: " + message);
+  {
+    std::lock_guard<std::mutex> lock(work_mutex_);
+    fail_locked(message);
+    publish_locked();
+  }
+  sync();
 }
 
 std::string Lab::take_data_request() {
@@ -76,66 +87,96 @@ std::string Lab::take_data_request() {
 Status Lab::set_data(Dataset train, Dataset test) {
   if (train.size() == 0 || test.size() == 0) {
     set_error("the data set is empty");
-    return Status::fail(error_);
+    return Status::fail(error());
   }
-  train_ = std::move(train);
-  test_ = std::move(test);
-  settings_.dataset = train_.name;
+  Status s;
+  {
+    std::lock_guard<std::mutex> lock(work_mutex_);
+    train_ = std::move(train);
+    test_ = std::move(test);
+    settings_.dataset = train_.name;
+    s = reset_locked();
+    publish_locked();
+  }
+  work_ready_.notify_all();
   log_.push_back("Loaded " + std::string(lab_dataset_title(train_.name)) + ": " + std::to_string(train_.size()) +
                  " training and " + std::to_string(test_.size()) + " test images " + train_.shape.to_keras("N"));
-  probe_index_ = std::min(std::max(probe_index_, 0), int(test_.size()) - 1);
   set_probe_index(probe_index_);
-  return reset();
+  sync();
+  return s;
 }
 
-Status Lab::build_model() {
-  Result<Model> m = model_build(settings_.model, train_.shape, train_.num_classes);
-  if (!m.ok()) return Status::fail("model: " + m.error);
-  model_ = std::move(m.value);
-  model_init(model_, settings_.seed);
-  snapshot_model_ = model_;
-  return Status::success();
-}
+// ---- control ------------------------------------------------------------------------------------------------
 
 Status Lab::reset() {
+  Status s;
+  {
+    std::lock_guard<std::mutex> lock(work_mutex_);
+    s = reset_locked();
+    publish_locked();
+  }
+  work_ready_.notify_all();  // the workspace to prepare
+  sync();
+  return s;
+}
+
+Status Lab::reset_locked() {
   if (!lab_dataset_known(settings_.dataset)) settings_.dataset = "mnist";
   if (!has_data() || settings_.dataset != train_.name) {
     data_request_ = settings_.dataset;
-    set_loading("requesting " + std::string(lab_dataset_title(settings_.dataset)), 0);
+    loading_what_ = "requesting " + std::string(lab_dataset_title(settings_.dataset));
+    loading_fraction_ = 0;
+    work_.state = LabState::Loading;
     return Status::success();
   }
-  trainer_ = Trainer();
-  throughput_ = 0;
-  test_at_ = test_correct_ = 0;
-  test_loss_sum_ = 0;
-  test_done_ = false;
-  window_start_ = -1;
-  step_target_ = -1;
-  epochs_logged_ = 0;
-  snapshot_maps_.clear();
-  ++weights_version_;
-  ++run_;
-  error_.clear();
-  Status built = build_model();
-  if (!built.ok()) {
-    set_error(built.error);
-    return built;
+  Work& w = work_;
+  w.trainer.clear();
+  w.step_target = -1;
+  w.window_start = -1;
+  w.throughput = 0;
+  w.test_at = w.test_correct = 0;
+  w.test_loss_sum = 0;
+  w.error.clear();
+  ++w.run;
+  ++w.weights_version;
+  Result<Model> m = model_build(settings_.model, train_.shape, train_.num_classes);
+  if (!m.ok()) {
+    fail_locked("model: " + m.error);
+    return Status::fail(w.error);
   }
-  state_ = LabState::Ready;
+  w.model = std::move(m.value);
+  model_init(w.model, settings_.seed);
+  model_ = snapshot_model_ = w.model;  // the reading side's copies: this call is on its thread
+  model_weights_ = w.weights_version;
+  w.prepare_batch = settings_.batch;
+  w.state = LabState::Ready;
   return Status::success();
 }
 
 Status Lab::train() {
-  if (state_ == LabState::Loading) return Status::fail("the data is still loading");
-  if (state_ == LabState::Training) return Status::success();
-  if (state_ == LabState::Paused) {
-    step_target_ = -1;
-    state_ = LabState::Training;
+  Status s;
+  {
+    std::lock_guard<std::mutex> lock(work_mutex_);
+    s = train_locked();
+    publish_locked();
+  }
+  work_ready_.notify_all();
+  sync();
+  return s;
+}
+
+Status Lab::train_locked() {
+  Work& w = work_;
+  if (w.state == LabState::Loading) return Status::fail("the data is still loading");
+  if (w.state == LabState::Training) return Status::success();
+  if (w.state == LabState::Paused) {
+    w.step_target = -1;
+    w.state = LabState::Training;
     return Status::success();
   }
-  if (state_ == LabState::Done || state_ == LabState::Error || started()) {
-    Status s = reset();
-    if (!s.ok() || state_ != LabState::Ready) return s;
+  if (w.state == LabState::Done || w.state == LabState::Error || w.trainer.state() != TrainState::Idle) {
+    Status s = reset_locked();
+    if (!s.ok() || w.state != LabState::Ready) return s;
   }
   TrainConfig c;
   c.epochs = settings_.epochs;
@@ -146,158 +187,285 @@ Status Lab::train() {
   c.optimizer.kind = settings_.optimizer;
   c.optimizer.lr = settings_.lr;
   c.optimizer.momentum = settings_.optimizer == OptimizerKind::SGD ? settings_.momentum : 0.0f;
-  c.chunk = chunk_;
   c.first_epoch_snapshots = kFirstEpochSnapshots;
-  Status s = trainer_.start(&model_, &train_, c, probe_);
+  Status s = w.trainer.start(&w.model, &train_, c, probe_);
   if (!s.ok()) {
-    set_error(s.error);
+    fail_locked(s.error);
     return s;
   }
+  w.chunk = 0;
+  w.sec_per_sample = 0;
   trainer_probe_version_ = probe_version_;
-  step_target_ = -1;
-  state_ = LabState::Training;
-  log_.push_back("Train on " + std::to_string(trainer_.train_count()) + " samples, validate on " +
-                 std::to_string(trainer_.val_count()) + " samples (" + optimizer_name(c.optimizer.kind) +
+  w.step_target = -1;
+  w.state = LabState::Training;
+  log_.push_back("Train on " + std::to_string(w.trainer.train_count()) + " samples, validate on " +
+                 std::to_string(w.trainer.val_count()) + " samples (" + optimizer_name(c.optimizer.kind) +
                  ", lr " + std::to_string(c.optimizer.lr).substr(0, 7) + ", batch " + std::to_string(c.batch) + ")");
   return Status::success();
 }
 
 void Lab::pause() {
-  if (state_ == LabState::Training) state_ = LabState::Paused;
+  {
+    std::lock_guard<std::mutex> lock(work_mutex_);
+    if (work_.state != LabState::Training) return;
+    work_.state = LabState::Paused;
+    publish_locked();
+  }
+  sync();
 }
 
 Status Lab::step(int batches) {
   if (batches < 1) return Status::fail("step: the number of batches must be at least 1");
-  if (state_ == LabState::Training) return Status::fail("step: pause the training first");
-  if (state_ != LabState::Paused) {
-    Status s = train();
-    if (!s.ok()) return s;
+  Status s;
+  {
+    std::lock_guard<std::mutex> lock(work_mutex_);
+    if (work_.state == LabState::Training) {
+      s = Status::fail("step: pause the training first");
+    } else {
+      if (work_.state != LabState::Paused) s = train_locked();
+      if (s.ok()) {
+        work_.step_target = work_.trainer.steps_done() + batches;
+        work_.state = LabState::Training;
+      }
+    }
+    publish_locked();
   }
-  step_target_ = trainer_.steps_done() + batches;
-  state_ = LabState::Training;
-  return Status::success();
+  work_ready_.notify_all();
+  sync();
+  return s;
 }
 
-int Lab::tick(double budget) {
-  if (testing()) {  // after training: the test set, in chunks of about half the budget (inference is ~3x faster)
-    const double t0 = now_seconds();
-    int units = 0;
-    while (testing() && now_seconds() - t0 < budget * 0.5) {
-      test_chunk(std::max(kMinChunk, chunk_ * 3));
-      ++units;
-    }
-    return units;
-  }
-  if (state_ != LabState::Training) {
-    window_start_ = -1;
+void Lab::set_threads(int threads) {
+  std::lock_guard<std::mutex> lock(work_mutex_);  // between units: no parallel loop of training runs now
+  engine_set_threads(std::max(threads, 1));
+}
+
+void Lab::fail_locked(const std::string& message) {
+  work_.state = LabState::Error;
+  work_.error = message;
+}
+
+// ---- the training side --------------------------------------------------------------------------------------
+
+bool Lab::testing_locked() const { return work_.state == LabState::Done && work_.test_at < test_.size(); }
+
+bool Lab::preparing_locked() const { return work_.state == LabState::Ready && work_.prepare_batch > 0; }
+
+bool Lab::has_work_locked() const {
+  return !work_.stop && (work_.state == LabState::Training || testing_locked() || preparing_locked());
+}
+
+int Lab::work(double budget, bool fit_chunks) {
+  std::lock_guard<std::mutex> lock(work_mutex_);
+  if (!has_work_locked()) {
+    work_.window_start = -1;
     return 0;
   }
-  const double t0 = now_seconds();
-  if (window_start_ < 0) {
-    window_start_ = t0;
-    window_samples_ = trainer_.samples_processed();
-  } else if (t0 - window_start_ >= 1.0) {
-    const double rate = double(trainer_.samples_processed() - window_samples_) / (t0 - window_start_);
-    throughput_ = throughput_ > 0 ? 0.5 * throughput_ + 0.5 * rate : rate;
-    window_start_ = t0;
-    window_samples_ = trainer_.samples_processed();
-  }
   int units = 0;
-  while (trainer_.state() == TrainState::Training || trainer_.state() == TrainState::Validating) {
-    if (step_target_ >= 0 && trainer_.steps_done() >= step_target_ && trainer_.state() == TrainState::Training)
-      break;
-    const double u0 = now_seconds();
-    const long steps_before = trainer_.steps_done();
-    trainer_.step(1);
-    ++units;
-    const double dt = now_seconds() - u0;
-    if (trainer_.steps_done() != steps_before) ++weights_version_;
-    // Keep one unit a bit under the budget (one per frame): short enough to stop in time, and at least
-    // kMinChunk samples, below which per-call costs (and a GEMV instead of a GEMM in the dense layers) waste time.
-    const double per_sample = dt / double(std::max(chunk_, 1));
-    sec_per_sample_ = sec_per_sample_ > 0 ? 0.8 * sec_per_sample_ + 0.2 * per_sample : per_sample;
-    const double fit = budget * 0.9 / std::max(sec_per_sample_, 1e-7);
-    const int want = int(std::clamp(fit, double(std::min(kMinChunk, settings_.batch)), double(settings_.batch)));
-    if (want != chunk_) {
-      chunk_ = want;
-      trainer_.set_chunk(chunk_);
-    }
-    if (now_seconds() - t0 + dt > budget) break;  // another unit like this one would overrun the frame
+  if (preparing_locked()) {  // before training: the workspace's memory, so that the run starts at full speed
+    work_.trainer.reserve(work_.model, work_.prepare_batch);
+    work_.prepare_batch = 0;
+    return 1;
   }
-  sync_state();
+  if (testing_locked()) {  // after training: the test set, in batches (or chunks of about the budget)
+    const double t0 = now_seconds();
+    const int n = fit_chunks && work_.chunk > 0 ? work_.chunk * 3 : work_.trainer.config().batch;
+    do {
+      test_unit_locked(n);
+      ++units;
+    } while (testing_locked() && now_seconds() - t0 < budget);
+  } else {
+    train_units_locked(budget, fit_chunks, units);
+  }
+  publish_locked();
   return units;
 }
 
-void Lab::test_chunk(int n) {
-  const size_t end = std::min(test_.size(), test_at_ + size_t(n));
-  const EvalResult r = model_evaluate(model_, test_ws_, test_, test_at_, end, int(end - test_at_));
-  test_loss_sum_ += r.loss * double(r.count);
-  test_correct_ += size_t(std::lround(r.acc * double(r.count)));
-  test_at_ = end;
-  if (test_at_ == test_.size()) {
-    test_done_ = true;
-    char line[128];
-    std::snprintf(line, sizeof line, "Test loss: %.4f - test acc: %.4f (%zu images)", test_loss_sum_ / double(test_.size()),
-                  double(test_correct_) / double(test_.size()), test_.size());
-    log_.push_back(line);
+void Lab::train_units_locked(double budget, bool fit_chunks, int& units) {
+  Work& w = work_;
+  Trainer& t = w.trainer;
+  const double t0 = now_seconds();
+  if (w.window_start < 0) {
+    w.window_start = t0;
+    w.window_samples = t.samples_processed();
+  } else if (t0 - w.window_start >= 1.0) {
+    const double rate = double(t.samples_processed() - w.window_samples) / (t0 - w.window_start);
+    w.throughput = w.throughput > 0 ? 0.5 * w.throughput + 0.5 * rate : rate;
+    w.window_start = t0;
+    w.window_samples = t.samples_processed();
+  }
+  const int batch = t.config().batch;
+  if (!fit_chunks) w.chunk = 0;
+  t.set_chunk(w.chunk);
+  while (t.state() == TrainState::Training || t.state() == TrainState::Validating) {
+    if (w.step_target >= 0 && t.steps_done() >= w.step_target && t.state() == TrainState::Training) break;
+    const double u0 = now_seconds();
+    const long steps_before = t.steps_done();
+    t.step(1);
+    ++units;
+    const double dt = now_seconds() - u0;
+    if (t.steps_done() != steps_before) ++w.weights_version;
+    if (fit_chunks) {
+      // Keep one unit a bit under the budget: short enough to stop in time, and at least kMinChunk samples,
+      // below which per-call costs (and a GEMV instead of a GEMM in the dense layers) waste time.
+      const int unit = w.chunk > 0 ? w.chunk : batch;
+      const double per_sample = dt / double(unit);
+      w.sec_per_sample = w.sec_per_sample > 0 ? 0.8 * w.sec_per_sample + 0.2 * per_sample : per_sample;
+      const double fit = budget * 0.9 / std::max(w.sec_per_sample, 1e-7);
+      w.chunk = int(std::clamp(fit, double(std::min(kMinChunk, batch)), double(batch)));
+      t.set_chunk(w.chunk);
+    }
+    if (now_seconds() - t0 + dt > budget) break;  // another unit like this one would overrun the budget
+  }
+  if (t.state() == TrainState::Done) {
+    w.state = LabState::Done;
+  } else if (t.state() == TrainState::Failed) {
+    fail_locked(t.error());
+    ++w.weights_version;  // the trainer restored the epoch's starting weights
+  } else if (w.step_target >= 0 && t.steps_done() >= w.step_target && t.state() == TrainState::Training) {
+    w.state = LabState::Paused;
+    w.step_target = -1;
   }
 }
 
-void Lab::sync_state() {
-  const auto& epochs = trainer_.epochs();
-  for (; epochs_logged_ < epochs.size(); ++epochs_logged_) log_.push_back(trainer_.epoch_log(epochs[epochs_logged_]));
-  if (trainer_.state() == TrainState::Done && state_ == LabState::Training) {
-    state_ = LabState::Done;
-    log_.push_back("Training done.");
-  } else if (trainer_.state() == TrainState::Failed && state_ != LabState::Error) {
-    set_error(trainer_.error());
-    ++weights_version_;  // the trainer restored the epoch's starting weights
-  } else if (state_ == LabState::Training && step_target_ >= 0 && trainer_.steps_done() >= step_target_ &&
-             trainer_.state() == TrainState::Training) {
-    state_ = LabState::Paused;
-    step_target_ = -1;
+void Lab::test_unit_locked(int n) {
+  Work& w = work_;
+  const size_t end = std::min(test_.size(), w.test_at + size_t(n));
+  const EvalResult r = w.trainer.evaluate(test_, w.test_at, end);
+  w.test_loss_sum += r.loss * double(r.count);
+  w.test_correct += size_t(std::lround(r.acc * double(r.count)));
+  w.test_at = end;
+}
+
+void Lab::wait_for_work(double seconds) {
+  std::unique_lock<std::mutex> lock(work_mutex_);
+  work_ready_.wait_for(lock, std::chrono::duration<double>(seconds), [this] { return work_.stop || has_work_locked(); });
+}
+
+void Lab::stop_work() {
+  {
+    std::lock_guard<std::mutex> lock(work_mutex_);
+    work_.stop = true;
   }
+  work_ready_.notify_all();
+}
+
+bool Lab::work_stopped() const {
+  std::lock_guard<std::mutex> lock(work_mutex_);
+  return work_.stop;
+}
+
+int Lab::tick(double budget, bool fit_chunks) {
+  const int units = work(budget, fit_chunks);
+  sync();
+  return units;
+}
+
+void Lab::publish_locked() {
+  const Work& w = work_;
+  const Trainer& t = w.trainer;
+  LabView& v = handoff_.back();
+  v.version = ++work_.published;
+  v.run = w.run;
+  v.state = w.state;
+  v.error = w.error;
+  v.train_state = t.state();
+  const bool started = t.state() != TrainState::Idle;
+  v.epochs = started ? t.config().epochs : 0;
+  v.epoch = t.epoch();
+  v.batch = t.batch_in_epoch();
+  v.batches_per_epoch = t.batches_per_epoch();
+  v.steps = t.steps_done();
+  v.train_count = t.train_count();
+  v.val_count = started ? t.val_count() : 0;
+  v.epoch_progress = t.epoch_progress();
+  v.samples_per_sec = t.samples_per_sec();
+  v.throughput = w.throughput;
+  v.chunk = w.chunk > 0 ? w.chunk : (started ? t.config().batch : 0);
+  v.batches = t.batches();
+  v.history = t.epochs();
+  v.snapshots = t.snapshots();
+  v.params = w.model.params;
+  v.weights_version = w.weights_version;
+  v.test_total = w.state == LabState::Done ? test_.size() : 0;
+  v.test_done = w.test_at;
+  v.test_loss = w.test_at ? w.test_loss_sum / double(w.test_at) : 0;
+  v.test_acc = w.test_at ? double(w.test_correct) / double(w.test_at) : 0;
+  handoff_.publish();
+}
+
+// ---- the reading side ---------------------------------------------------------------------------------------
+
+bool Lab::sync() {
+  if (!handoff_.fetch()) return false;
+  const LabView& v = view();
+  if (v.run != synced_run_) {  // a new run: its log lines and maps start afresh
+    synced_run_ = v.run;
+    epochs_logged_ = 0;
+    end_logged_ = test_logged_ = false;
+    snapshot_maps_.clear();
+  }
+  if (v.weights_version != model_weights_ && v.params.size() == model_.params.size()) {
+    model_.params = v.params;
+    model_weights_ = v.weights_version;
+  }
+  for (; epochs_logged_ < v.history.size(); ++epochs_logged_)
+    log_.push_back(train_epoch_log(v.history[epochs_logged_], v.epochs, v.batches_per_epoch));
+  if (v.state == LabState::Done && !end_logged_) {
+    end_logged_ = true;
+    log_.push_back("Training done.");
+  }
+  if (v.test_total > 0 && v.test_done == v.test_total && !test_logged_) {
+    test_logged_ = true;
+    char line[128];
+    std::snprintf(line, sizeof line, "Test loss: %.4f - test acc: %.4f (%zu images)", v.test_loss, v.test_acc, v.test_total);
+    log_.push_back(line);
+  }
+  if (v.state == LabState::Error && v.error != error_logged_) {
+    error_logged_ = v.error;
+    log_.push_back("Error: " + v.error);
+  }
+  return true;
 }
 
 Lab::Metrics Lab::metrics() const {
+  const LabView& v = view();
   Metrics m;
   m.epochs = settings_.epochs;
   if (!started()) return m;
-  m.epochs = trainer_.config().epochs;
-  m.epoch = trainer_.epoch();
-  m.batch = trainer_.batch_in_epoch();
-  m.batches_per_epoch = trainer_.batches_per_epoch();
-  const auto& batches = trainer_.batches();
-  const auto& epochs = trainer_.epochs();
+  m.epochs = v.epochs;
+  m.epoch = v.epoch;
+  m.batch = v.batch;
+  m.batches_per_epoch = v.batches_per_epoch;
   // The current epoch's batches so far, else the last epoch's averages.
   double loss = 0, acc = 0;
   int n = 0;
-  for (auto it = batches.rbegin(); it != batches.rend() && it->epoch == m.epoch && n < m.batch; ++it, ++n) {
+  for (auto it = v.batches.rbegin(); it != v.batches.rend() && it->epoch == m.epoch && n < m.batch; ++it, ++n) {
     loss += it->loss;
     acc += it->acc;
   }
   if (n > 0) {
     m.loss = loss / n;
     m.acc = acc / n;
-  } else if (!epochs.empty()) {
-    m.loss = epochs.back().loss;
-    m.acc = epochs.back().acc;
+  } else if (!v.history.empty()) {
+    m.loss = v.history.back().loss;
+    m.acc = v.history.back().acc;
   }
-  if (!epochs.empty()) {
-    m.val_loss = epochs.back().val_loss;
-    m.val_acc = epochs.back().val_acc;
-    if (trainer_.state() == TrainState::Done) m.batch = m.batches_per_epoch;
+  if (!v.history.empty()) {
+    m.val_loss = v.history.back().val_loss;
+    m.val_acc = v.history.back().val_acc;
+    if (v.train_state == TrainState::Done) m.batch = m.batches_per_epoch;
   }
-  m.samples_per_sec = trainer_.samples_per_sec();
-  m.throughput = throughput_;
-  m.has_test = test_done_;
-  if (test_done_) {
-    m.test_loss = test_loss_sum_ / double(test_.size());
-    m.test_acc = double(test_correct_) / double(test_.size());
+  m.samples_per_sec = v.samples_per_sec;
+  m.throughput = v.throughput;
+  m.has_test = v.test_total > 0 && v.test_done == v.test_total;
+  if (m.has_test) {
+    m.test_loss = v.test_loss;
+    m.test_acc = v.test_acc;
   }
-  m.epoch_progress = trainer_.epoch_progress();
-  if (m.throughput > 0 && trainer_.state() != TrainState::Done) {
-    const double per_epoch = double(trainer_.data_size());
+  m.epoch_progress = v.epoch_progress;
+  if (m.throughput > 0 && v.train_state != TrainState::Done) {
+    const double per_epoch = double(v.train_count + v.val_count);
     const double epochs_left = double(m.epochs - m.epoch) + (1.0 - m.epoch_progress);
     m.eta_seconds = epochs_left * per_epoch / m.throughput;
   }
@@ -332,13 +500,13 @@ const std::vector<FeatureMap>& Lab::live_maps() {
     live_.clear();
     return live_;
   }
-  const bool stale = live_weights_ != weights_version_ || live_probe_ != probe_version_;
+  const bool stale = live_weights_ != model_weights_ || live_probe_ != probe_version_;
   const double t = now_seconds();
   // While training, the weights change every batch: refresh at a steady rate, not every frame.
-  const bool throttled = live_probe_ == probe_version_ && state_ == LabState::Training && t - live_time_ < kLiveRefresh;
+  const bool throttled = live_probe_ == probe_version_ && state() == LabState::Training && t - live_time_ < kLiveRefresh;
   if (stale && !throttled) {
     live_ = model_feature_maps(model_, probe_ws_, probe_.data());
-    live_weights_ = weights_version_;
+    live_weights_ = model_weights_;
     live_probe_ = probe_version_;
     live_time_ = t;
     ++live_version_;

@@ -1,19 +1,29 @@
-// lab.h: one interactive training session — data, model, trainer, probe image and settings — driven one frame
-// at a time by the app (browser or desktop) and read by the UI panels and the JS API.
+// lab.h: one interactive training session — data, model, trainer, probe image and settings — driven by the
+// app (browser or desktop) and read by the UI panels and the JS API.
 //
-// The Lab never blocks: tick(budget) runs training in chunks until the frame's time budget is spent and adapts
-// the chunk size so that one chunk stays well inside a frame. When training is done, the same ticks evaluate the
-// model on the test set (Keras' model.evaluate) and log "Test loss: ... - test acc: ...". Everything the UI shows (feature maps live and per
-// snapshot, filters, predictions, history, log) is computed here from engine calls; the UI only draws.
-// Not here: fetching or reading files (platform), drawing (ui), threads.
+// Two sides. The training side (the Trainer, the weights it trains, the test-set evaluation) runs in units of
+// work: whole batches on a thread of its own (work() in a loop, wait_for_work() when there is none), or in the
+// frames of a single-threaded app (tick(), with batches cut into chunks that fit a frame while the user
+// interacts: the gradient is summed over the chunks before the one optimizer step, the same maths). After every
+// unit it publishes a LabView — state, counters, history, snapshots and weights of one moment — through a
+// triple buffer (handoff.h): training never waits for a reader. The reading side (the UI, the API: one thread)
+// takes the newest view with sync() and computes what it shows from it (live maps, predictions). Control calls
+// (train, pause, step, reset, data) come from the reading side and take effect before the next unit, waiting
+// for the current one at most. When training is done the same units evaluate the model on the test set
+// (Keras' model.evaluate) and log "Test loss: ... - test acc: ...".
+// Not here: fetching or reading files (platform), drawing (ui), starting threads (platform).
 //
 // Legend: L layers, P parameters, S snapshots.
 #pragma once
+#include <condition_variable>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "dataset.h"
+#include "handoff.h"
 #include "lab_settings.h"
 #include "model.h"
 #include "trainer.h"
@@ -23,9 +33,38 @@ namespace convlens {
 enum class LabState { Loading, Ready, Training, Paused, Done, Error };
 const char* lab_state_name(LabState state);  // "loading", "ready", "training", "paused", "done", "error"
 
+// One consistent moment of the session as the training side published it: state, counters, history and weights
+// all from the same unit of work.
+struct LabView {
+  uint64_t version = 0;          // bumped by every publish
+  uint64_t run = 0;              // bumped by every reset: a new model and a new list of snapshots
+  LabState state = LabState::Loading;
+  std::string error;
+  TrainState train_state = TrainState::Idle;  // Idle until the run's first train()
+  int epochs = 0;                // the run's epochs (0 before it starts)
+  int epoch = 0;                 // current epoch, 1-based
+  int batch = 0;                 // training batches done in the current epoch
+  int batches_per_epoch = 0;
+  long steps = 0;                // training batches done in the run
+  size_t train_count = 0, val_count = 0;  // samples per epoch
+  double epoch_progress = 0;     // 0..1 through the current epoch's samples (training, then validation)
+  double samples_per_sec = 0;    // training samples per second of training compute (the trainer's figure)
+  double throughput = 0;         // samples (training + validation) per second of wall time
+  int chunk = 0;                 // samples per unit of work
+  std::vector<BatchRecord> batches;   // one per training batch
+  std::vector<EpochRecord> history;   // one per finished epoch
+  std::vector<std::shared_ptr<const Snapshot>> snapshots;  // (S) before training, during epoch 1, every epoch
+  FloatBuffer params;            // (P) the weights after `steps` batches
+  uint64_t weights_version = 0;  // changes whenever params do
+  size_t test_done = 0, test_total = 0;  // the test-set evaluation after training: samples done, of
+  double test_loss = 0, test_acc = 0;    // valid once test_done == test_total > 0
+};
+
 class Lab {
  public:
   Lab();
+  Lab(const Lab&) = delete;
+  Lab& operator=(const Lab&) = delete;
 
   // ---- data: the platform fetches the files, reports progress, then hands over the parsed sets ----------
   void set_loading(const std::string& what, double fraction);  // state Loading, shown with a progress bar
@@ -36,7 +75,7 @@ class Lab {
   // by the call.
   std::string take_data_request();
 
-  // ---- settings and control -----------------------------------------------------------------------------
+  // ---- settings and control (the reading side) -----------------------------------------------------------
   LabSettings& settings() { return settings_; }  // edited by the UI while not training; used by reset/train
   const LabSettings& settings() const { return settings_; }
   // New weights from the settings (model, seed), history cleared: state Ready. Fetches another data set first
@@ -45,25 +84,41 @@ class Lab {
   Status train();       // starts (Ready), resumes (Paused), or starts afresh (Done, Error)
   void pause();         // Training -> Paused
   Status step(int batches);  // runs n more batches, then pauses
-  // Runs training for up to `budget` seconds of this frame. Returns the units (chunks) run.
-  int tick(double budget);
+  // The engine's threads (threads.h; the platform knows how many it can have), set between units of work.
+  void set_threads(int threads);
+
+  // ---- the training side's units of work ------------------------------------------------------------------
+  // Runs units for about `budget` seconds (at least one if there is work) and publishes what they did. Units
+  // are whole batches, or with `fit_chunks` chunks sized so that one takes about the budget. Returns the units
+  // run: 0 when there is nothing to do. Safe to call from a training thread while the reading side calls the
+  // rest.
+  int work(double budget, bool fit_chunks = false);
+  // Blocks the calling training thread until there is work, stop_work() was called, or `seconds` passed.
+  void wait_for_work(double seconds);
+  void stop_work();            // from now on work() does nothing and wait_for_work() returns at once
+  bool work_stopped() const;
+  // For apps that train in their frames: work(budget, fit_chunks), then sync().
+  int tick(double budget, bool fit_chunks = true);
 
   // ---- what the UI and the API read --------------------------------------------------------------------
-  LabState state() const { return state_; }
-  const std::string& error() const { return error_; }
+  // Takes the newest published view; returns whether there was a new one. The reading side calls it once per
+  // frame and before answering an API call; control calls sync by themselves.
+  bool sync();
+  const LabView& view() const { return handoff_.front(); }
+  LabState state() const { return view().state; }
+  const std::string& error() const { return view().error; }
   const std::string& loading_what() const { return loading_what_; }
   double loading_fraction() const { return loading_fraction_; }
   const Dataset& train_data() const { return train_; }
   const Dataset& test_data() const { return test_; }
   bool has_data() const { return train_.size() > 0; }
+  // The model with the newest published weights.
   const Model& model() const { return model_; }
-  const Trainer& trainer() const { return trainer_; }
-  bool started() const { return trainer_.state() != TrainState::Idle; }
+  bool started() const { return view().train_state != TrainState::Idle; }
   const std::vector<std::string>& log() const { return log_; }
   void log_line(const std::string& line) { log_.push_back(line); }
-  int chunk() const { return chunk_; }
-  bool testing() const { return state_ == LabState::Done && test_at_ < test_.size(); }  // evaluating the test set
-  double test_progress() const { return test_.size() ? double(test_at_) / double(test_.size()) : 0; }
+  bool testing() const { return state() == LabState::Done && view().test_done < view().test_total; }
+  double test_progress() const { return view().test_total ? double(view().test_done) / double(view().test_total) : 0; }
 
   // Running training metrics of the current epoch (the last epoch's when between epochs): loss and acc over
   // its batches so far; val_* of the last finished epoch (0 before the first).
@@ -84,17 +139,17 @@ class Lab {
   int probe_index() const { return probe_index_; }  // -1 when drawn
   const std::vector<float>& probe() const { return probe_; }  // (H, W, C) in [0, 1]
   uint64_t probe_version() const { return probe_version_; }
-  // Every layer's output for the probe under the current weights; recomputed when the weights or the probe
-  // changed (at most every `refresh` seconds while training). `version` changes with the maps.
+  // Every layer's output for the probe under the newest weights; recomputed when the weights or the probe
+  // changed (at most every kLiveRefresh seconds while training). `version` changes with the maps.
   const std::vector<FeatureMap>& live_maps();
   uint64_t live_version() const { return live_version_; }
   // A key for snapshot i's maps that changes with the run (reset) and the probe, for caches such as textures.
-  uint64_t snapshot_version(int i) const { return (run_ << 40) ^ (probe_version_ << 20) ^ uint64_t(i); }
+  uint64_t snapshot_version(int i) const { return (view().run << 40) ^ (probe_version_ << 20) ^ uint64_t(i); }
   std::vector<float> live_probs();  // (K) softmax of the probe's logits under the current weights
 
   // Snapshots: before training, every few batches of epoch 1, and after every epoch (trainer.h).
-  int snapshot_count() const { return int(trainer_.snapshots().size()); }
-  const Snapshot& snapshot(int i) const { return trainer_.snapshots()[size_t(i)]; }
+  int snapshot_count() const { return int(view().snapshots.size()); }
+  const Snapshot& snapshot(int i) const { return *view().snapshots[size_t(i)]; }
   // The probe's maps at snapshot i, for the CURRENT probe (recomputed from the snapshot's weights if the
   // probe changed since training started).
   const std::vector<FeatureMap>& snapshot_maps(int i);
@@ -109,35 +164,55 @@ class Lab {
   std::vector<float> predict(const float* pixels);
 
  private:
-  Status build_model();
-  void sync_state();
+  // The training side, guarded by work_mutex_.
+  struct Work {
+    LabState state = LabState::Loading;
+    std::string error;
+    Model model;                 // the weights being trained
+    Trainer trainer;
+    long step_target = -1;       // pause when the trainer reaches this many batches; -1 = run on
+    int chunk = 0;               // samples per unit, adapted by work(fit_chunks); 0 = whole batches
+    double sec_per_sample = 0;   // running estimate, for the chunk size and nothing else
+    double window_start = -1;    // wall-clock throughput, over windows of about a second of units
+    size_t window_samples = 0;
+    double throughput = 0;
+    size_t test_at = 0;          // the test-set evaluation: samples done, summed loss, correct predictions
+    double test_loss_sum = 0;
+    size_t test_correct = 0;
+    int prepare_batch = 0;       // > 0: reserve the workspace for this batch before training (a unit of work)
+    uint64_t run = 0, weights_version = 0, published = 0;
+    bool stop = false;
+  };
 
-  LabState state_ = LabState::Loading;
-  std::string error_;
+  // Under work_mutex_:
+  Status reset_locked();
+  Status train_locked();
+  void fail_locked(const std::string& message);
+  bool has_work_locked() const;
+  bool preparing_locked() const;
+  bool testing_locked() const;
+  void test_unit_locked(int n);
+  void train_units_locked(double budget, bool fit_chunks, int& units);
+  void publish_locked();
+
+  mutable std::mutex work_mutex_;
+  std::condition_variable work_ready_;
+  Work work_;
+  Handoff<LabView> handoff_;
+
+  // The reading side.
   std::string loading_what_ = "starting";
   double loading_fraction_ = 0;
   std::string data_request_;
-
   LabSettings settings_;
-  Dataset train_, test_;
-  Model model_;
-  Trainer trainer_;
-  long step_target_ = -1;     // pause when the trainer reaches this many batches; -1 = run on
-  int chunk_ = 8;             // samples per unit, adapted by tick()
-  double sec_per_sample_ = 0; // running estimate, for the chunk size and nothing else
-  // Wall-clock throughput, measured over windows of about a second of ticks.
-  double window_start_ = -1;
-  size_t window_samples_ = 0;
-  double throughput_ = 0;
-  // The test-set evaluation after training: samples done, summed loss, correct predictions.
-  size_t test_at_ = 0;
-  double test_loss_sum_ = 0;
-  size_t test_correct_ = 0;
-  bool test_done_ = false;
-  Workspace test_ws_;
-  void test_chunk(int n);
+  Dataset train_, test_;      // replaced only under work_mutex_ (the training side reads them)
+  Model model_;               // the newest published weights (for maps and predictions)
+  uint64_t model_weights_ = 0;  // their weights_version
   std::vector<std::string> log_;
+  uint64_t synced_run_ = 0;   // what of the view's run is already in the log
   size_t epochs_logged_ = 0;
+  bool end_logged_ = false, test_logged_ = false;
+  std::string error_logged_;
 
   std::vector<float> probe_;
   int probe_index_ = 0;
@@ -147,8 +222,6 @@ class Lab {
   Workspace probe_ws_;        // live maps and predictions (batch 1)
   std::vector<FeatureMap> live_;
   uint64_t live_version_ = 0;
-  uint64_t run_ = 0;             // bumped by every reset: a new list of snapshots
-  uint64_t weights_version_ = 1;  // bumped whenever the weights change (reset, each trained batch)
   uint64_t live_weights_ = 0, live_probe_ = 0;  // the versions live_ was computed for
   double live_time_ = -1;     // when live_ was computed (seconds, steady clock)
 

@@ -62,8 +62,7 @@ std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std:
   field("trainMs", json_number(frames.train_ms));
   field("uiMs", json_number(frames.ui_ms));
   field("trainer", frames.training_thread ? "\"thread\"" : "\"frames\"");
-  field("trainRestMs", json_number(frames.train_rest_ms));
-  field("chunk", std::to_string(lab.chunk()));
+  field("chunk", std::to_string(lab.view().chunk));
   field("dataset", json_quote(lab.has_data() ? lab.train_data().name : lab.settings().dataset));
   field("probe", std::to_string(lab.probe_index()));
   field("loading", json_quote(lab.state() == LabState::Loading ? lab.loading_what() : ""));
@@ -77,7 +76,7 @@ std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std:
 
 std::string lab_history_json(const Lab& lab) {
   std::string j = "[";
-  const auto& epochs = lab.trainer().epochs();
+  const auto& epochs = lab.view().history;
   for (size_t i = 0; i < epochs.size(); ++i) {
     const EpochRecord& e = epochs[i];
     j += i ? "," : "";

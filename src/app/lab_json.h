@@ -12,17 +12,16 @@ namespace convlens {
 
 // What the platform measures about its frames, reported with the status.
 struct FrameStats {
-  double fps = 0;       // smoothed frames per second
+  double fps = 0;       // frames drawn per second, over the last second (0 while the app sleeps)
   long frames = 0;      // frames drawn so far
-  double train_ms = 0;  // smoothed milliseconds of training per frame
-  double ui_ms = 0;     // smoothed milliseconds of building and submitting the UI per frame
-  bool training_thread = false;  // training runs on a thread of its own (threaded browser build), not in frames
-  double train_rest_ms = 0;      // that thread's rest after each slice of training, set by the frame rate
+  double train_ms = 0;  // smoothed milliseconds of training per frame that trained (frame-driven training)
+  double ui_ms = 0;     // smoothed milliseconds of building and submitting the UI per frame drawn
+  bool training_thread = false;  // training runs on a thread of its own, not in the frames
 };
 
 // {"state":"training","epoch":1,"epochs":10,"batch":12,"batchesPerEpoch":1500,"loss":..,"acc":..,
 //  "valLoss":..,"valAcc":..,"testLoss":..|null,"testAcc":..|null,"samplesPerSec":..,"throughput":..,"progress":..,"etaSeconds":..,"fps":..,"frames":..,
-//  "trainMs":..,"uiMs":..,"trainer":"frames"|"thread","trainRestMs":..,"chunk":..,"dataset":"mnist","probe":7,"loading":"","loadingProgress":..,
+//  "trainMs":..,"uiMs":..,"trainer":"frames"|"thread","chunk":..,"dataset":"mnist","probe":7,"loading":"","loadingProgress":..,
 //  "error":"","warnings":[...]}
 std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std::vector<std::string>& warnings);
 

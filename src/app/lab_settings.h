@@ -1,27 +1,28 @@
 // lab_settings.h: what a user can set for one training run, its limits and its defaults — shared by the
 // URL parser, the UI's sliders and the JS API, so a value means the same thing everywhere.
 //
-// Defaults are the book's: the MNIST CNN, Adam at 1e-3, validation_split 0.2, and Keras fit()'s batch of 32.
+// Defaults are the book's, as the engine's TrainConfig has them (so the page and the CLI agree): the MNIST CNN,
+// Adam at 1e-3, batch 200, 10 epochs, validation_split 0.2.
 // Not here: parsing (url_params.h), running (lab.h).
 #pragma once
 #include <cstdint>
 #include <string>
 
-#include "optimizer.h"
+#include "trainer.h"
 
 namespace convlens {
 
 struct LabSettings {
   std::string dataset = "mnist";  // "mnist" or "fashion"
   std::string model = "mnist";    // a preset name or a one-line spec (model_spec.h)
-  int epochs = 10;
-  int batch = 32;                 // Keras fit()'s default batch size
-  float lr = 1e-3f;
-  OptimizerKind optimizer = OptimizerKind::Adam;
+  int epochs = TrainConfig().epochs;
+  int batch = TrainConfig().batch;
+  float lr = OptimizerConfig().lr;
+  OptimizerKind optimizer = OptimizerConfig().kind;
   float momentum = 0.9f;          // SGD only
-  float val_split = 0.2f;         // the last fraction of the training images, as Keras' validation_split
+  float val_split = TrainConfig().val_split;  // the last fraction of the training images, as Keras'
   long subset = 0;                // use only the first N training images (quick runs); 0 = all
-  uint64_t seed = 42;             // initial weights, shuffling and dropout
+  uint64_t seed = TrainConfig().seed;  // initial weights, shuffling and dropout
 };
 
 // Limits of what the UI and the URL accept (the engine's own limits are wider).

@@ -231,6 +231,7 @@ Result<CliOptions> cli_parse(const std::vector<std::string>& args) {
 std::string cli_default_data_dir(const std::string& dataset) { return data_root_default() + "/" + dataset; }
 
 std::string cli_usage() {
+  const std::string cores = std::to_string(CliOptions().threads);
   return R"(convlens: train and inspect the book's CNNs from the command line.
 
 usage: convlens <command> [flags]      flags as --flag value or --flag=value
@@ -258,7 +259,7 @@ model and training:
   --optimizer NAME      adam or sgd (default adam)
   --momentum F          sgd momentum, in [0, 1) (default 0.9)
   --seed N              random seed for weights, shuffling and dropout (default 42)
-  --threads N           1..256 (default 1)
+  --threads N           1..256 (default: one per core, here )" + cores + R"()
   --save FILE           write the trained weights to FILE (default: not saved)
   --load FILE           start from the weights in FILE (required by eval)
   --quiet               no per-batch progress line

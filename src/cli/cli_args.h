@@ -2,7 +2,8 @@
 //
 //   convlens <command> [--flag value | --flag=value]...     commands: train, eval, bench, summary, help
 //
-// cli_parse is a pure function: it prints nothing, never exits, reads no environment and touches no files.
+// cli_parse is a pure function: it prints nothing, never exits, reads no environment and touches no files
+// (only the --threads default, every core, comes from the machine).
 // It checks each value on its own (types, ranges, known names); it does NOT check combinations (e.g. eval
 // without --load), whether files exist, or whether --model is a valid spec: the commands do that.
 // A repeated flag keeps its last value; flags a command does not use are accepted and ignored.
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "status.h"
+#include "threads.h"
 
 namespace convlens {
 
@@ -28,7 +30,7 @@ struct CliOptions {
   uint64_t seed = 42;             // --seed, any whole number >= 0
   float val_split = 0.2f;         // --val-split, [0, 1): fraction of the training set held out for validation
   long subset = 0;                // --subset N: use the first N training images; 0 = all
-  int threads = 1;                // --threads, 1..256 (also the bench threads)
+  int threads = engine_max_threads();  // --threads, 1..256 (also the bench threads); default: every core
   std::string feature_maps_dir;   // --feature-maps DIR: write feature-map grid PNGs there; empty = none
   int probe = 0;                  // --probe I: index of the test image whose feature maps are drawn
   int cols = 8;                   // --cols, 1..256: maps per row in the grids

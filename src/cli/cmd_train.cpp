@@ -16,10 +16,9 @@ namespace convlens {
 namespace {
 
 // "epoch03" for per-epoch snapshots, "step000120" for every-N-batches ones.
-std::string snapshot_moment(const Trainer& t, const Snapshot& s) {
+std::string snapshot_moment(const Snapshot& s) {
   char text[32];
-  const bool epoch_end = s.step == 0 || s.step == long(s.epoch) * t.batches_per_epoch();
-  if (epoch_end) std::snprintf(text, sizeof text, "epoch%02d", s.epoch);
+  if (s.epoch_end) std::snprintf(text, sizeof text, "epoch%02d", s.epoch);
   else std::snprintf(text, sizeof text, "step%06ld", s.step);
   return text;
 }
@@ -87,8 +86,8 @@ int cmd_train(const CliOptions& opts) {
   size_t maps_written = 0;
   auto write_new_maps = [&]() -> Status {
     for (; want_maps && maps_written < trainer.snapshots().size(); ++maps_written) {
-      const Snapshot& snap = trainer.snapshots()[maps_written];
-      Status w = feature_maps_write_pngs(snap.maps, snapshot_moment(trainer, snap), opts.cols, opts.feature_maps_dir);
+      const Snapshot& snap = *trainer.snapshots()[maps_written];
+      Status w = feature_maps_write_pngs(snap.maps, snapshot_moment(snap), opts.cols, opts.feature_maps_dir);
       if (!w.ok()) return w;
     }
     return Status::success();

@@ -161,26 +161,28 @@ double model_flops_per_sample(const Model& model, bool training) {
 }
 
 void workspace_reserve(Workspace& ws, const Model& model, int n) {
-  if (n <= ws.capacity && ws.act.size() == model.layers.size() + 1) return;
+  // Grows each buffer to what a batch of n needs and never shrinks one: a workspace serves batches of any size and
+  // models of any shape in turn, and the first touch of its memory (page faults, most of a first batch) is paid once.
   const size_t count = model.layers.size();
   const size_t batch = size_t(n);
-  ws.act.resize(count + 1);
-  ws.dact.resize(count + 1);
-  ws.scratch.resize(count);
-  ws.argmax.resize(count);
-  ws.act[0].resize(batch * model.input.size());
-  ws.dact[0].resize(batch * model.input.size());
+  auto grow = [](auto& buffer, size_t size) {
+    if (buffer.size() < size) buffer.resize(size);
+  };
+  grow(ws.act, count + 1);
+  grow(ws.dact, count + 1);
+  grow(ws.scratch, count);
+  grow(ws.argmax, count);
+  grow(ws.act[0], batch * model.input.size());
+  grow(ws.dact[0], batch * model.input.size());
   for (size_t i = 0; i < count; ++i) {
     const Layer& l = model.layers[i];
-    ws.act[i + 1].resize(batch * l.out.size());
-    ws.dact[i + 1].resize(batch * l.out.size());
-    if (l.spec.kind == LayerKind::Conv2D)
-      ws.scratch[i].resize(conv2d_scratch_floats(n, l.in, l.spec.kernel, l.out));
-    if (l.spec.kind == LayerKind::Dropout) ws.scratch[i].resize(batch * l.out.size());
-    if (l.spec.kind == LayerKind::MaxPool2D) ws.argmax[i].resize(batch * l.out.size());
+    grow(ws.act[i + 1], batch * l.out.size());
+    grow(ws.dact[i + 1], batch * l.out.size());
+    if (l.spec.kind == LayerKind::Conv2D) grow(ws.scratch[i], conv2d_scratch_floats(n, l.in, l.spec.kernel, l.out));
+    if (l.spec.kind == LayerKind::Dropout) grow(ws.scratch[i], batch * l.out.size());
+    if (l.spec.kind == LayerKind::MaxPool2D) grow(ws.argmax[i], batch * l.out.size());
   }
-  ws.probs.resize(batch * model.num_classes);
-  ws.capacity = n;
+  grow(ws.probs, batch * model.num_classes);
 }
 
 void model_set_input_u8(const Model& model, Workspace& ws, const uint8_t* images, int n) {

@@ -46,7 +46,6 @@ struct Model {
 };
 
 struct Workspace {
-  int capacity = 0;                          // largest N the buffers hold
   std::vector<FloatBuffer> act;              // act[0] input (N, input); act[l+1] output of layer l (N, out)
   std::vector<FloatBuffer> dact;             // d(loss)/d(act), same sizes; dact[0] only with input gradients
   std::vector<FloatBuffer> scratch;          // per layer: Conv2D padded input etc. (layers.h); Dropout mask (N, out)
@@ -67,7 +66,7 @@ std::string model_summary(const Model& model);
 // Floating-point operations (multiply and add counted as 2) for one sample: forward, or forward + backward.
 double model_flops_per_sample(const Model& model, bool training);
 
-// Grows the workspace to hold batches of n (never shrinks).
+// Grows the workspace to hold batches of n of this model (never shrinks; any earlier model's sizes stay).
 void workspace_reserve(Workspace& ws, const Model& model, int n);
 
 // Copies images (N, H, W, C) uint8 into act[0] as floats in [0, 1] (the per-batch normalisation).

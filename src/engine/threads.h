@@ -1,19 +1,32 @@
 // threads.h: how many threads the engine uses, and the one way its loops use them (parallel_for).
-// Natively: OpenMP (and Eigen's GEMM threads). In the threaded WebAssembly build (-pthread): a small pool of
-// std::threads that sleep between jobs; all threads, the calling one (the browser's main thread) included, claim
-// shares until none are left, and the caller spins until the last one is done, since a page's main thread may
-// not block. Otherwise (the single-threaded WASM build) parallel_for runs the whole range on the calling thread.
+// Natively and in the threaded WebAssembly build (-pthread) alike: a small pool of std::threads. Each job is cut
+// into a few contiguous shares per thread, which all threads, the calling one included, claim one at a time
+// until none are left; the caller then waits for the shares in flight, yielding its core between short spins (a
+// page's main thread may not block). A thread the OS holds back (another process wants the core) thus costs at
+// most the one share it started. A worker looks for the next job for 200 us, yielding likewise, then sleeps on
+// a condition variable: an idle pool does not spin.
+// In the single-threaded WebAssembly build parallel_for runs the whole range on the calling thread.
+// Not here: thread affinity, priorities, work stealing between nested jobs, threads for Eigen (it runs
+// single-threaded; the engine's GEMM is its own, gemm.h).
 #pragma once
 #include <functional>
 
 namespace convlens {
 
-void engine_set_threads(int n);  // n >= 1; in the threaded WASM build at most the Web Workers Emscripten preallocated
+// Engine threads, the calling one included (default 1). n >= 1; in the threaded WASM build at most the Web
+// Workers Emscripten preallocated (engine_max_threads()); 1 in the single-threaded WASM build. Waits for a
+// parallel_for under way on another thread; never call it from inside a parallel_for share.
+void engine_set_threads(int n);
 int engine_threads();
+// The machine's cores (std::thread::hardware_concurrency(), at least 1): the default of `convlens --threads`.
+// In the threaded WASM build at most 8 (PTHREAD_POOL_SIZE in CMakeLists.txt); 1 in the single-threaded one.
+int engine_max_threads();
 
-// Calls fn(begin, end) on contiguous shares of [0, count) on up to engine_threads() threads, each share at least
-// `grain` items (so small jobs stay on one thread), and returns when all shares are done. One share per thread
-// natively; up to kSharesPerThread in the threaded WebAssembly build, where threads claim them as they go.
+// Calls fn(begin, end) on contiguous shares of [0, count), each at least `grain` items (so small jobs stay on
+// one thread), on up to engine_threads() threads, and returns when all shares are done. The shares depend only
+// on count, grain and engine_threads() (up to kSharesPerThread per thread), never on which thread ran which.
+// One job runs at a time: a call from inside a share, or from a second thread while a job is under way, runs
+// its whole range on its own thread.
 void parallel_for(int count, int grain, const std::function<void(int begin, int end)>& fn);
 constexpr int kSharesPerThread = 3;
 

@@ -50,8 +50,18 @@ EvalResult model_evaluate(const Model& model, Workspace& ws, const Dataset& data
   return r;
 }
 
-Status Trainer::start(Model* model, const Dataset* data, const TrainConfig& config, std::vector<float> probe) {
+void Trainer::clear() {
+  Workspace ws = std::move(ws_);
   *this = Trainer();
+  ws_ = std::move(ws);
+}
+
+EvalResult Trainer::evaluate(const Dataset& data, size_t begin, size_t end) {
+  return model_evaluate(*model_, ws_, data, begin, end, config_.batch);
+}
+
+Status Trainer::start(Model* model, const Dataset* data, const TrainConfig& config, std::vector<float> probe) {
+  clear();
   const size_t size = config.subset > 0 ? std::min(config.subset, data->size()) : data->size();
   Status valid = train_config_validate(config, size);
   if (!valid.ok()) return valid;
@@ -75,8 +85,7 @@ Status Trainer::start(Model* model, const Dataset* data, const TrainConfig& conf
   order_.resize(train_count_);
   labels_.resize(size_t(config.batch));
   state_ = TrainState::Training;
-  take_snapshot();
-  snapshots_.back().epoch_end = true;
+  take_snapshot(true);
   return Status::success();
 }
 
@@ -152,8 +161,9 @@ void Trainer::train_chunk() {
   batch_right_ = 0;
   const bool every = config_.snapshot_every > 0 && step_ % config_.snapshot_every == 0;
   const bool early = epoch_ == 1 && first_epoch_every_ > 0 && batch_in_epoch_ % first_epoch_every_ == 0;
-  if (every || early) take_snapshot();
-  if (batch_in_epoch_ == batches_per_epoch_) {
+  const bool last = batch_in_epoch_ == batches_per_epoch_;  // finish_epoch() takes the epoch's snapshot
+  if ((every || early) && !last) take_snapshot(false);
+  if (last) {
     last_samples_per_sec_ = train_seconds_ > 0 ? double(seen_) / train_seconds_ : 0;
     if (val_count() > 0) state_ = TrainState::Validating;
     else epoch_ended_ = true;
@@ -188,12 +198,7 @@ void Trainer::finish_epoch() {
   e.seconds = epoch_seconds_;
   e.samples_per_sec = last_samples_per_sec_;
   epochs_.push_back(e);
-  // The batch snapshot just taken (if any) is this epoch's end: relabel it rather than take a twin.
-  if (!snapshots_.empty() && snapshots_.back().step == step_ && snapshots_.back().epoch == epoch_ - 1 && step_ > 0)
-    snapshots_.back().epoch = epoch_;
-  else
-    take_snapshot();
-  snapshots_.back().epoch_end = true;
+  take_snapshot(true);
   if (epoch_ == config_.epochs) {
     state_ = TrainState::Done;
   } else {
@@ -202,12 +207,13 @@ void Trainer::finish_epoch() {
   }
 }
 
-void Trainer::take_snapshot() {
-  Snapshot s;
-  s.epoch = int(epochs_.size());
-  s.step = step_;
-  s.params = model_->params;
-  if (!probe_.empty()) s.maps = model_feature_maps(*model_, probe_ws_, probe_.data());
+void Trainer::take_snapshot(bool epoch_end) {
+  auto s = std::make_shared<Snapshot>();
+  s->epoch = int(epochs_.size());
+  s->step = step_;
+  s->epoch_end = epoch_end;
+  s->params = model_->params;
+  if (!probe_.empty()) s->maps = model_feature_maps(*model_, probe_ws_, probe_.data());
   snapshots_.push_back(std::move(s));
 }
 
@@ -231,10 +237,10 @@ double Trainer::samples_per_sec() const {
   return last_samples_per_sec_;
 }
 
-std::string Trainer::epoch_log(const EpochRecord& e) const {
+std::string train_epoch_log(const EpochRecord& e, int epochs, int batches_per_epoch) {
   char line[256];
   int len = std::snprintf(line, sizeof line, "Epoch %d/%d  %d/%d - %.0fs - loss: %.4f - acc: %.4f", e.epoch,
-                          config_.epochs, e.batches, batches_per_epoch_, e.seconds, e.loss, e.acc);
+                          epochs, e.batches, batches_per_epoch, e.seconds, e.loss, e.acc);
   if (e.has_val && len > 0 && size_t(len) < sizeof line)
     std::snprintf(line + len, sizeof line - size_t(len), " - val_loss: %.4f - val_acc: %.4f", e.val_loss, e.val_acc);
   return line;

@@ -14,6 +14,7 @@
 // Not here: data loading, drawing, threads (callers choose when to call step).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,7 @@ struct EpochRecord {
   double samples_per_sec = 0;  // training samples per second of training compute
 };
 
+// Snapshots are immutable once taken and shared (a UI on another thread may hold one while training goes on).
 struct Snapshot {
   int epoch = 0;                  // epochs completed when taken (0 = before training)
   long step = 0;                  // training batches completed when taken
@@ -66,6 +68,9 @@ struct Snapshot {
 };
 
 enum class TrainState { Idle, Training, Validating, Done, Failed };
+
+// The Keras-style log line: "Epoch 3/10  240/240 - 21s - loss: 0.0742 - acc: 0.9777 - val_loss: ... ".
+std::string train_epoch_log(const EpochRecord& e, int epochs, int batches_per_epoch);
 
 struct EvalResult {
   double loss = 0;  // mean cross-entropy
@@ -81,6 +86,14 @@ class Trainer {
   // Prepares a run: `model` built and initialised, `data` outliving the trainer; `probe` is one image
   // (input shape floats in [0, 1]) or empty. Takes the epoch-0 snapshot.
   Status start(Model* model, const Dataset* data, const TrainConfig& config, std::vector<float> probe = {});
+  // Forgets the run (state Idle). The workspace stays: the next run on it starts at full speed.
+  void clear();
+  // Grows the workspace for batches of `batch` of `model` ahead of a run: the first touch of its memory, which
+  // costs several batches' time, is then not paid by the run.
+  void reserve(const Model& model, int batch) { workspace_reserve(ws_, model, batch); }
+  // Inference over samples [begin, end) of `data` in batches of the run's size, in the trainer's workspace
+  // (Keras' model.evaluate after fit). Between units or after the run.
+  EvalResult evaluate(const Dataset& data, size_t begin, size_t end);
   // Runs up to `units` units of work (batches, or chunks); returns how many ran (0 when not training).
   int step(int units);
   // Changes the chunk size between units (a UI adapts it to its frame budget); <= 0 = whole batches.
@@ -113,18 +126,18 @@ class Trainer {
 
   const std::vector<BatchRecord>& batches() const { return batches_; }
   const std::vector<EpochRecord>& epochs() const { return epochs_; }
-  const std::vector<Snapshot>& snapshots() const { return snapshots_; }
+  const std::vector<std::shared_ptr<const Snapshot>>& snapshots() const { return snapshots_; }
   const Optimizer& optimizer() const { return optimizer_; }
 
-  // The Keras-style log line: "Epoch 3/10  240/240 - 21s - loss: 0.0742 - acc: 0.9777 - val_loss: ... ".
-  std::string epoch_log(const EpochRecord& e) const;
+  // The Keras-style log line of epoch e of this run (train_epoch_log).
+  std::string epoch_log(const EpochRecord& e) const { return train_epoch_log(e, config_.epochs, batches_per_epoch_); }
 
  private:
   int chunk_size() const;  // samples per unit
   void train_chunk();
   void validate_chunk();
   void finish_epoch();
-  void take_snapshot();
+  void take_snapshot(bool epoch_end);
   void fail(const std::string& message);
 
   Model* model_ = nullptr;
@@ -134,7 +147,7 @@ class Trainer {
   TrainState state_ = TrainState::Idle;
   std::string error_;
 
-  Workspace ws_;                  // training batches
+  Workspace ws_;                  // training and evaluation batches; kept across runs (clear())
   Workspace probe_ws_;            // feature maps of the probe (batch 1)
   Optimizer optimizer_;
   Rng rng_;
@@ -162,7 +175,7 @@ class Trainer {
 
   std::vector<BatchRecord> batches_;
   std::vector<EpochRecord> epochs_;
-  std::vector<Snapshot> snapshots_;
+  std::vector<std::shared_ptr<const Snapshot>> snapshots_;
 };
 
 }  // namespace convlens

@@ -22,15 +22,25 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// Training time per frame: what the UI leaves of kFrameWork, the main-thread work that still fits a 30 Hz
-// frame with room to spare (the browser rasterises and composites on other threads meanwhile). If frames
-// still come slower than kSlowFps (a busy machine), training gets less until they do not.
-constexpr double kFrameWork = 0.026;
-constexpr double kSlowFps = 30;
-constexpr double kMinTrain = 0.002, kMaxTrain = 0.030;
-// The training thread's rest after a slice (seconds), raised while frames come slower than kRestFps: a little
-// above kSlowFps, since the rest acts on the frame rate with a delay and the rate hovers around the target.
-constexpr double kRestStep = 0.0002, kMaxRest = 0.050, kRestFps = 31;
+// Drawing: every turn for kSettleSeconds after input or an outside change; while training, loading or
+// evaluating goes on untouched, one frame per kBusyFrameSeconds.
+constexpr double kSettleSeconds = 0.5;
+constexpr double kBusyFrameSeconds = 0.125;
+// Training in the turns (no training thread): while the user interacts, chunks that leave the frame rate
+// smooth; untouched, whole batches for about kUntouchedTrain per turn, so training gets most of the time.
+constexpr double kInteractiveTrain = 0.012, kUntouchedTrain = 0.1;
+
+// The training thread: whole batches while there are any, asleep otherwise.
+[[maybe_unused]] void* train_forever(void* arg) {  // unused where there are no threads
+  Lab& lab = *static_cast<Lab*>(arg);
+  while (!lab.work_stopped())
+    if (lab.work(0) == 0) lab.wait_for_work(1.0);
+  return nullptr;
+}
+
+bool busy(const Lab& lab) {
+  return lab.state() == LabState::Training || lab.state() == LabState::Loading || lab.testing();
+}
 
 void load_font(const ShellConfig& config, float scale) {
   ImGuiIO& io = ImGui::GetIO();
@@ -116,34 +126,63 @@ Status shell_init(AppShell& s, const ShellConfig& config) {
   ImGui_ImplSDL2_InitForOpenGL(s.window, s.gl);
   load_font(config, s.dpi_scale);  // before the renderer uploads the font atlas
   if (!imgui_gl_init(config.gles)) return Status::fail("the GPU driver cannot compile the UI's shaders");
-  s.last_time = now_seconds();
+  shell_wake(s);  // the first frames
   return Status::success();
 }
 
+bool shell_start_training_thread(AppShell& s) {
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+  (void)s;
+  return false;
+#else
+  // pthread_create rather than std::thread: a thread that cannot start is a return code, not an exception
+  // (which the browser build cannot catch).
+  s.has_training_thread = pthread_create(&s.training_thread, nullptr, train_forever, &s.lab) == 0;
+  return s.has_training_thread;
+#endif
+}
+
+void shell_wake(AppShell& s) { s.awake_until = std::max(s.awake_until, now_seconds() + kSettleSeconds); }
+
+bool shell_idle(const AppShell& s) {
+  return now_seconds() >= s.awake_until && !s.ui->playing && !busy(s.lab) &&
+         s.lab.view().version == s.drawn_view && s.lab.probe_version() == s.drawn_probe;
+}
+
 bool shell_frame(AppShell& s) {
+  s.drew = false;
   SDL_Event event;
+  bool input = false;
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);
+    input = true;
     if (event.type == SDL_QUIT) return false;
     if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
         event.window.windowID == SDL_GetWindowID(s.window))
       return false;
   }
-  const double t0 = now_seconds();
-  const double dt = std::max(1e-4, t0 - s.last_time);
-  s.last_time = t0;
+  if (input) shell_wake(s);
   FrameStats& st = s.stats;
-  // Frames per second from the smoothed frame interval (a smoothed 1/dt would overrate uneven frames).
-  s.frame_interval = st.frames == 0 ? dt : 0.95 * s.frame_interval + 0.05 * dt;
-  st.fps = 1.0 / s.frame_interval;
+  const double t0 = now_seconds();
+  const bool interacting = t0 < s.awake_until;
+  if (s.has_training_thread) {
+    s.lab.sync();
+  } else if (s.lab.tick(interacting ? kInteractiveTrain : kUntouchedTrain, interacting) > 0) {
+    st.train_ms = 0.9 * st.train_ms + 0.1 * (now_seconds() - t0) * 1e3;
+  }
+  st.training_thread = s.has_training_thread;
 
-  if (!s.background_training) s.lab.tick(s.train_budget);
   const double t1 = now_seconds();
-  st.train_ms = 0.95 * st.train_ms + 0.05 * (t1 - t0) * 1e3;
+  const bool changed = s.lab.view().version != s.drawn_view || s.lab.probe_version() != s.drawn_probe;
+  const bool due = changed && (!busy(s.lab) || t1 - s.last_draw >= kBusyFrameSeconds);
+  if (!interacting && !s.ui->playing && !due) return true;
 
+  const double dt = s.last_draw > 0 ? std::min(t1 - s.last_draw, 1.0) : 1.0 / 60;
+  s.last_draw = t1;
+  s.drawn_view = s.lab.view().version;
+  s.drawn_probe = s.lab.probe_version();
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();
-  s.ui->fps = st.fps;
   ui_draw(s.lab, *s.ui, dt);
   ImGui::Render();
   const ImGuiIO& io = ImGui::GetIO();
@@ -152,25 +191,25 @@ bool shell_frame(AppShell& s) {
   glClear(GL_COLOR_BUFFER_BIT);
   imgui_gl_render(ImGui::GetDrawData());
   if (s.on_rendered) s.on_rendered();
-  const double ui_time = now_seconds() - t1;
-  st.ui_ms = 0.95 * st.ui_ms + 0.05 * ui_time * 1e3;
-  if (s.background_training) {  // it rests longer after each slice while frames are slow, less while they are not
-    if (st.fps < kRestFps) s.train_rest = std::min(s.train_rest * 1.05 + kRestStep, kMaxRest);
-    else s.train_rest = std::max(s.train_rest * 0.95 - kRestStep, 0.0);
-  } else {  // training in the frames: a budget per frame, from what the UI leaves
-    const double room = kFrameWork - ui_time;
-    if (st.fps < kSlowFps) s.train_budget *= 0.95;
-    else s.train_budget = std::min(s.train_budget * 1.05, room);
-    s.train_budget = std::clamp(s.train_budget, kMinTrain, kMaxTrain);
-  }
-  st.training_thread = s.background_training;
-  st.train_rest_ms = s.train_rest * 1e3;
+  st.ui_ms = 0.9 * st.ui_ms + 0.1 * (now_seconds() - t1) * 1e3;
   SDL_GL_SwapWindow(s.window);
+  s.drew = true;
   ++st.frames;
+  ++s.fps_frames;
+  if (t1 - s.fps_window >= 1.0) {  // frames drawn over the last second or so
+    st.fps = s.fps_window > 0 ? double(s.fps_frames) / (t1 - s.fps_window) : 0;
+    s.fps_window = t1;
+    s.fps_frames = 0;
+  }
   return true;
 }
 
 void shell_shutdown(AppShell& s) {
+  if (s.has_training_thread) {
+    s.lab.stop_work();
+    pthread_join(s.training_thread, nullptr);
+    s.has_training_thread = false;
+  }
   s.ui.reset();  // frees its textures while the context is alive
   imgui_gl_shutdown();
   ImGui_ImplSDL2_Shutdown();

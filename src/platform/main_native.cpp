@@ -1,18 +1,20 @@
 // main_native.cpp: the desktop app (convlens-app): the browser app's UI in an SDL2 + OpenGL 3 window, reading
 // the data sets from the folder ./build_wasm.sh setup fills.
 //
-//   convlens-app [--data DIR] [--threads N] [--frames N] [--screenshot FILE.png] [OPTIONS]
+//   convlens-app [--data DIR] [--threads N] [--frames N] [--until-done] [--screenshot FILE.png] [OPTIONS]
 //     OPTIONS as in the page's URL, e.g. "dataset=fashion&epochs=3&autostart=1"
-//     --frames N stops after N frames (scripted and CI smoke runs); --screenshot saves the last frame.
-//     --threads N: engine threads (default: OpenMP's, one per core; `threads=N` in OPTIONS means the same, as in
-//     the page's URL). On a busy machine 1 can be faster: small chunks between frames then lose to
-//     OpenMP's synchronisation.
+//     --frames N stops after N frames drawn, --until-done once training and the test set are done (scripted and
+//     CI smoke runs); --screenshot saves the last frame.
+//     --threads N: engine threads (default: one per core; `threads=N` in OPTIONS means the same, as in the
+//     page's URL). A thread of its own trains; the window draws beside it.
 //
-// The frame loop is app_shell's; this file only reads files, drives frames and saves the screenshot.
+// The frame loop is app_shell's; this file only reads files, drives the turns (sleeping in SDL_WaitEvent while
+// the app is idle) and saves the screenshot.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include <SDL_opengl.h>
 
@@ -62,7 +64,8 @@ bool save_screenshot(SDL_Window* window, const std::string& path) {
 int main(int argc, char** argv) {
   std::string root = data_root_default(), query, screenshot;
   long max_frames = -1;
-  int threads = 0;  // 0 = OpenMP's default
+  bool until_done = false;
+  int threads = 0;  // 0 = one per core
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
       root = argv[++i];
@@ -78,10 +81,12 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "convlens-app: --threads needs a whole number in 1..256\n");
         return 2;
       }
+    } else if (std::strcmp(argv[i], "--until-done") == 0) {
+      until_done = true;
     } else if (std::strcmp(argv[i], "--screenshot") == 0 && i + 1 < argc) {
       screenshot = argv[++i];
     } else if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-      std::printf("usage: convlens-app [--data DIR] [--threads N] [--frames N] [--screenshot FILE.png] [OPTIONS]\n"
+      std::printf("usage: convlens-app [--data DIR] [--threads N] [--frames N] [--until-done] [--screenshot FILE.png] [OPTIONS]\n"
                   "  OPTIONS as in the web page's URL: dataset=fashion&epochs=3&batch=64&autostart=1 ...\n"
                   "  DIR holds mnist/ and fashion/ (default %s)\n", root.c_str());
       return 0;
@@ -90,8 +95,9 @@ int main(int argc, char** argv) {
     }
   }
   const UrlOptions options = url_params_parse(query);
+  const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
   if (threads == 0) threads = options.threads;  // threads=N among the options, as in the page's URL
-  if (threads > 0) engine_set_threads(threads);
+  engine_set_threads(threads > 0 ? threads : cores);
   for (const std::string& w : options.warnings) std::fprintf(stderr, "convlens-app: %s\n", w.c_str());
 
   AppShell shell;
@@ -103,19 +109,30 @@ int main(int argc, char** argv) {
     return 1;
   }
   shell_apply_options(shell, options);
+  shell.ui->max_threads = std::max(cores, engine_threads());
   shell.lab.reset();  // asks for the data set
+  shell_start_training_thread(shell);
   bool first_data = true;
   bool saved = screenshot.empty();
+  auto finished = [&] {
+    const LabState st = shell.lab.state();
+    return until_done && !shell.lab.testing() && (st == LabState::Done || st == LabState::Error);
+  };
   while (true) {
-    if (!saved && max_frames > 0 && shell.stats.frames == max_frames - 1)
-      shell.on_rendered = [&] { saved = save_screenshot(shell.window, screenshot); };
+    const bool last = (max_frames > 0 && shell.stats.frames == max_frames - 1) || finished();
+    if (last) {
+      shell_wake(shell);  // draw this turn
+      if (!saved) shell.on_rendered = [&] { saved = save_screenshot(shell.window, screenshot); };
+    }
     const std::string wanted = shell.lab.take_data_request();
     if (!wanted.empty() && load_dataset(shell.lab, root, wanted) && first_data) {
       first_data = false;
       shell_apply_data_options(shell, options);
+      shell_wake(shell);
     }
     if (!shell_frame(shell)) break;
-    if (max_frames > 0 && shell.stats.frames >= max_frames) break;
+    if ((last && shell.drew) || (max_frames > 0 && shell.stats.frames >= max_frames)) break;
+    if (!shell.drew) SDL_WaitEventTimeout(nullptr, shell_idle(shell) ? 500 : 10);  // asleep until an event
   }
   int code = 0;
   if (!screenshot.empty() && !saved && !save_screenshot(shell.window, screenshot)) {

@@ -1,5 +1,6 @@
-// main_web.cpp: the browser app: the shared shell driven by requestAnimationFrame, the canvas kept at the
-// window's size, data sets requested from JavaScript, and events posted to an embedding page.
+// main_web.cpp: the browser app: the shared shell driven by requestAnimationFrame, paused while the app is
+// idle (JavaScript's input listeners and every API call wake it: web_wake), the canvas kept at the window's
+// size, data sets requested from JavaScript, and events posted to an embedding page.
 //
 // JavaScript (web/convlens_web.js) passes location.search as argv[1], fetches and gunzips the data when asked
 // (js_fetch_dataset) and hands it back through web_bridge.cpp.
@@ -19,10 +20,32 @@ EM_JS(void, js_post_event, (const char* json), { convlensPostEvent(UTF8ToString(
 EM_JS(void, js_fatal, (const char* message), { convlensFatal(UTF8ToString(message)); });
 
 namespace convlens {
+
 WebApp& web_app() {
   static WebApp app;
   return app;
 }
+
+void web_wake(WebApp& app) {
+  shell_wake(app.shell);
+  if (app.sleeping) {
+    app.sleeping = false;
+    emscripten_resume_main_loop();
+  }
+}
+
+WebApp& web_api_read() {
+  WebApp& app = web_app();
+  app.shell.lab.sync();
+  return app;
+}
+
+WebApp& web_api_call() {
+  WebApp& app = web_api_read();
+  web_wake(app);
+  return app;
+}
+
 }  // namespace convlens
 
 namespace {
@@ -40,14 +63,14 @@ void follow_canvas_size(SDL_Window* window) {
 // Tells an embedding page about state changes and finished epochs: {source:'convlens', type, ...}.
 void post_events(WebApp& app) {
   Lab& lab = app.shell.lab;
-  const auto& epochs = lab.trainer().epochs();
+  const auto& epochs = lab.view().history;
   if (epochs.size() < app.last_epochs) app.last_epochs = 0;  // a reset
   for (; app.last_epochs < epochs.size(); ++app.last_epochs) {
     const EpochRecord& e = epochs[app.last_epochs];
     const std::string json = "{\"type\":\"epoch\",\"epoch\":" + std::to_string(e.epoch) + ",\"loss\":" +
                              json_number(e.loss) + ",\"acc\":" + json_number(e.acc) + ",\"valLoss\":" +
                              json_number(e.val_loss) + ",\"valAcc\":" + json_number(e.val_acc) + ",\"log\":" +
-                             json_quote(lab.trainer().epoch_log(e)) + "}";
+                             json_quote(train_epoch_log(e, lab.view().epochs, lab.view().batches_per_epoch)) + "}";
     js_post_event(json.c_str());
   }
   if (lab.state() != app.last_state) {
@@ -60,7 +83,6 @@ void post_events(WebApp& app) {
 
 void frame(void*) {
   WebApp& app = web_app();
-  LabLock lock(app);
   follow_canvas_size(app.shell.window);
   const std::string wanted = app.shell.lab.take_data_request();
   if (!wanted.empty()) js_fetch_dataset(wanted.c_str());
@@ -70,6 +92,10 @@ void frame(void*) {
   }
   shell_frame(app.shell);
   post_events(app);
+  if (shell_idle(app.shell)) {  // nothing to draw until an event, an API call or data wakes the loop
+    app.sleeping = true;
+    emscripten_pause_main_loop();
+  }
 }
 
 }  // namespace
@@ -77,7 +103,7 @@ void frame(void*) {
 int main(int argc, char** argv) {
   WebApp& app = web_app();
   app.options = url_params_parse(argc > 1 ? argv[1] : "");
-  web_set_threads(app.options.threads, app.options.warnings);
+  const int max_threads = web_set_threads(app.options.threads, app.options.warnings);
   ShellConfig config;
   config.gles = true;
   config.font_path = "/fonts/DejaVuSans.ttf";  // embedded at link time
@@ -91,8 +117,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   shell_apply_options(app.shell, app.options);
+  app.shell.ui->max_threads = max_threads;
   app.shell.lab.reset();  // asks JavaScript for the data set
-  web_start_trainer(app);  // threaded build: training beside the frames, not in them
+  shell_start_training_thread(app.shell);  // threaded build: whole batches beside the frames, not in them
   emscripten_set_main_loop_arg(frame, nullptr, 0, true);
   return 0;
 }

@@ -22,19 +22,22 @@ using namespace convlens;
 
 namespace convlens {
 
-void web_set_threads(int asked, std::vector<std::string>& warnings) {
+int web_set_threads(int asked, std::vector<std::string>& warnings) {
 #ifdef __EMSCRIPTEN_PTHREADS__
-  // Workers are preallocated (PTHREAD_POOL_SIZE in CMakeLists.txt: min(cores, 8)); the main thread is one more.
+  // Workers are preallocated (PTHREAD_POOL_SIZE in CMakeLists.txt: min(cores, 8)): the training thread and
+  // the engine's helpers (threads - 1) come from them.
   const int most = std::max(1, std::min(emscripten_num_logical_cores(), 8));
   if (asked > most)
     warnings.push_back("threads: " + std::to_string(asked) + " is more than this computer's " + std::to_string(most) +
                        " cores; using " + std::to_string(most));
-  engine_set_threads(asked > 0 ? std::min(asked, most) : most);
+  web_app().shell.lab.set_threads(asked > 0 ? std::min(asked, most) : most);
+  return most;
 #else
   if (asked > 1)
     warnings.push_back("threads: " + std::to_string(asked) +
                        " needs the threaded build, which needs a cross-origin isolated page; using 1");
-  engine_set_threads(1);
+  web_app().shell.lab.set_threads(1);
+  return 1;
 #endif
 }
 
@@ -76,20 +79,22 @@ std::vector<std::string> apply_query(const char* query) {
 
 extern "C" {
 
+// Input listeners (web/convlens_web.js) call this: the main loop draws again if it was asleep.
+EMSCRIPTEN_KEEPALIVE void cl_wake() { web_wake(web_app()); }
+
 EMSCRIPTEN_KEEPALIVE const char* cl_status() {
-  LabLock lock(web_app());
-  WebApp& app = web_app();
+  WebApp& app = web_api_read();
   return out(lab_status_json(app.shell.lab, app.shell.stats, app.shell.ui->warnings));
 }
 
 EMSCRIPTEN_KEEPALIVE const char* cl_history() {
-  LabLock lock(web_app());
+  web_api_read();
   return out(lab_history_json(web_app().shell.lab));
 }
 
 // train(options): with options, new settings and fresh weights; without, start or resume.
 EMSCRIPTEN_KEEPALIVE const char* cl_train(const char* query) {
-  LabLock lock(web_app());
+  web_api_call();
   Lab& lab = web_app().shell.lab;
   const bool fresh = query && *query;
   const std::vector<std::string> warnings = apply_query(query);
@@ -100,24 +105,24 @@ EMSCRIPTEN_KEEPALIVE const char* cl_train(const char* query) {
 }
 
 EMSCRIPTEN_KEEPALIVE const char* cl_reset(const char* query) {
-  LabLock lock(web_app());
+  web_api_call();
   const std::vector<std::string> warnings = apply_query(query);
   return out(result_json(web_app().shell.lab.reset(), warnings));
 }
 
 EMSCRIPTEN_KEEPALIVE void cl_pause() {
-  LabLock lock(web_app());
+  web_api_call();
   web_app().shell.lab.pause();
 }
 
 EMSCRIPTEN_KEEPALIVE const char* cl_step(int batches) {
-  LabLock lock(web_app());
+  web_api_call();
   return out(result_json(web_app().shell.lab.step(batches), {}));
 }
 
 // featureMaps(layer, epoch): epoch < 0 = the current weights. Returns {"name","shape","ptr","count"} or null.
 EMSCRIPTEN_KEEPALIVE const char* cl_feature_maps(int layer, int epoch) {
-  LabLock lock(web_app());
+  web_api_read();
   Lab& lab = web_app().shell.lab;
   const std::vector<FeatureMap>* maps = nullptr;
   if (epoch < 0) {
@@ -136,16 +141,14 @@ EMSCRIPTEN_KEEPALIVE const char* cl_feature_maps(int layer, int epoch) {
 }
 
 EMSCRIPTEN_KEEPALIVE int cl_set_probe_index(int index) {
-  LabLock lock(web_app());
-  WebApp& app = web_app();
+  WebApp& app = web_api_call();
   app.shell.ui->drawing = false;
   app.shell.lab.set_probe_index(index);
   return app.shell.lab.probe_index();
 }
 
 EMSCRIPTEN_KEEPALIVE const char* cl_set_probe_pixels(const float* pixels, int count) {
-  LabLock lock(web_app());
-  WebApp& app = web_app();
+  WebApp& app = web_api_call();
   std::vector<float> p(pixels, pixels + (count > 0 ? count : 0));
   Status s = app.shell.lab.set_probe_pixels(p);
   if (s.ok()) {
@@ -157,7 +160,7 @@ EMSCRIPTEN_KEEPALIVE const char* cl_set_probe_pixels(const float* pixels, int co
 
 // predict(pixels): a pointer to the class probabilities, or 0 if the image has the wrong size.
 EMSCRIPTEN_KEEPALIVE const float* cl_predict(const float* pixels, int count) {
-  LabLock lock(web_app());
+  web_api_read();
   Lab& lab = web_app().shell.lab;
   if (count <= 0 || size_t(count) != lab.model().input.size()) return nullptr;
   std::vector<float> p(pixels, pixels + count);
@@ -169,7 +172,7 @@ EMSCRIPTEN_KEEPALIVE const float* cl_predict(const float* pixels, int count) {
 // benchmark({batch, steps, runs}): training and inference throughput of the current model on synthetic data,
 // plus a 512^3 GEMM in the same runtime. Blocks the page while it runs (seconds).
 EMSCRIPTEN_KEEPALIVE const char* cl_benchmark(int batch, int steps, int runs) {
-  LabLock lock(web_app());
+  web_api_read();
   const Model& model = web_app().shell.lab.model();
   if (model.layers.empty()) return out("null");
   const BenchConfig config{batch, steps, runs, 42};
@@ -191,19 +194,19 @@ EMSCRIPTEN_KEEPALIVE const char* cl_benchmark(int batch, int steps, int runs) {
 EMSCRIPTEN_KEEPALIVE int cl_threads() { return engine_threads(); }
 
 EMSCRIPTEN_KEEPALIVE int cl_num_classes() {
-  LabLock lock(web_app());
+  web_api_read();
   return web_app().shell.lab.model().num_classes;
 }
 
 // ---- data hand-over ----------------------------------------------------------------------------------------
 
 EMSCRIPTEN_KEEPALIVE void cl_data_progress(const char* what, double fraction) {
-  LabLock lock(web_app());
+  web_api_call();
   web_app().shell.lab.set_loading(what, fraction);
 }
 
 EMSCRIPTEN_KEEPALIVE void cl_data_error(const char* message) {
-  LabLock lock(web_app());
+  web_api_call();
   web_app().shell.lab.set_error(message);
 }
 
@@ -212,7 +215,7 @@ EMSCRIPTEN_KEEPALIVE const char* cl_data_load(const char* name, const uint8_t* t
                                               const uint8_t* train_labels, int train_labels_n,
                                               const uint8_t* test_images, int test_images_n,
                                               const uint8_t* test_labels, int test_labels_n) {
-  LabLock lock(web_app());
+  web_api_call();
   Lab& lab = web_app().shell.lab;
   auto bytes = [](const uint8_t* p, int n) { return std::vector<uint8_t>(p, p + (n > 0 ? n : 0)); };
   Dataset train, test;

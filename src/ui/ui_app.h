@@ -20,7 +20,8 @@ struct UiState {
   bool embed = false;                     // compact layout for iframes (?embed=1)
   std::vector<std::string> warnings;      // ignored URL parameters, shown until dismissed
   bool warnings_open = true;
-  double fps = 0;                         // measured by the platform loop
+  int max_threads = 1;                    // engine threads the platform can give; 1 = no choice to offer
+  double measured_rate = 0;               // samples/s of wall time of the last run, for the time an epoch takes
 
   // Feature maps
   int layer = 0;                          // the book's idx

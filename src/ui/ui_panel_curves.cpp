@@ -85,8 +85,8 @@ void plot(const char* title, const std::vector<Series>& series, ImVec2 size, flo
 }  // namespace
 
 void ui_panel_curves(const Lab& lab) {
-  const Trainer& t = lab.trainer();
-  const float per_epoch = float(std::max(1, t.batches_per_epoch()));
+  const LabView& t = lab.view();
+  const float per_epoch = float(std::max(1, t.batches_per_epoch));
   Series batch_loss{"batch (smoothed)", IM_COL32(120, 120, 140, 255), {}, {}};
   Series batch_acc{"batch (smoothed)", IM_COL32(120, 120, 140, 255), {}, {}};
   Series loss{"loss", IM_COL32(90, 160, 255, 255), {}, {}, true};
@@ -94,7 +94,7 @@ void ui_panel_curves(const Lab& lab) {
   Series acc{"acc", IM_COL32(90, 160, 255, 255), {}, {}, true};
   Series val_acc{"val_acc", IM_COL32(255, 150, 60, 255), {}, {}, true};
   // Per-batch loss, smoothed; thinned to at most ~600 points so long runs stay cheap to draw.
-  const auto& batches = t.batches();
+  const auto& batches = t.batches;
   const size_t stride = std::max<size_t>(1, batches.size() / 600);
   float ema_loss = 0, ema_acc = 0;
   for (size_t i = 0; i < batches.size(); ++i) {
@@ -108,7 +108,7 @@ void ui_panel_curves(const Lab& lab) {
       batch_acc.y.push_back(ema_acc);
     }
   }
-  for (const EpochRecord& e : t.epochs()) {
+  for (const EpochRecord& e : t.history) {
     loss.x.push_back(float(e.epoch));
     loss.y.push_back(e.loss);
     acc.x.push_back(float(e.epoch));

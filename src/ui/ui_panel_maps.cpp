@@ -28,7 +28,7 @@ std::string snapshot_label(const Lab& lab, int i) {
   const Snapshot& s = lab.snapshot(i);
   char buf[96];
   if (s.epoch_end && s.epoch == 0) return "before training";
-  const int per_epoch = std::max(1, lab.trainer().batches_per_epoch());
+  const int per_epoch = std::max(1, lab.view().batches_per_epoch);
   if (s.epoch_end) std::snprintf(buf, sizeof buf, "after epoch %d", s.epoch);
   else std::snprintf(buf, sizeof buf, "epoch %d, batch %ld", s.epoch + 1, s.step - long(s.epoch) * per_epoch);
   return buf;
@@ -197,7 +197,7 @@ void timeline_tab(Lab& lab, UiState& ui, double dt) {
   ImGui::SetNextItemWidth(90);
   ImGui::SliderFloat("speed", &ui.play_speed, 0.5f, 10, "%.1f/s");
   const Snapshot& s = lab.snapshot(at);
-  const auto& batches = lab.trainer().batches();
+  const auto& batches = lab.view().batches;
   if (s.step > 0 && size_t(s.step) <= batches.size())
     ImGui::TextDisabled("batch %ld: loss %.3f, acc %.3f", s.step, batches[size_t(s.step - 1)].loss,
                         batches[size_t(s.step - 1)].acc);

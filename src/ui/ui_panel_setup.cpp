@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "imgui.h"
+#include "threads.h"
 #include "ui_app.h"
 
 namespace convlens {
@@ -141,6 +142,14 @@ void ui_panel_training(Lab& lab, UiState& ui) {
   }
   ImGui::PopItemWidth();
   ImGui::EndDisabled();
+  if (ui.max_threads > 1) {  // the threaded build: the engine's threads, changeable while training
+    ImGui::PushItemWidth(-110);
+    int threads = engine_threads();
+    if (ImGui::SliderInt("threads", &threads, 1, ui.max_threads)) lab.set_threads(threads);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Threads that train (one per core at most). Results are the same for any number.");
+    ImGui::PopItemWidth();
+  }
   s.lr = std::clamp(s.lr, 1e-6f, kLabMaxLr);
   s.batch = std::clamp(s.batch, 1, kLabMaxBatch);
   s.epochs = std::clamp(s.epochs, 1, kLabMaxEpochs);
@@ -168,27 +177,30 @@ void ui_panel_training(Lab& lab, UiState& ui) {
   const Lab::Metrics m = lab.metrics();
   if (lab.started()) {
     char label[128];
-    const bool validating = lab.trainer().state() == TrainState::Validating;
+    const bool validating = lab.view().train_state == TrainState::Validating;
     std::snprintf(label, sizeof label, "epoch %d/%d  %s %d/%d", m.epoch, m.epochs, validating ? "validating" : "batch",
                   m.batch, m.batches_per_epoch);
     ImGui::ProgressBar(float(m.epoch_progress), ImVec2(-1, 0), label);
-    ImGui::Text("%.0f samples/s   ETA %s   %.0f fps", m.throughput > 0 ? m.throughput : m.samples_per_sec,
-                st == LabState::Training ? duration(m.eta_seconds).c_str() : "-", ui.fps);
+    ImGui::Text("%.0f samples/s   ETA %s", m.throughput > 0 ? m.throughput : m.samples_per_sec,
+                st == LabState::Training ? duration(m.eta_seconds).c_str() : "-");
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("%.0f samples/s while computing; %.0f per second of wall time, drawing included.\n"
-                        "Training runs between frames so the page stays responsive.",
-                        m.samples_per_sec, m.throughput);
+                        "ETA: the epochs left at the wall-clock rate.", m.samples_per_sec, m.throughput);
     ImGui::Text("loss %.4f  acc %.4f", m.loss, m.acc);
-    if (!lab.trainer().epochs().empty()) {
+    if (!lab.view().history.empty()) {
       ImGui::SameLine();
       ImGui::Text("  val_loss %.4f  val_acc %.4f", m.val_loss, m.val_acc);
     }
   } else if (st == LabState::Ready) {
-    ImGui::TextDisabled("Press Start to train. %.0f fps", ui.fps);
-    if (s.subset == 0 || s.subset > 20000)
-      ImGui::TextWrapped("Tip: an epoch on all 60,000 images takes minutes in a browser tab; set samples to "
-                         "6,000 for a first look in about a minute.");
+    ImGui::TextDisabled("Press Start to train.");
+    if (ui.measured_rate > 0) {  // samples per second of wall time in the last run on this page
+      const double per_epoch = double(s.subset > 0 ? std::min<size_t>(size_t(s.subset), lab.train_data().size())
+                                                   : lab.train_data().size());
+      ImGui::TextWrapped("An epoch took about %s here (%.0f samples/s measured).", duration(per_epoch / ui.measured_rate).c_str(),
+                         ui.measured_rate);
+    }
   }
+  if (m.throughput > 0) ui.measured_rate = m.throughput;
   if (lab.testing()) {
     ImGui::ProgressBar(float(lab.test_progress()), ImVec2(-1, 0), "evaluating on the test set");
   } else if (m.has_test) {

@@ -7,39 +7,19 @@
 
 #include "lab.h"
 #include "lab_json.h"
+#include "test_data.h"
 
 using namespace convlens;
 
 namespace {
 
-// n 28x28 images of 10 classes: class k is a bright square at one of 10 places, plus noise.
-Dataset squares(size_t n, uint64_t seed, const char* name = "mnist") {
-  Dataset d;
-  d.name = name;
-  d.shape = {28, 28, 1};
-  Rng rng(seed);
-  for (size_t i = 0; i < n; ++i) {
-    const int k = int(rng.below(10));
-    d.labels.push_back(uint8_t(k));
-    const int y0 = (k / 5) * 12 + 2, x0 = (k % 5) * 5 + 1;
-    for (int y = 0; y < 28; ++y)
-      for (int x = 0; x < 28; ++x) {
-        const bool on = y >= y0 && y < y0 + 8 && x >= x0 && x < x0 + 4;
-        d.images.push_back(uint8_t(on ? 180 + rng.below(76) : rng.below(40)));
-      }
-  }
-  return d;
-}
-
 // A small model and data so every test runs in well under a second.
-Lab ready_lab(size_t n = 200) {
-  Lab lab;
+void ready_lab(Lab& lab, size_t n = 200) {
   lab.settings().model = "conv4k3-pool2-flat-dense10";
   lab.settings().epochs = 2;
   lab.settings().batch = 16;
   lab.settings().lr = 0.01f;
   REQUIRE(lab.set_data(squares(n, 1), squares(50, 2)).ok());
-  return lab;
 }
 
 void run_to_end(Lab& lab) {
@@ -71,13 +51,14 @@ TEST_CASE("the lab loads, then is ready with a model, a probe and a log line", "
 }
 
 TEST_CASE("training runs in ticks to the end with Keras log lines and epoch snapshots", "[lab][training]") {
-  Lab lab = ready_lab();
+  Lab lab;
+  ready_lab(lab);
   REQUIRE(lab.train().ok());
   CHECK(lab.state() == LabState::Training);
   CHECK(lab.tick(0.0) == 1);  // a zero budget still makes progress: exactly one unit
   run_to_end(lab);
   REQUIRE(lab.state() == LabState::Done);
-  CHECK(lab.trainer().epochs().size() == 2);
+  CHECK(lab.view().history.size() == 2);
   CHECK(lab.snapshot_for_epoch(0) == 0);
   CHECK(lab.snapshot_for_epoch(2) == lab.snapshot_count() - 1);
   CHECK(lab.snapshot_for_epoch(3) == -1);
@@ -108,38 +89,41 @@ TEST_CASE("training runs in ticks to the end with Keras log lines and epoch snap
 }
 
 TEST_CASE("pause stops training, step runs exactly n batches, train resumes", "[lab]") {
-  Lab lab = ready_lab();
+  Lab lab;
+  ready_lab(lab);
   REQUIRE(lab.train().ok());
   lab.tick(0.0);
   lab.pause();
   CHECK(lab.state() == LabState::Paused);
-  const long before = lab.trainer().steps_done();
+  const long before = lab.view().steps;
   CHECK(lab.tick(1.0) == 0);
   REQUIRE(lab.step(3).ok());
   CHECK_FALSE(lab.step(1).ok());  // already stepping
   run_to_end(lab);
   CHECK(lab.state() == LabState::Paused);
-  CHECK(lab.trainer().steps_done() == before + 3 + (lab.trainer().batches().back().step > before + 3));
+  CHECK(lab.view().steps == before + 3 + (lab.view().batches.back().step > before + 3));
   REQUIRE(lab.train().ok());
   run_to_end(lab);
   CHECK(lab.state() == LabState::Done);
   // From Done, train() starts afresh.
   REQUIRE(lab.train().ok());
-  CHECK(lab.trainer().steps_done() == 0);
+  CHECK(lab.view().steps == 0);
   CHECK(lab.snapshot_count() == 1);
 }
 
 TEST_CASE("step from ready starts training and pauses after the batches", "[lab]") {
-  Lab lab = ready_lab();
+  Lab lab;
+  ready_lab(lab);
   REQUIRE(lab.step(2).ok());
   run_to_end(lab);
   CHECK(lab.state() == LabState::Paused);
-  CHECK(lab.trainer().steps_done() == 2);
+  CHECK(lab.view().steps == 2);
   CHECK_FALSE(lab.step(0).ok());
 }
 
 TEST_CASE("reset gives new weights from the seed and clears the history", "[lab]") {
-  Lab lab = ready_lab();
+  Lab lab;
+  ready_lab(lab);
   const FloatBuffer initial = lab.model().params;
   REQUIRE(lab.train().ok());
   run_to_end(lab);
@@ -154,7 +138,8 @@ TEST_CASE("reset gives new weights from the seed and clears the history", "[lab]
 }
 
 TEST_CASE("a changed probe changes the live maps and the snapshots' maps are recomputed for it", "[lab]") {
-  Lab lab = ready_lab();
+  Lab lab;
+  ready_lab(lab);
   REQUIRE(lab.train().ok());
   run_to_end(lab);
   const std::vector<FeatureMap> old_first = lab.snapshot_maps(0);
@@ -199,7 +184,8 @@ TEST_CASE("conv kernels are the layer's weights as a (K, K, C*F) map", "[lab]") 
 }
 
 TEST_CASE("bad settings and divergence give an error state with a message, and the lab recovers", "[lab][errors]") {
-  Lab lab = ready_lab();
+  Lab lab;
+  ready_lab(lab);
   lab.settings().epochs = 0;
   CHECK_FALSE(lab.train().ok());
   CHECK(lab.state() == LabState::Error);
@@ -228,7 +214,8 @@ TEST_CASE("bad settings and divergence give an error state with a message, and t
 }
 
 TEST_CASE("picking another data set asks the platform for it", "[lab]") {
-  Lab lab = ready_lab();
+  Lab lab;
+  ready_lab(lab);
   CHECK(lab.take_data_request().empty());
   lab.settings().dataset = "fashion";
   REQUIRE(lab.reset().ok());
@@ -241,7 +228,8 @@ TEST_CASE("picking another data set asks the platform for it", "[lab]") {
 }
 
 TEST_CASE("status and history JSON carry the API's fields", "[lab][json]") {
-  Lab lab = ready_lab();
+  Lab lab;
+  ready_lab(lab);
   REQUIRE(lab.train().ok());
   run_to_end(lab);
   CHECK(lab_status_json(lab, FrameStats{}, {}).find("\"testAcc\":null") != std::string::npos);
@@ -255,10 +243,9 @@ TEST_CASE("status and history JSON carry the API's fields", "[lab][json]") {
   }
   CHECK(s.find("\"testAcc\":null") == std::string::npos);
   CHECK(s.find("\"trainer\":\"frames\"") != std::string::npos);
-  FrameStats threaded{30, 10, 0, 2, true, 3.5};
+  FrameStats threaded{30, 10, 0, 2, true};
   const std::string t = lab_status_json(lab, threaded, {});
   CHECK(t.find("\"trainer\":\"thread\"") != std::string::npos);
-  CHECK(t.find("\"trainRestMs\":3.5") != std::string::npos);
   const std::string h = lab_history_json(lab);
   CHECK(h.rfind("[{\"epoch\":1,\"loss\":", 0) == 0);
   CHECK(h.find("{\"epoch\":2,") != std::string::npos);

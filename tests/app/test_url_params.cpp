@@ -13,7 +13,7 @@ TEST_CASE("no query keeps the book's defaults and warns about nothing", "[url]")
     CHECK(o.settings.dataset == "mnist");
     CHECK(o.settings.model == "mnist");
     CHECK(o.settings.epochs == 10);
-    CHECK(o.settings.batch == 32);
+    CHECK(o.settings.batch == LabSettings().batch);
     CHECK(o.settings.val_split == Approx(0.2));
     CHECK(o.layer == -1);
     CHECK_FALSE(o.autostart);
@@ -74,7 +74,7 @@ TEST_CASE("bad values are ignored, one warning each, and good ones still apply",
   CHECK(o.settings.epochs == 10);
   CHECK(o.settings.lr == Approx(1e-3));
   CHECK(o.settings.model == "mnist");
-  CHECK(o.settings.batch == 32);
+  CHECK(o.settings.batch == LabSettings().batch);
   CHECK(o.settings.val_split == Approx(0.2));
   CHECK(o.settings.dataset == "mnist");
   CHECK(o.settings.optimizer == OptimizerKind::Adam);
@@ -100,6 +100,16 @@ TEST_CASE("absurd numbers and junk never crash the parser", "[url][errors]") {
     const UrlOptions o = url_params_parse(q);
     CHECK(o.settings.epochs == 10);
     CHECK(o.settings.lr == Approx(1e-3));
-    CHECK(o.settings.batch == 32);
+    CHECK(o.settings.batch == LabSettings().batch);
   }
+}
+
+TEST_CASE("the page's defaults are the book's recipe, the same as the engine's and the CLI's", "[url]") {
+  const LabSettings s;
+  CHECK(s.batch == 200);
+  CHECK(s.epochs == 10);
+  CHECK(s.val_split == 0.2f);
+  CHECK(s.lr == 1e-3f);
+  CHECK(s.optimizer == OptimizerKind::Adam);
+  CHECK(s.model == "mnist");
 }

@@ -45,7 +45,8 @@ TEST_CASE("cli args: defaults", "[cli_args]") {
   CHECK(o.seed == 42);
   CHECK(o.val_split == 0.2f);
   CHECK(o.subset == 0);
-  CHECK(o.threads == 1);
+  CHECK(o.threads == engine_max_threads());  // one per core
+  CHECK(o.threads >= 1);
   CHECK(o.feature_maps_dir.empty());
   CHECK(o.probe == 0);
   CHECK(o.cols == 8);

@@ -65,10 +65,11 @@ std::string describe(const Case& t) {
          (t.accumulate ? " +=" : " =");
 }
 
-void check_against_reference(GemmFn fn) {
+// `bound`: the largest error allowed, per sqrt(k) terms of the sum (rounding grows like a random walk).
+void check_against_reference(GemmFn fn, double bound = 1e-6) {
   for (const Case& t : cases()) {
     INFO(describe(t));
-    CHECK(max_error(fn, t) < 1e-6);
+    CHECK(max_error(fn, t) < bound);
   }
 }
 
@@ -78,7 +79,8 @@ TEST_CASE("gemm: the blocked GEMM with its scalar micro-kernel agrees with the t
   check_against_reference(gemm_blocked_scalar);
 }
 
-TEST_CASE("gemm: Eigen agrees with the triple loop", "[gemm]") { check_against_reference(gemm_eigen); }
+// Eigen's AVX-512 kernels (on a machine that has them) sum in longer runs: 1.3e-6 was measured for k = 600.
+TEST_CASE("gemm: Eigen agrees with the triple loop", "[gemm]") { check_against_reference(gemm_eigen, 4e-6); }
 
 TEST_CASE("gemm: what gemm() runs on this target agrees with the triple loop", "[gemm]") {
   INFO(gemm_kind());

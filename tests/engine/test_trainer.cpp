@@ -70,8 +70,8 @@ TEST_CASE("step(n) runs at most n batches, keeps history, and ends in Done", "[t
   std::vector<float> probe(64, 0.5f);
   REQUIRE(t.start(&model, &data, small_config(), probe).ok());
   REQUIRE(t.snapshots().size() == 1);  // epoch 0, before training
-  CHECK(t.snapshots()[0].epoch == 0);
-  CHECK(t.snapshots()[0].maps.size() == model.layers.size());
+  CHECK(t.snapshots()[0]->epoch == 0);
+  CHECK(t.snapshots()[0]->maps.size() == model.layers.size());
 
   CHECK(t.step(2) == 2);
   CHECK(t.batch_in_epoch() == 2);
@@ -90,10 +90,10 @@ TEST_CASE("step(n) runs at most n batches, keeps history, and ends in Done", "[t
   CHECK(t.batches().back().step == 6);
   CHECK(t.batches().back().epoch == 2);
   REQUIRE(t.snapshots().size() == 3);  // epochs 0, 1, 2
-  CHECK(t.snapshots()[2].epoch == 2);
-  CHECK(t.snapshots()[2].step == 6);
-  CHECK(t.snapshots()[2].params == model.params);
-  CHECK(t.snapshots()[0].maps[0].data != t.snapshots()[2].maps[0].data);
+  CHECK(t.snapshots()[2]->epoch == 2);
+  CHECK(t.snapshots()[2]->step == 6);
+  CHECK(t.snapshots()[2]->params == model.params);
+  CHECK(t.snapshots()[0]->maps[0].data != t.snapshots()[2]->maps[0].data);
 }
 
 TEST_CASE("snapshot_every adds snapshots every N batches without doubling the epoch ends", "[trainer]") {
@@ -105,12 +105,12 @@ TEST_CASE("snapshot_every adds snapshots every N batches without doubling the ep
   REQUIRE(t.start(&model, &data, c, std::vector<float>(64, 0.2f)).ok());
   t.step(1000);
   REQUIRE(t.snapshots().size() == 3);
-  CHECK(t.snapshots()[1].epoch == 1);
+  CHECK(t.snapshots()[1]->epoch == 1);
   c.snapshot_every = 2;  // batches 2, 4, 6 plus the end of epoch 1 (batch 3)
   REQUIRE(t.start(&model, &data, c).ok());
   t.step(1000);
   std::vector<long> steps;
-  for (const Snapshot& s : t.snapshots()) steps.push_back(s.step);
+  for (const auto& s : t.snapshots()) steps.push_back(s->step);
   CHECK(steps == std::vector<long>{0, 2, 3, 4, 6});
 }
 
@@ -159,13 +159,13 @@ TEST_CASE("first_epoch_snapshots adds snapshots only in epoch 1 and marks the ep
   t.step(1000);
   std::vector<long> steps;
   std::vector<int> ends;
-  for (const Snapshot& s : t.snapshots()) {
-    steps.push_back(s.step);
-    if (s.epoch_end) ends.push_back(s.epoch);
+  for (const auto& s : t.snapshots()) {
+    steps.push_back(s->step);
+    if (s->epoch_end) ends.push_back(s->epoch);
   }
   CHECK(steps == std::vector<long>{0, 1, 2, 3, 6});
   CHECK(ends == std::vector<int>{0, 1, 2});
-  CHECK(t.snapshots()[1].epoch == 0);  // mid-epoch: 0 epochs completed
+  CHECK(t.snapshots()[1]->epoch == 0);  // mid-epoch: 0 epochs completed
 }
 
 TEST_CASE("training learns the bars: validation accuracy rises above 90%", "[trainer][training]") {

@@ -1,18 +1,29 @@
 // bench.js: the in-browser benchmark. Serves the built site and a TensorFlow.js page (tests/web/tfjs/) from one
 // origin, opens them in one headless Chromium (the same flags as the end-to-end test) and measures training and
 // inference samples/s of the book's MNIST model in each configuration:
-//   ours:  window.convlens.benchmark() on index.html?threads=1 (single-threaded build) and on index.html
-//          (the build the page picks; it reports its threads and SIMD);
+//   ours:  window.convlens.benchmark() on index.html?epochs=1&subset=12000&threads=1 (single-threaded build) and on
+//          index.html?epochs=1&subset=12000 (the build the page picks; it reports its threads and SIMD); then, on
+//          the same page, the user's view of speed: benchmark({batch: 200, steps: 5, runs: 3}) predicts one epoch
+//          (9,600 training + 2,400 validation images) as 9600/train + 2400/infer seconds, and train() is timed to
+//          state 'done' (status() polled every 100 ms, page clock): wall seconds, wall / predicted (the efficiency)
+//          and 12000 / wall samples/s;
 //   TF.js 4.22 (tfjs/tfjs_bench.html, the same model in tf.layers, trainOnBatch/predict on synthetic data):
 //          'cpu' backend; 'wasm' SIMD on 1 thread as shipped (its training fails for want of a gradient kernel,
 //          and the error is reported as it happens); the same with the conv gradient kernels supplied
 //          (tfjs/tfjs_kernels.js, self-checked against 'cpu'); 'wasm' threaded build with TF.js's default
 //          thread count (hardwareConcurrency / 2: 1 on 2 cores) + kernels; and with --tfjs-threads + kernels.
-// Prints one table with the ratios ours / TF.js and writes it all as JSON.
+//   book (opt-in, minutes): the book's full recipe in the threaded build, index.html with its defaults (10 epochs
+//          of 48,000 training images, batch 200, 12,000 validation images each epoch, then the test set): wall
+//          seconds from train() to 'done' and to the test set evaluated, val_acc and test acc.
+// Prints one table with the ratios ours / TF.js, the timed epochs below it (and the book's line), and writes it all
+// as JSON.
 //
 //   node tests/web/bench.js [--site build/site] [--batch 200] [--steps 5] [--runs 3] [--cpu-steps 1]
-//        [--only ours,cpu,wasm1,wasmdef,wasmN|tfjs] [--out build/bench/bench-report.json]
+//        [--only ours,cpu,wasm1,wasmdef,wasmN,book|tfjs] [--book] [--out build/bench/bench-report.json]
 //        [--tfjs-one-thread flag|count] [--tfjs-threads <cores>] [--keep-native]
+// --batch/--steps/--runs: the table's benchmark() and TF.js runs; the timed epoch's prediction always uses batch
+//   200, 5 steps, 3 runs (the table's call is reused when it is that).
+// --book: add the book recipe to the selection (default: everything but book); --only book runs it alone.
 // --cpu-steps: steps per run for TF.js 'cpu' (about 8 training samples/s: keep it small).
 // --tfjs-one-thread: how TF.js 'wasm' is held to one thread: 'flag' (default) sets WASM_HAS_MULTITHREAD_SUPPORT
 //   false, so the single-threaded SIMD build loads; 'count' calls tf.wasm.setThreadsCount(1) on the threaded build.
@@ -20,8 +31,9 @@
 //   with navigator.hardwareConcurrency raised for TF.js if needed, as TF.js caps n at hardwareConcurrency / 2.
 // --keep-native: keep TF.js's own Conv2DBackpropInput for 'wasm' (a plain loop, ~10x slower than the
 //   replacement) instead of supplying it too; Conv2DBackpropFilter, which TF.js lacks, is always supplied.
-// A measurement, not a test: it exits 0 unless a page cannot run; a TF.js configuration that fails is a table
-// row saying so. Requests to any other origin are blocked (and listed). Server and browser are always stopped.
+// A measurement, not a test: it exits 0 unless a page cannot run (a timed training run that fails is printed, and
+// exits 1 at the end); a TF.js configuration that fails is a table row saying so. Requests to any other origin are
+// blocked (and listed). Server and browser are always stopped.
 'use strict';
 
 const fs = require('fs');
@@ -42,8 +54,14 @@ const TFJS_NPM = {  // served name -> [npm package, file inside it]
   'tfjs-backend-wasm-simd.wasm': ['@tensorflow/tfjs-backend-wasm', 'dist/tfjs-backend-wasm-simd.wasm'],
   'tfjs-backend-wasm-threaded-simd.wasm': ['@tensorflow/tfjs-backend-wasm', 'dist/tfjs-backend-wasm-threaded-simd.wasm'],
 };
-const CONFIGS = ['ours', 'cpu', 'wasm1', 'wasmdef', 'wasmN'];
+const CONFIGS = ['ours', 'cpu', 'wasm1', 'wasmdef', 'wasmN'];  // the default selection; 'book' is opt-in
 const PAGE_TIMEOUT_MS = 120000;
+// The timed epoch: index.html?epochs=1&subset=12000 trains on 9,600 images and validates on 2,400 (val_split 0.2).
+const EPOCH = { query: '?epochs=1&subset=12000', train: 9600, val: 2400, bench: { batch: 200, steps: 5, runs: 3 } };
+const POLL_MS = 100;  // status() while training: a reading call, it does not wake the page
+const PROGRESS_MS = 10000;
+const EPOCH_TIMEOUT_MS = 20 * 60000;
+const BOOK_TIMEOUT_MS = 3 * 3600000;
 
 function option(name, fallback) {
   const i = process.argv.indexOf('--' + name);
@@ -52,10 +70,14 @@ function option(name, fallback) {
 
 function selectedConfigs() {
   const only = option('only', CONFIGS.join(',')).split(',').flatMap((c) => (c === 'tfjs' ? CONFIGS.slice(1) : [c]));
-  const bad = only.filter((c) => !CONFIGS.includes(c));
-  if (bad.length) throw new Error(`--only: unknown '${bad.join(',')}' (use ${CONFIGS.join(', ')} or tfjs)`);
+  const bad = only.filter((c) => !CONFIGS.includes(c) && c !== 'book');
+  if (bad.length) throw new Error(`--only: unknown '${bad.join(',')}' (use ${CONFIGS.join(', ')}, book or tfjs)`);
+  if (process.argv.includes('--book')) only.push('book');
   return new Set(only);
 }
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const fmt = (v, digits = 2) => (isNumber(v) ? v.toFixed(digits) : '-');
 
 // ---------- the served folder: the site and tfjs/, one origin ----------
 
@@ -109,16 +131,105 @@ async function openPage(browser, origin, label, blocked) {
   return page;
 }
 
-async function benchOurs(browser, url, query, config, blocked) {
-  const label = 'ours ' + (query || '(default)');
+async function waitReady(page) {
+  await page.waitForFunction(() => window.convlens && window.convlens.status().state === 'ready', null, { timeout: PAGE_TIMEOUT_MS });
+}
+
+// status() with the page's clock (performance.now(), ms) as pageMs.
+function pageStatus(page) {
+  return page.evaluate(() => {
+    const api = window.convlens;
+    return api ? JSON.parse(JSON.stringify({ ...api.status(), pageMs: performance.now() })) : null;
+  });
+}
+
+function progressLine(label, s, seconds) {
+  return `  [${label}] ${fmt(seconds, 0)} s: ${s.state} epoch ${s.epoch}/${s.epochs} batch ${s.batch}/${s.batchesPerEpoch}` +
+    ` loss ${fmt(s.loss, 3)} acc ${fmt(s.acc, 3)} val_acc ${fmt(s.valAcc, 3)}, wall ${fmt(s.throughput, 0)} samples/s`;
+}
+
+// Calls train() and polls status() every POLL_MS until 'done' (and with untilTest, on until testAcc is set: the
+// test set is evaluated after 'done'), printing progress every PROGRESS_MS. Seconds on the page's clock from train().
+async function timedTraining(page, label, { untilTest = false, timeoutMs }) {
+  const started = await page.evaluate(() => ({ r: window.convlens.train(), t: performance.now() }));
+  if (!started.r.ok) throw new Error(`train() failed: ${started.r.error}`);
+  let done = null, lastLog = Date.now();
+  for (;;) {
+    const s = await pageStatus(page);
+    if (!s) throw new Error('window.convlens disappeared during training');
+    if (s.state === 'error') throw new Error(`the page reports state 'error': ${s.error}`);
+    const seconds = (s.pageMs - started.t) / 1000;
+    if (!done && s.state === 'done') done = { seconds, status: s };
+    if (done && (!untilTest || s.testAcc !== null)) return { seconds: done.seconds, status: done.status, testSeconds: seconds, last: s };
+    if (seconds * 1000 > timeoutMs) throw new Error(`not ${done ? 'tested' : 'done'} after ${fmt(seconds, 0)} s (state '${s.state}')`);
+    if (Date.now() - lastLog >= PROGRESS_MS) {
+      console.log(progressLine(label, s, seconds));
+      lastLog = Date.now();
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+// The user's view of speed on a page that is 'ready' (index.html?epochs=1&subset=12000...): benchmark() at the
+// book's batch predicts the epoch, then train() is timed to 'done'. `r`: the table's benchmark() on this page,
+// reused if it ran with EPOCH.bench. A failure is recorded (and makes the exit code 1), not thrown.
+async function timedEpoch(page, label, config, r) {
+  try {
+    const reused = Object.keys(EPOCH.bench).every((k) => config[k] === EPOCH.bench[k]);
+    const b = reused ? r : await page.evaluate((c) => window.convlens.benchmark(c), EPOCH.bench);
+    if (!b) throw new Error('benchmark() returned nothing');
+    const predicted = EPOCH.train / b.trainSamplesPerSec + EPOCH.val / b.inferSamplesPerSec;
+    console.log(`  [${label}] benchmark(batch ${b.batch}): ${fmt(b.trainSamplesPerSec, 0)} train / ${fmt(b.inferSamplesPerSec, 0)}` +
+      ` infer samples/s predict ${fmt(predicted, 1)} s for the epoch; timing train() -> 'done' ...`);
+    const run = await timedTraining(page, label, { timeoutMs: EPOCH_TIMEOUT_MS });
+    const s = run.status;
+    return { query: EPOCH.query, benchmark: { ...b, reused }, predictedSeconds: predicted, wallSeconds: run.seconds,
+      efficiency: run.seconds / predicted, wallSamplesPerSec: (EPOCH.train + EPOCH.val) / run.seconds,
+      statusThroughput: s.throughput, valAcc: s.valAcc, trainer: s.trainer, build: s.build, threads: s.threads,
+      fps: s.fps, uiMs: s.uiMs };
+  } catch (err) {
+    process.exitCode = 1;
+    console.error(`  [${label}] timed epoch failed: ${err.message.split('\n')[0]}`);
+    return { query: EPOCH.query, error: err.message.split('\n')[0] };
+  }
+}
+
+// One build of ours on index.html?epochs=1&subset=12000 (+ &threads=1 when `single`): benchmark() for the table,
+// then the timed epoch on the same page.
+async function benchOurs(browser, url, single, config, blocked) {
+  const label = `ConvLens index.html${single ? '?threads=1' : ''}`;
+  const query = EPOCH.query + (single ? '&threads=1' : '');
   const page = await openPage(browser, url, label, blocked);
   try {
     await page.goto(url + 'index.html' + query);
-    await page.waitForFunction(() => window.convlens && window.convlens.status().state === 'ready', null, { timeout: PAGE_TIMEOUT_MS });
+    await waitReady(page);
     const r = await page.evaluate((c) => window.convlens.benchmark(c), config);
     if (!r) throw new Error(`${label}: benchmark() returned nothing`);
-    return { label: `ConvLens index.html${query}`, kind: 'ours', threads: r.threads, simd: r.simd,
-      train: r.trainSamplesPerSec, infer: r.inferSamplesPerSec, steps: r.steps, detail: r };
+    return { label, kind: 'ours', single, url: 'index.html' + query, threads: r.threads, simd: r.simd,
+      train: r.trainSamplesPerSec, infer: r.inferSamplesPerSec, steps: r.steps, detail: r,
+      epoch: await timedEpoch(page, label, config, r) };
+  } finally {
+    await page.close();
+  }
+}
+
+// The book's recipe in the threaded build: index.html with its defaults, train() timed to 'done' and to the test
+// set evaluated. A failure is recorded (and makes the exit code 1), not thrown.
+async function bookRecipe(browser, url, blocked) {
+  const label = 'book recipe';
+  const page = await openPage(browser, url, label, blocked);
+  try {
+    await page.goto(url + 'index.html');
+    await waitReady(page);
+    const run = await timedTraining(page, label, { untilTest: true, timeoutMs: BOOK_TIMEOUT_MS });
+    const s = run.status;
+    const history = await page.evaluate(() => JSON.parse(JSON.stringify(window.convlens.history())));
+    return { url: 'index.html', build: s.build, threads: s.threads, trainer: s.trainer, epochs: s.epochs,
+      batchesPerEpoch: s.batchesPerEpoch, doneSeconds: run.seconds, testSeconds: run.testSeconds,
+      valAcc: s.valAcc, testAcc: run.last.testAcc, testLoss: run.last.testLoss, history };
+  } catch (err) {
+    process.exitCode = 1;
+    return { url: 'index.html', error: err.message.split('\n')[0] };
   } finally {
     await page.close();
   }
@@ -173,8 +284,8 @@ const times = (v) => (isNumber(v) ? v.toFixed(v >= 10 ? 1 : 2) + 'x' : '-');
 
 // The ratios ours / this for each row, against ours on one thread and ours threaded.
 function addRatios(rows) {
-  const ours1 = rows.find((r) => r.kind === 'ours' && r.label.endsWith('?threads=1'));
-  const oursN = rows.find((r) => r.kind === 'ours' && !r.label.endsWith('?threads=1'));
+  const ours1 = rows.find((r) => r.kind === 'ours' && r.single);
+  const oursN = rows.find((r) => r.kind === 'ours' && !r.single);
   for (const r of rows) {
     r.ratioOurs1 = ours1 ? { train: ratio(ours1.train, r.train), infer: ratio(ours1.infer, r.infer) } : null;
     r.ratioOursN = oursN ? { train: ratio(oursN.train, r.train), infer: ratio(oursN.infer, r.infer) } : null;
@@ -190,6 +301,23 @@ function tableColumns() {
     ['steps', 5, (r) => r.steps], ['train/s', 8, (r) => cell(r.train)], ['infer/s', 8, (r) => cell(r.infer)],
     ['ours(threads=1)/this: train', 27, r1('train')], ['infer', 7, r1('infer')],
     ['ours(default)/this: train', 25, rN('train')], ['infer', 7, rN('infer')]];
+}
+
+// The timed epoch's columns, for the ours rows: the prediction from benchmark() at batch 200 on the same page,
+// the wall seconds from train() to 'done', wall / predicted, and 12,000 images / wall.
+function epochColumns() {
+  const e = (f) => (r) => (r.epoch.error ? '-' : f(r.epoch));
+  return [[`one epoch, ${EPOCH.query}`, 50, (r) => r.label], ['thr', 3, (r) => r.threads],
+    ['trainer', 7, e((x) => x.trainer)], ['bench200 train/s', 16, e((x) => cell(x.benchmark.trainSamplesPerSec))],
+    ['infer/s', 8, e((x) => cell(x.benchmark.inferSamplesPerSec))], ['predicted s', 11, e((x) => fmt(x.predictedSeconds))],
+    ['train()->done s', 15, e((x) => fmt(x.wallSeconds))], ['wall/predicted', 14, e((x) => fmt(x.efficiency))],
+    ['wall samples/s', 14, e((x) => cell(x.wallSamplesPerSec))], ['val_acc', 7, e((x) => fmt(x.valAcc, 4))]];
+}
+
+function printColumns(columns, rows) {
+  const line = (values) => values.map((v, i) => (i ? String(v).padStart(columns[i][1]) : String(v).padEnd(columns[i][1]))).join('  ');
+  console.log(line(columns.map((c) => c[0])));
+  for (const r of rows) console.log(line(columns.map((c) => c[2](r))));
 }
 
 function printTable(report) {
@@ -213,10 +341,37 @@ function printTable(report) {
     console.log(`ours threaded (${oursN.threads} threads) / TF.js wasm threaded (${wasmN.threads} threads): ` +
       `train ${times(ratio(oursN.train, wasmN.train))}, infer ${times(ratio(oursN.infer, wasmN.infer))}`);
   }
+  const ours = rows.filter((r) => r.kind === 'ours');
+  if (ours.length) {
+    console.log(`\nThe user's view: on the same page, benchmark({batch: 200, steps: 5, runs: 3}) predicts ` +
+      `${EPOCH.train}/train + ${EPOCH.val}/infer s for one epoch; train() is timed to 'done' (page clock)`);
+    printColumns(epochColumns(), ours);
+    for (const r of ours) if (r.epoch.error) console.log(`    ${r.label}: timed epoch fails: ${r.epoch.error}`);
+  }
+}
+
+function printBook(book) {
+  if (book.error) {
+    console.log(`\nbook recipe in the tab: fails: ${book.error}`);
+    return;
+  }
+  console.log(`\nbook recipe in the tab (${book.build}, ${book.threads} thread${book.threads === 1 ? '' : 's'}): ` +
+    `${book.epochs} epochs in ${fmt(book.doneSeconds, 0)} s (train() -> done), test set +${fmt(book.testSeconds - book.doneSeconds, 0)} s, ` +
+    `val_acc ${fmt(book.valAcc, 3)}, test acc ${fmt(book.testAcc, 3)}`);
+  const images = book.epochs * book.batchesPerEpoch * 200 * 1.25;  // training images (batch 200) + 25% for validation
+  console.log(`  (${book.epochs} epochs x ${book.batchesPerEpoch} batches; about ${fmt(images / book.doneSeconds, 0)} ` +
+    `train + validation samples/s on the wall clock)`);
+  if (book.epochs !== 10 || book.batchesPerEpoch !== 240) {
+    console.log('  NOTE: the page\'s defaults are not the book\'s 10 epochs x 240 batches of 200');
+  }
 }
 
 function printHeader(report) {
   const { machine: m, config: c } = report;
+  if (!report.rows.length) {
+    console.log(`\nConvLens: Chromium ${report.chromium}, ${report.date}; CPU ${m.cpu}, ${m.cores} cores`);
+    return;
+  }
   console.log(`ConvLens vs TensorFlow.js ${report.tfjsVersion || '(not run)'}: Chromium ${report.chromium}, ${report.date}`);
   console.log(`CPU ${m.cpu}, ${m.cores} cores; batch ${c.batch}, median of ${c.runs} runs x ${c.steps} steps ` +
     `(TF.js cpu: ${c.cpuSteps} steps) after a warm-up run; synthetic data`);
@@ -254,9 +409,9 @@ function writeReport(file, report) {
 async function runAll(browser, url, o, only, report) {
   const config = { batch: o.batch, steps: o.steps, runs: o.runs };
   if (only.has('ours')) {
-    for (const query of ['?threads=1', '']) {
-      console.log(`measuring ours: index.html${query} ...`);
-      report.rows.push(await benchOurs(browser, url, query, config, report.blockedRequests));
+    for (const single of [true, false]) {
+      console.log(`measuring ours: index.html${EPOCH.query}${single ? '&threads=1' : ''} ...`);
+      report.rows.push(await benchOurs(browser, url, single, config, report.blockedRequests));
     }
   }
   for (const [key, name, options] of tfjsPlan(o)) {
@@ -272,6 +427,10 @@ async function runAll(browser, url, o, only, report) {
         steps: options.steps, info: null });
     }
   }
+  if (only.has('book')) {
+    console.log('measuring the book recipe: index.html (its defaults), train() to the test set; takes minutes ...');
+    report.book = await bookRecipe(browser, url, report.blockedRequests);
+  }
 }
 
 async function main() {
@@ -286,7 +445,7 @@ async function main() {
     if (!(Number.isInteger(o[k]) && o[k] >= 1)) throw new Error(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} must be a positive integer`);
   }
   const out = path.resolve(option('out', path.join(REPO, 'build', 'bench', 'bench-report.json')));
-  const root = makeRoot(site, [...only].some((c) => c !== 'ours'));
+  const root = makeRoot(site, [...only].some((c) => c !== 'ours' && c !== 'book'));
   let server = null, browser = null;
   try {
     const started = await startServer(root);
@@ -296,9 +455,12 @@ async function main() {
       rows: [], blockedRequests: [] };
     await runAll(browser, started.url, o, only, report);
     printHeader(report);
-    printTable(report);
-    console.log('');
-    printNotes(report);
+    if (report.rows.length) {
+      printTable(report);
+      console.log('');
+      printNotes(report);
+    }
+    if (report.book) printBook(report.book);
     writeReport(out, report);
   } finally {
     if (browser) await browser.close();
