@@ -305,14 +305,14 @@ void Lab::train_units_locked(double budget, bool fit_chunks, int& units) {
     ++units;
     const double dt = now_seconds() - u0;
     if (t.steps_done() != steps_before) ++w.weights_version;
+    const double per_sample = dt / double(w.chunk > 0 ? w.chunk : batch);
+    w.sec_per_sample = w.sec_per_sample > 0 ? 0.8 * w.sec_per_sample + 0.2 * per_sample : per_sample;
     if (fit_chunks) {
-      // Keep one unit a bit under the budget: short enough to stop in time, and at least kMinChunk samples,
-      // below which per-call costs (and a GEMV instead of a GEMM in the dense layers) waste time.
-      const int unit = w.chunk > 0 ? w.chunk : batch;
-      const double per_sample = dt / double(unit);
-      w.sec_per_sample = w.sec_per_sample > 0 ? 0.8 * w.sec_per_sample + 0.2 * per_sample : per_sample;
+      // Whole batches while one fits the budget (the same bits as a training thread's); else chunks a bit under
+      // it, of at least kMinChunk samples, below which per-call costs (and a GEMV instead of a GEMM in the
+      // dense layers) waste time.
       const double fit = budget * 0.9 / std::max(w.sec_per_sample, 1e-7);
-      w.chunk = int(std::clamp(fit, double(std::min(kMinChunk, batch)), double(batch)));
+      w.chunk = fit >= batch ? 0 : int(std::max(fit, double(std::min(kMinChunk, batch))));
       t.set_chunk(w.chunk);
     }
     if (now_seconds() - t0 + dt > budget) break;  // another unit like this one would overrun the budget

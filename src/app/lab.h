@@ -3,9 +3,9 @@
 //
 // Two sides. The training side (the Trainer, the weights it trains, the test-set evaluation) runs in units of
 // work: whole batches on a thread of its own (work() in a loop, wait_for_work() when there is none), or in the
-// frames of a single-threaded app (tick(), with batches cut into chunks that fit a frame while the user
-// interacts: the gradient is summed over the chunks before the one optimizer step, the same maths). After every
-// unit it publishes a LabView — state, counters, history, snapshots and weights of one moment — through a
+// frames of a single-threaded app (tick(); while the user interacts, a batch too slow for a frame is cut into
+// chunks whose gradients are summed before the one optimizer step: the same maths). Before a run, one unit
+// prepares the workspace's memory, so that the run starts at full speed. After every unit it publishes a LabView — state, counters, history, snapshots and weights of one moment — through a
 // triple buffer (handoff.h): training never waits for a reader. The reading side (the UI, the API: one thread)
 // takes the newest view with sync() and computes what it shows from it (live maps, predictions). Control calls
 // (train, pause, step, reset, data) come from the reading side and take effect before the next unit, waiting
@@ -89,9 +89,9 @@ class Lab {
 
   // ---- the training side's units of work ------------------------------------------------------------------
   // Runs units for about `budget` seconds (at least one if there is work) and publishes what they did. Units
-  // are whole batches, or with `fit_chunks` chunks sized so that one takes about the budget. Returns the units
-  // run: 0 when there is nothing to do. Safe to call from a training thread while the reading side calls the
-  // rest.
+  // are whole batches; with `fit_chunks`, a batch that would take longer than the budget is cut into chunks that
+  // fit it (the same maths, other rounding). Returns the units run: 0 when there is nothing to do. Safe to call
+  // from a training thread while the reading side calls the rest.
   int work(double budget, bool fit_chunks = false);
   // Blocks the calling training thread until there is work, stop_work() was called, or `seconds` passed.
   void wait_for_work(double seconds);
@@ -171,7 +171,7 @@ class Lab {
     Model model;                 // the weights being trained
     Trainer trainer;
     long step_target = -1;       // pause when the trainer reaches this many batches; -1 = run on
-    int chunk = 0;               // samples per unit, adapted by work(fit_chunks); 0 = whole batches
+    int chunk = 0;               // samples per unit, set by work(fit_chunks); 0 = whole batches
     double sec_per_sample = 0;   // running estimate, for the chunk size and nothing else
     double window_start = -1;    // wall-clock throughput, over windows of about a second of units
     size_t window_samples = 0;

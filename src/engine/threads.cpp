@@ -24,6 +24,9 @@ constexpr bool kHasThreads = true;
 // training step issues ~60 jobs of ~35 us to 1 ms, 97% of them within 200 us of the one before (mnist preset,
 // 2 threads), and waking a sleeping thread costs tens of microseconds.
 constexpr int kWorkerWaitMicros = 200;
+// The caller, its own shares done, looks this long for the shares in flight before it sleeps until the last one
+// ends: a worker the OS holds back (the browser drawing, another process) then gets the caller's core at once.
+constexpr int kCallerWaitMicros = 50;
 
 void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -55,7 +58,7 @@ void run_share(const std::function<void(int, int)>& fn, int count, int part, int
 
 // Workers wait for a job: looking for it for kWorkerWaitMicros (a training step issues many small jobs in a row),
 // then asleep on a condition variable. Every thread, the caller included, claims the job's shares one at a time
-// until none are left; the caller then waits for the shares in flight, yielding its core between short spins.
+// until none are left; the caller then waits for the shares in flight, briefly spinning, then asleep.
 // Claiming rather than being handed a share means that a worker the OS holds back costs at most the one share it
 // has started. Each share is claimed once, so results do not depend on who ran it.
 class Pool {
@@ -94,13 +97,18 @@ class Pool {
       job_ = &fn, count_ = count, shares_ = shares;
       generation = generation_.load(std::memory_order_relaxed) + 1;
       done_.store(0, std::memory_order_relaxed);
-      claims_.store(uint64_t(generation) << 32, std::memory_order_relaxed);
+      claims_.store(uint64_t(generation) << 32 | uint64_t(shares) << 16, std::memory_order_relaxed);
       generation_.store(generation, std::memory_order_release);
     }
     wake_.notify_all();
-    run_shares(generation, &fn, count, shares);
-    auto all_done = [&] { return done_.load(std::memory_order_acquire) >= shares; };
-    wait_until(all_done, -1);
+    run_shares(generation, &fn, count, shares, true);
+    auto all_done = [&] { return done_.load() >= shares; };
+    if (!wait_until(all_done, kCallerWaitMicros)) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      caller_waiting_ = true;  // before looking at done_ again: the worker that ends the last share sees it
+      finished_.wait(lock, all_done);  // (on a browser's main thread Emscripten spins here instead)
+      caller_waiting_ = false;
+    }
     busy_.store(false, std::memory_order_release);
     return true;
   }
@@ -116,20 +124,30 @@ class Pool {
       const std::function<void(int, int)>* job = job_;
       const int count = count_, shares = shares_;
       lock.unlock();
-      run_shares(seen, job, count, shares);  // late for this job: finds no share left, and never touches job
+      run_shares(seen, job, count, shares, false);  // late for the job: finds no share left, never touches job
     }
   }
 
-  // Claims shares of job `generation` and runs them until none are left. claims_ holds (generation, next
-  // share): a worker still looking at an older job cannot claim a share of the current one.
-  void run_shares(uint32_t generation, const std::function<void(int, int)>* fn, int count, int shares) {
+  // Claims shares of job `generation` and runs them until none are left: the caller from the front, workers from
+  // the back, so that with two threads each keeps to its end of the data from job to job (and so to its cache),
+  // as a static split would. claims_ holds (generation, back, front), the shares [front, back) not yet claimed: a
+  // worker still looking at an older job cannot claim a share of the current one.
+  void run_shares(uint32_t generation, const std::function<void(int, int)>* fn, int count, int shares,
+                  bool from_front) {
     for (;;) {
-      uint64_t claim = claims_.load(std::memory_order_acquire);
+      uint64_t claim = claims_.load(std::memory_order_acquire), next;
+      int share;
       do {
-        if (uint32_t(claim >> 32) != generation || int(uint32_t(claim)) >= shares) return;
-      } while (!claims_.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel));
-      run_share(*fn, count, int(uint32_t(claim)), shares);
-      done_.fetch_add(1, std::memory_order_release);
+        const int front = int(claim & 0xffff), back = int(claim >> 16 & 0xffff);
+        if (uint32_t(claim >> 32) != generation || front >= back) return;
+        share = from_front ? front : back - 1;
+        next = from_front ? claim + 1 : claim - (uint64_t(1) << 16);
+      } while (!claims_.compare_exchange_weak(claim, next, std::memory_order_acq_rel));
+      run_share(*fn, count, share, shares);
+      if (done_.fetch_add(1) + 1 == shares && caller_waiting_.load()) {
+        std::lock_guard<std::mutex> lock(mutex_);  // the caller is asleep, or about to look at done_ again
+        finished_.notify_one();
+      }
     }
   }
 
@@ -138,10 +156,12 @@ class Pool {
   std::atomic<bool> busy_{false};     // a job or a resize is under way
   std::mutex mutex_;                  // guards the job's description, generation_'s changes and stop_
   std::condition_variable wake_;      // a new job or stop_
+  std::condition_variable finished_;  // the current job's last share ended (the caller sleeps on it)
+  std::atomic<bool> caller_waiting_{false};
   const std::function<void(int, int)>* job_ = nullptr;
   int count_ = 0, shares_ = 1;
   std::atomic<uint32_t> generation_{0};  // the latest job's number; idle workers watch it before they sleep
-  std::atomic<uint64_t> claims_{0};      // (generation << 32) | next unclaimed share
+  std::atomic<uint64_t> claims_{0};      // generation << 32 | back << 16 | front: shares [front, back) unclaimed
   std::atomic<int> done_{0};             // shares of the current job finished
   bool stop_ = false;
 };
@@ -171,7 +191,8 @@ void parallel_for(int count, int grain, const std::function<void(int begin, int 
   if (count <= 0) return;
   const int most = count / std::max(1, grain);  // shares of at least `grain` items
   const int parts = std::max(1, std::min(engine_threads(), most));
-  if (parts == 1 || !pool().try_run(count, std::min(parts * kSharesPerThread, most), fn)) fn(0, count);
+  const int shares = std::min({parts * kSharesPerThread, most, 0xffff});  // claims_ counts shares in 16 bits
+  if (parts == 1 || !pool().try_run(count, shares, fn)) fn(0, count);
 }
 
 }  // namespace convlens

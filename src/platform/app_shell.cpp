@@ -26,9 +26,10 @@ double now_seconds() {
 // evaluating goes on untouched, one frame per kBusyFrameSeconds.
 constexpr double kSettleSeconds = 0.5;
 constexpr double kBusyFrameSeconds = 0.125;
-// Training in the turns (no training thread): while the user interacts, chunks that leave the frame rate
-// smooth; untouched, whole batches for about kUntouchedTrain per turn, so training gets most of the time.
-constexpr double kInteractiveTrain = 0.012, kUntouchedTrain = 0.1;
+// Training in the turns (no training thread): whole batches for about kUntouchedTrain per turn, so training gets
+// most of the time; for kSettleSeconds after user input, one batch per turn, cut into chunks only where a batch
+// takes longer than kInteractiveTrain, so that an input is drawn within about 100 ms.
+constexpr double kInteractiveTrain = 0.06, kUntouchedTrain = 0.1;
 
 // The training thread: whole batches while there are any, asleep otherwise.
 [[maybe_unused]] void* train_forever(void* arg) {  // unused where there are no threads
@@ -161,13 +162,17 @@ bool shell_frame(AppShell& s) {
         event.window.windowID == SDL_GetWindowID(s.window))
       return false;
   }
-  if (input) shell_wake(s);
   FrameStats& st = s.stats;
   const double t0 = now_seconds();
-  const bool interacting = t0 < s.awake_until;
+  if (input) {
+    shell_wake(s);
+    s.input_until = t0 + kSettleSeconds;
+  }
+  const bool interacting = t0 < s.awake_until;  // input, or a change from outside (API calls, data)
+  const bool touched = t0 < s.input_until;      // input
   if (s.has_training_thread) {
     s.lab.sync();
-  } else if (s.lab.tick(interacting ? kInteractiveTrain : kUntouchedTrain, interacting) > 0) {
+  } else if (s.lab.tick(touched ? kInteractiveTrain : kUntouchedTrain, touched) > 0) {
     st.train_ms = 0.9 * st.train_ms + 0.1 * (now_seconds() - t0) * 1e3;
   }
   st.training_thread = s.has_training_thread;

@@ -42,6 +42,7 @@ struct AppShell {
   FrameStats stats;                 // frame rate and where the frame time goes
   bool drew = false;                // the last turn drew a frame
   double awake_until = 0;           // draw every turn until then (seconds, steady clock)
+  double input_until = 0;           // the user is interacting until then (training in the turns yields)
   double last_draw = 0;             // when the last frame was drawn
   uint64_t drawn_view = 0, drawn_probe = 0;  // the Lab's view and probe versions the last frame showed
   double fps_window = 0;            // start of the current one-second window of frames
