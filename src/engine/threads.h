@@ -1,11 +1,12 @@
 // threads.h: how many threads the engine uses, and the one way its loops use them (parallel_for).
 // Natively and in the threaded WebAssembly build (-pthread) alike: a small pool of std::threads. Each job is cut
 // into a few contiguous shares per thread, which all threads, the calling one included, claim one at a time
-// until none are left; the caller then waits for the shares in flight, spinning for 50 us, then asleep until
-// the last one ends (on a page's main thread, which may not block, Emscripten spins there instead). A thread
-// the OS holds back (another process wants the core) thus costs at most the one share it started, and the
-// waiting caller leaves it its core. A worker looks for the next job for 200 us, yielding likewise, then sleeps on
-// a condition variable: an idle pool does not spin.
+// (the caller from the front, workers from the back, so that each keeps to its end of the data) until none are
+// left. The caller then waits for the shares in flight: it spins for 50 us, then sleeps until the last one ends
+// (on a page's main thread, which may not block, Emscripten spins there instead). A thread the OS holds back
+// (another process wants the core) thus costs at most the one share it started, and the waiting caller leaves it
+// its core. A worker looks for the next job for 200 us, then sleeps on a condition variable: an idle pool does
+// not spin.
 // In the single-threaded WebAssembly build parallel_for runs the whole range on the calling thread.
 // Not here: thread affinity, priorities, work stealing between nested jobs, threads for Eigen (it runs
 // single-threaded; the engine's GEMM is its own, gemm.h).

@@ -14,7 +14,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include <thread>
 
 #include <SDL_opengl.h>
 
@@ -95,9 +94,8 @@ int main(int argc, char** argv) {
     }
   }
   const UrlOptions options = url_params_parse(query);
-  const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
   if (threads == 0) threads = options.threads;  // threads=N among the options, as in the page's URL
-  engine_set_threads(threads > 0 ? threads : cores);
+  engine_set_threads(threads > 0 ? threads : engine_max_threads());
   for (const std::string& w : options.warnings) std::fprintf(stderr, "convlens-app: %s\n", w.c_str());
 
   AppShell shell;
@@ -109,7 +107,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   shell_apply_options(shell, options);
-  shell.ui->max_threads = std::max(cores, engine_threads());
+  shell.ui->max_threads = std::max(engine_max_threads(), engine_threads());
   shell.lab.reset();  // asks for the data set
   shell_start_training_thread(shell);
   bool first_data = true;
