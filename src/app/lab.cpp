@@ -295,10 +295,14 @@ void Lab::train_units_locked(double budget, bool fit_chunks, int& units) {
     w.window_samples = t.samples_processed();
   }
   const int batch = t.config().batch;
-  if (!fit_chunks) w.chunk = 0;
-  t.set_chunk(w.chunk);
   while (t.state() == TrainState::Training || t.state() == TrainState::Validating) {
     if (w.step_target >= 0 && t.steps_done() >= w.step_target && t.state() == TrainState::Training) break;
+    // Whole batches, or with fit_chunks while a batch would overrun the budget (by the running estimate), chunks
+    // a bit under it, of at least kMinChunk samples, below which per-call costs (and a GEMV instead of a GEMM
+    // in the dense layers) waste time. Whole batches give the same bits as a training thread's.
+    const double fit = budget * 0.9 / std::max(w.sec_per_sample, 1e-7);
+    w.chunk = !fit_chunks || w.sec_per_sample == 0 || fit >= batch ? 0 : int(std::max(fit, double(std::min(kMinChunk, batch))));
+    t.set_chunk(w.chunk);
     const double u0 = now_seconds();
     const long steps_before = t.steps_done();
     t.step(1);
@@ -307,14 +311,6 @@ void Lab::train_units_locked(double budget, bool fit_chunks, int& units) {
     if (t.steps_done() != steps_before) ++w.weights_version;
     const double per_sample = dt / double(w.chunk > 0 ? w.chunk : batch);
     w.sec_per_sample = w.sec_per_sample > 0 ? 0.8 * w.sec_per_sample + 0.2 * per_sample : per_sample;
-    if (fit_chunks) {
-      // Whole batches while one fits the budget (the same bits as a training thread's); else chunks a bit under
-      // it, of at least kMinChunk samples, below which per-call costs (and a GEMV instead of a GEMM in the
-      // dense layers) waste time.
-      const double fit = budget * 0.9 / std::max(w.sec_per_sample, 1e-7);
-      w.chunk = fit >= batch ? 0 : int(std::max(fit, double(std::min(kMinChunk, batch))));
-      t.set_chunk(w.chunk);
-    }
     if (now_seconds() - t0 + dt > budget) break;  // another unit like this one would overrun the budget
   }
   if (t.state() == TrainState::Done) {

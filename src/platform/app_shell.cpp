@@ -27,9 +27,10 @@ double now_seconds() {
 constexpr double kSettleSeconds = 0.5;
 constexpr double kBusyFrameSeconds = 0.125;
 // Training in the turns (no training thread): whole batches for about kUntouchedTrain per turn, so training gets
-// most of the time; for kSettleSeconds after user input, one batch per turn, cut into chunks only where a batch
-// takes longer than kInteractiveTrain, so that an input is drawn within about 100 ms.
-constexpr double kInteractiveTrain = 0.06, kUntouchedTrain = 0.1;
+// most of the time (a turn under way delays an input by at most that); for kSettleSeconds after user input, a
+// batch per turn, cut into chunks where it takes longer than kInteractiveTrain, so that an input is drawn
+// within about 100 ms.
+constexpr double kInteractiveTrain = 0.03, kUntouchedTrain = 0.05;
 
 // The training thread: whole batches while there are any, asleep otherwise.
 [[maybe_unused]] void* train_forever(void* arg) {  // unused where there are no threads
