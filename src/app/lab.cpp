@@ -262,8 +262,8 @@ int Lab::work(double budget, bool fit_chunks) {
     return 0;
   }
   int units = 0;
-  if (preparing_locked()) {  // before training: the workspace's memory, so that the run starts at full speed
-    work_.trainer.reserve(work_.model, work_.prepare_batch);
+  if (preparing_locked()) {  // before training: the workspace and a first pass, so that the run starts at speed
+    work_.trainer.prepare(work_.model, train_, work_.prepare_batch);
     work_.prepare_batch = 0;
     return 1;
   }

@@ -5,7 +5,8 @@
 // work: whole batches on a thread of its own (work() in a loop, wait_for_work() when there is none), or in the
 // frames of a single-threaded app (tick(); while the user interacts, a batch too slow for a frame is cut into
 // chunks whose gradients are summed before the one optimizer step: the same maths). Before a run, one unit
-// prepares the workspace's memory, so that the run starts at full speed. After every unit it publishes a LabView — state, counters, history, snapshots and weights of one moment — through a
+// prepares the workspace and runs a first pass (Trainer::prepare), so that the run starts at full speed. After
+// every unit it publishes a LabView — state, counters, history, snapshots and weights of one moment — through a
 // triple buffer (handoff.h): training never waits for a reader. The reading side (the UI, the API: one thread)
 // takes the newest view with sync() and computes what it shows from it (live maps, predictions). Control calls
 // (train, pause, step, reset, data) come from the reading side and take effect before the next unit, waiting
@@ -179,7 +180,7 @@ class Lab {
     size_t test_at = 0;          // the test-set evaluation: samples done, summed loss, correct predictions
     double test_loss_sum = 0;
     size_t test_correct = 0;
-    int prepare_batch = 0;       // > 0: reserve the workspace for this batch before training (a unit of work)
+    int prepare_batch = 0;       // > 0: Trainer::prepare for this batch before training (a unit of work)
     uint64_t run = 0, weights_version = 0, published = 0;
     bool stop = false;
   };

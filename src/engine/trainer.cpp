@@ -50,6 +50,21 @@ EvalResult model_evaluate(const Model& model, Workspace& ws, const Dataset& data
   return r;
 }
 
+void Trainer::prepare(Model& model, const Dataset& data, int batch) {
+  workspace_reserve(ws_, model, batch);
+  const int n = int(std::min({size_t(batch), data.size(), size_t(kPrepareSamples)}));
+  if (n == 0) return;
+  std::vector<uint32_t> indices(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) indices[size_t(i)] = uint32_t(i);
+  std::vector<uint8_t> labels(static_cast<size_t>(n));
+  Rng rng(0);  // not the run's: its shuffles and dropout masks stay as they were
+  model_gather_batch(model, ws_, data, indices.data(), n, labels.data());
+  model_forward(model, ws_, n, true, &rng);
+  model_softmax(model, ws_, labels.data(), n, nullptr);
+  model_backward(model, ws_, labels.data(), n);  // overwrites model.grads, which only a run's steps read
+  model_evaluate(model, ws_, data, 0, size_t(n), n);
+}
+
 void Trainer::clear() {
   Workspace ws = std::move(ws_);
   *this = Trainer();

@@ -22,10 +22,15 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// Drawing: every turn for kSettleSeconds after input or an outside change; while training, loading or
-// evaluating goes on untouched, one frame per kBusyFrameSeconds.
+// Drawing: every turn for kSettleSeconds after input (ImGui's hover, focus and drag need a few frames), for
+// kOutsideSeconds after a change from outside (an API call, data: a new layout settles in two frames); while
+// training, loading or evaluating goes on untouched, one frame per kBusyFrameSeconds. With a training thread
+// a frame competes with training for the cores (drawn without a GPU, a frame costs the browser about 40 ms of
+// CPU, most of it in its GPU process): 5.5 frames/s. Without one, training and frames take turns on the main
+// thread while the GPU process draws on another core: 8 frames/s.
 constexpr double kSettleSeconds = 0.5;
-constexpr double kBusyFrameSeconds = 0.125;
+constexpr double kOutsideSeconds = 0.1;
+constexpr double kBusyFrameSeconds[2] = {0.125, 0.18};  // [has a training thread]
 // Training in the turns (no training thread): whole batches for about kUntouchedTrain per turn, so training gets
 // most of the time (a turn under way delays an input by at most that); for kSettleSeconds after user input, a
 // batch per turn, cut into chunks where it takes longer than kInteractiveTrain, so that an input is drawn
@@ -128,7 +133,7 @@ Status shell_init(AppShell& s, const ShellConfig& config) {
   ImGui_ImplSDL2_InitForOpenGL(s.window, s.gl);
   load_font(config, s.dpi_scale);  // before the renderer uploads the font atlas
   if (!imgui_gl_init(config.gles)) return Status::fail("the GPU driver cannot compile the UI's shaders");
-  shell_wake(s);  // the first frames
+  s.awake_until = now_seconds() + kSettleSeconds;  // the first frames
   return Status::success();
 }
 
@@ -144,7 +149,7 @@ bool shell_start_training_thread(AppShell& s) {
 #endif
 }
 
-void shell_wake(AppShell& s) { s.awake_until = std::max(s.awake_until, now_seconds() + kSettleSeconds); }
+void shell_wake(AppShell& s) { s.awake_until = std::max(s.awake_until, now_seconds() + kOutsideSeconds); }
 
 bool shell_idle(const AppShell& s) {
   return now_seconds() >= s.awake_until && !s.ui->playing && !busy(s.lab) &&
@@ -166,8 +171,8 @@ bool shell_frame(AppShell& s) {
   FrameStats& st = s.stats;
   const double t0 = now_seconds();
   if (input) {
-    shell_wake(s);
     s.input_until = t0 + kSettleSeconds;
+    s.awake_until = std::max(s.awake_until, s.input_until);
   }
   const bool interacting = t0 < s.awake_until;  // input, or a change from outside (API calls, data)
   const bool touched = t0 < s.input_until;      // input
@@ -180,7 +185,7 @@ bool shell_frame(AppShell& s) {
 
   const double t1 = now_seconds();
   const bool changed = s.lab.view().version != s.drawn_view || s.lab.probe_version() != s.drawn_probe;
-  const bool due = changed && (!busy(s.lab) || t1 - s.last_draw >= kBusyFrameSeconds);
+  const bool due = changed && (!busy(s.lab) || t1 - s.last_draw >= kBusyFrameSeconds[s.has_training_thread]);
   if (!interacting && !s.ui->playing && !due) return true;
 
   const double dt = s.last_draw > 0 ? std::min(t1 - s.last_draw, 1.0) : 1.0 / 60;

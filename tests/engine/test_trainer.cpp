@@ -201,6 +201,23 @@ TEST_CASE("the same seed gives bit-identical training and another seed does not"
   CHECK(train(1) != train(2));
 }
 
+TEST_CASE("prepare() changes no weight and no result of the run that follows", "[trainer][determinism]") {
+  auto train = [](bool prepare) {
+    Dataset data = bars_dataset(60, 5);
+    Model model = small_model(7);
+    const FloatBuffer initial = model.params;
+    Trainer t;
+    if (prepare) {
+      t.prepare(model, data, small_config().batch);
+      CHECK(model.params == initial);
+    }
+    REQUIRE(t.start(&model, &data, small_config()).ok());
+    t.step(1000);
+    return model.params;
+  };
+  CHECK(train(true) == train(false));
+}
+
 TEST_CASE("the epoch log line reads like Keras", "[trainer]") {
   Dataset data = bars_dataset(10, 6);
   Model model = small_model(6);
