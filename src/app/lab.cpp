@@ -2,6 +2,7 @@
 #include "lab.h"
 
 #include "layers.h"
+#include "memory.h"
 #include "threads.h"
 
 #include <algorithm>
@@ -34,6 +35,18 @@ bool lab_dataset_known(const std::string& name) {
   for (const char* d : kLabDatasets)
     if (name == d) return true;
   return false;
+}
+
+uint64_t lab_memory_bytes(const Model& plan, int batch) {
+  // Beside the trainer's: the weights in the three published views, the reading side's model and its scratch
+  // copy for snapshots, and the probe's workspace.
+  const uint64_t weights = uint64_t(plan.param_count) * sizeof(float);
+  return Trainer::memory_bytes(plan, batch, engine_max_threads()) + 5 * weights + workspace_bytes(plan, 1);
+}
+
+Status lab_memory_check(const Model& plan, int batch) {
+  return memory_check(lab_memory_bytes(plan, batch), "the model " + plan.spec + " at batch " + std::to_string(batch),
+                      "lower the batch size, or the model's filters and units");
 }
 
 const char* lab_dataset_title(const std::string& name) {
@@ -139,7 +152,18 @@ Status Lab::reset_locked() {
   w.error.clear();
   ++w.run;
   ++w.weights_version;
-  Result<Model> m = model_build(settings_.model, train_.shape, train_.num_classes);
+  // The last run's memory goes before the new one is measured against what is left.
+  w.model = Model();
+  model_ = snapshot_model_ = Model();  // the reading side's copies: this call is on its thread
+  w.trainer.release();
+  Result<Model> m = model_plan(settings_.model, train_.shape, train_.num_classes);
+  if (m.ok()) {
+    // The largest batch the run will hold: of the training images, or of the test set after training.
+    const size_t train = settings_.subset > 0 ? std::min(size_t(settings_.subset), train_.size()) : train_.size();
+    const Status fits = lab_memory_check(m.value, int(std::min(size_t(settings_.batch), std::max(train, test_.size()))));
+    if (!fits.ok()) m.error = fits.error;
+  }
+  if (m.ok()) m = model_build(settings_.model, train_.shape, train_.num_classes);
   if (!m.ok()) {
     fail_locked("model: " + m.error);
     return Status::fail(w.error);
@@ -198,9 +222,11 @@ Status Lab::train_locked() {
   trainer_probe_version_ = probe_version_;
   w.step_target = -1;
   w.state = LabState::Training;
+  char lr[32];
+  std::snprintf(lr, sizeof lr, "%g", double(c.optimizer.lr));  // 1e-07, not 0.00000
   log_.push_back("Train on " + std::to_string(w.trainer.train_count()) + " samples, validate on " +
                  std::to_string(w.trainer.val_count()) + " samples (" + optimizer_name(c.optimizer.kind) +
-                 ", lr " + std::to_string(c.optimizer.lr).substr(0, 7) + ", batch " + std::to_string(c.batch) + ")");
+                 ", lr " + lr + ", batch " + std::to_string(c.batch) + ")");
   return Status::success();
 }
 
@@ -530,9 +556,8 @@ const std::vector<FeatureMap>& Lab::snapshot_maps(int i) {
     snapshot_maps_.clear();
     snapshot_probe_version_ = probe_version_;
   }
-  if (snapshot_maps_.size() < size_t(snapshot_count())) snapshot_maps_.resize(size_t(snapshot_count()));
-  std::vector<FeatureMap>& maps = snapshot_maps_[size_t(i)];
-  if (maps.empty() && probe_.size() == model_.input.size()) {
+  std::vector<FeatureMap>& maps = snapshot_maps_[s.step];
+  if (maps.empty() && !s.params.empty() && probe_.size() == model_.input.size()) {
     snapshot_model_.params = s.params;
     maps = model_feature_maps(snapshot_model_, probe_ws_, probe_.data());
   }
@@ -557,9 +582,9 @@ FeatureMap Lab::conv_kernels(int layer, int snapshot_index) const {
   if (layer < 0 || layer >= int(model_.layers.size())) return fm;
   const Layer& l = model_.layers[size_t(layer)];
   if (l.spec.kind != LayerKind::Conv2D) return fm;
-  const float* params = snapshot_index >= 0 && snapshot_index < snapshot_count()
-                            ? snapshot(snapshot_index).params.data()
-                            : model_.params.data();
+  const bool snap = snapshot_index >= 0 && snapshot_index < snapshot_count();
+  if (snap && snapshot(snapshot_index).params.empty()) return fm;  // weights not kept (trainer.h)
+  const float* params = snap ? snapshot(snapshot_index).params.data() : model_.params.data();
   const int k = l.spec.kernel;
   fm.layer_index = layer;
   fm.layer_name = l.name;

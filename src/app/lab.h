@@ -18,6 +18,7 @@
 #pragma once
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -144,15 +145,19 @@ class Lab {
   // changed (at most every kLiveRefresh seconds while training). `version` changes with the maps.
   const std::vector<FeatureMap>& live_maps();
   uint64_t live_version() const { return live_version_; }
-  // A key for snapshot i's maps that changes with the run (reset) and the probe, for caches such as textures.
-  uint64_t snapshot_version(int i) const { return (view().run << 40) ^ (probe_version_ << 20) ^ uint64_t(i); }
+  // A key for snapshot i's maps that changes with the run (reset), the probe and the snapshot (a long run thins
+  // its snapshots: index i may later be another one), for caches such as textures.
+  uint64_t snapshot_version(int i) const {
+    return (view().run << 40) ^ (probe_version_ << 20) ^ uint64_t(snapshot(i).step);
+  }
   std::vector<float> live_probs();  // (K) softmax of the probe's logits under the current weights
 
   // Snapshots: before training, every few batches of epoch 1, and after every epoch (trainer.h).
   int snapshot_count() const { return int(view().snapshots.size()); }
   const Snapshot& snapshot(int i) const { return *view().snapshots[size_t(i)]; }
   // The probe's maps at snapshot i, for the CURRENT probe (recomputed from the snapshot's weights if the
-  // probe changed since training started).
+  // probe changed since training started). Empty when the probe changed and the snapshot no longer keeps its
+  // weights (trainer.h: a long run keeps a bounded number).
   const std::vector<FeatureMap>& snapshot_maps(int i);
   int snapshot_for_epoch(int epoch) const;  // index of the snapshot after `epoch` (0 = before), or -1
 
@@ -227,7 +232,7 @@ class Lab {
   double live_time_ = -1;     // when live_ was computed (seconds, steady clock)
 
   Model snapshot_model_;      // scratch copy to run a snapshot's weights
-  std::vector<std::vector<FeatureMap>> snapshot_maps_;  // (S) per snapshot, for snapshot_probe_version_
+  std::map<long, std::vector<FeatureMap>> snapshot_maps_;  // by snapshot step, for snapshot_probe_version_
   uint64_t snapshot_probe_version_ = 0;
 };
 

@@ -37,4 +37,10 @@ constexpr const char* kLabDatasets[] = {"mnist", "fashion"};
 bool lab_dataset_known(const std::string& name);
 const char* lab_dataset_title(const std::string& name);  // "MNIST digits", "Fashion-MNIST"
 
+// What a run of `plan` (model_plan) at `batch` needs in the app: the trainer's run (Trainer::memory_bytes) and
+// the Lab's own copies of the weights. lab_memory_check compares it with the budget (memory.h), before anything
+// is built: a message says how much is needed, how much there is, and what to change.
+uint64_t lab_memory_bytes(const Model& plan, int batch);
+Status lab_memory_check(const Model& plan, int batch);
+
 }  // namespace convlens

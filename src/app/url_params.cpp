@@ -91,7 +91,7 @@ struct Parser {
       if (lab_dataset_known(value)) s.dataset = value;
       else warn(key, value, "is not a known data set (mnist, fashion)", s.dataset);
     } else if (key == "model") {
-      Result<Model> m = model_build(value, Shape{28, 28, 1}, 10);
+      Result<Model> m = model_plan(value, Shape{28, 28, 1}, 10);
       if (m.ok()) s.model = value;
       else warn(key, value, "is not a usable model (" + m.error + ")", s.model);
     } else if (key == "epochs") {
@@ -165,9 +165,20 @@ void url_params_apply(const std::string& query, UrlOptions& into) {
     }
     at = end + 1;
   }
-  // The layer index can only be checked against the model that is now selected.
+  // The model and the batch must fit the memory budget together, and the layer index exist in the model: both
+  // can only be checked once the whole query is read.
+  LabSettings& s = into.settings;
+  Result<Model> plan = model_plan(s.model, Shape{28, 28, 1}, 10);
+  const Status fits = plan.ok() ? lab_memory_check(plan.value, s.batch) : Status::success();
+  if (!fits.ok()) {
+    const LabSettings defaults;
+    into.warnings.push_back("model, batch: " + fits.error + "; using " + defaults.model + " at batch " +
+                            std::to_string(defaults.batch));
+    s.model = defaults.model;
+    s.batch = defaults.batch;
+  }
   if (into.layer >= 0) {
-    Result<Model> m = model_build(into.settings.model, Shape{28, 28, 1}, 10);
+    Result<Model> m = model_plan(s.model, Shape{28, 28, 1}, 10);
     const int count = m.ok() ? int(m.value.layers.size()) : 0;
     if (into.layer >= count) {
       into.warnings.push_back("layer: " + std::to_string(into.layer) + " is past the model's last layer (" +

@@ -113,6 +113,7 @@ const Flag kFlags[] = {
     {"--val-split", true, [](O& o, S f, S v) { return set_float(f, v, unit_interval, "in [0, 1)", o.val_split); }},
     {"--subset", true, [](O& o, S f, S v) { return set_whole(f, v, 0, 1'000'000'000, o.subset); }},
     {"--threads", true, [](O& o, S f, S v) { return set_whole(f, v, 1, 256, o.threads); }},
+    {"--memory-limit", true, [](O& o, S f, S v) { return set_whole(f, v, 64, 1 << 20, o.memory_limit_mb); }},
     {"--feature-maps", true, [](O& o, S f, S v) { return set_text(f, v, o.feature_maps_dir); }},
     {"--probe", true, [](O& o, S f, S v) { return set_whole(f, v, 0, 1'000'000'000, o.probe); }},
     {"--cols", true, [](O& o, S f, S v) { return set_whole(f, v, 1, 256, o.cols); }},
@@ -231,7 +232,7 @@ Result<CliOptions> cli_parse(const std::vector<std::string>& args) {
 std::string cli_default_data_dir(const std::string& dataset) { return data_root_default() + "/" + dataset; }
 
 std::string cli_usage() {
-  const std::string cores = std::to_string(CliOptions().threads);
+  const std::string cores = std::to_string(CliOptions().threads), limit = std::to_string(CliOptions().memory_limit_mb);
   return R"(convlens: train and inspect the book's CNNs from the command line.
 
 usage: convlens <command> [flags]      flags as --flag value or --flag=value
@@ -260,6 +261,8 @@ model and training:
   --momentum F          sgd momentum, in [0, 1) (default 0.9)
   --seed N              random seed for weights, shuffling and dropout (default 42)
   --threads N           1..256 (default: one per core, here )" + cores + R"()
+  --memory-limit MB     the most a run may allocate, 64..1048576 (default )" + limit + R"(): a model or batch
+                        that needs more is refused before anything is allocated
   --save FILE           write the trained weights to FILE (default: not saved)
   --load FILE           start from the weights in FILE (required by eval)
   --quiet               no per-batch progress line

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "status.h"
+#include "memory.h"
 #include "threads.h"
 
 namespace convlens {
@@ -31,6 +32,7 @@ struct CliOptions {
   float val_split = 0.2f;         // --val-split, [0, 1): fraction of the training set held out for validation
   long subset = 0;                // --subset N: use the first N training images; 0 = all
   int threads = engine_max_threads();  // --threads, 1..256 (also the bench threads); default: every core
+  int memory_limit_mb = int(kDefaultMemoryLimit >> 20);  // --memory-limit MB, 64..1048576: see memory.h
   std::string feature_maps_dir;   // --feature-maps DIR: write feature-map grid PNGs there; empty = none
   int probe = 0;                  // --probe I: index of the test image whose feature maps are drawn
   int cols = 8;                   // --cols, 1..256: maps per row in the grids

@@ -8,6 +8,9 @@
 #include <fstream>
 
 #include "data_files_native.h"
+#include "memory.h"
+#include "threads.h"
+#include "trainer.h"
 
 namespace convlens {
 
@@ -30,9 +33,22 @@ int cli_load_dataset(const CliOptions& opts, bool train, Dataset& out) {
   return cli_fail(std::filesystem::is_directory(dir, ec) ? kExitData : kExitUsage, s.error);
 }
 
-Result<Model> cli_build_model(const CliOptions& opts) {
+Result<Model> cli_plan_model(const CliOptions& opts) {
   const std::string spec = opts.model.empty() ? (opts.dataset == "cifar10" ? "cifar10" : "mnist") : opts.model;
-  return model_build(spec, cli_input_shape(opts.dataset), 10);
+  return model_plan(spec, cli_input_shape(opts.dataset), 10);
+}
+
+Status cli_memory_check(uint64_t need, const std::string& what) {
+  return memory_check(need, what, "lower --batch, or the model's filters and units (or raise --memory-limit)");
+}
+
+Result<Model> cli_build_model(const CliOptions& opts, int batch) {
+  Result<Model> plan = cli_plan_model(opts);
+  if (!plan.ok()) return plan;
+  const Status fits = cli_memory_check(Trainer::memory_bytes(plan.value, batch, engine_threads()),
+                                       "the model " + plan.value.spec + " at batch " + std::to_string(batch));
+  if (!fits.ok()) return Result<Model>::fail(fits.error);
+  return model_build(plan.value.spec, plan.value.input, plan.value.num_classes);
 }
 
 std::vector<float> cli_probe_image(const Dataset& data, size_t index) {

@@ -25,8 +25,12 @@ Shape cli_input_shape(const std::string& dataset);
 // kExitData when a file is missing or bad.
 int cli_load_dataset(const CliOptions& opts, bool train, Dataset& out);
 
-// Builds the model of --model (or the dataset's preset) for the dataset's input shape.
-Result<Model> cli_build_model(const CliOptions& opts);
+// The model of --model (or the dataset's preset) for the dataset's input shape, planned (model_plan: nothing
+// allocated), or built once a training run of it at `batch` fits the memory limit (--memory-limit).
+Result<Model> cli_plan_model(const CliOptions& opts);
+Result<Model> cli_build_model(const CliOptions& opts, int batch);
+// Whether `need` bytes for `what` fit the memory limit; the message says what to change.
+Status cli_memory_check(uint64_t need, const std::string& what);
 
 // The image `index` of `data` as floats in [0, 1] (the probe whose feature maps are drawn).
 std::vector<float> cli_probe_image(const Dataset& data, size_t index);

@@ -12,7 +12,7 @@
 namespace convlens {
 
 int cmd_bench(const CliOptions& opts) {
-  Result<Model> built = cli_build_model(opts);
+  Result<Model> built = cli_build_model(opts, opts.batch);
   if (!built.ok()) return cli_fail(kExitUsage, built.error);
   Model model = std::move(built.value);
   model_init(model, opts.seed);

@@ -1,5 +1,6 @@
 // cmd_eval.cpp: `convlens eval --load FILE` — rebuilds the saved model from the file's own spec, checks it fits
 // the data set, and reports test loss and accuracy (and the probe's feature maps with --feature-maps).
+#include <algorithm>
 #include <cstdio>
 
 #include "cli_session.h"
@@ -19,14 +20,27 @@ int cmd_eval(const CliOptions& opts) {
   if (!bytes.ok()) return cli_fail(kExitData, bytes.error);
   Result<WeightsHeader> header = weights_read_header(bytes.value);
   if (!header.ok()) return cli_fail(kExitData, opts.load_path + ": " + header.error);
-  Result<Model> built = model_build(header.value.spec, header.value.input, header.value.num_classes);
+  // The header's model is planned, and checked against the file and the memory limit, before it is built.
+  const WeightsHeader& h = header.value;
+  Result<Model> built = model_plan(h.spec, h.input, h.num_classes);
+  if (built.ok() && built.value.param_count != h.param_count)
+    built.error = "the header's model " + built.value.spec + " has " + std::to_string(built.value.param_count) +
+                  " parameters, the file " + std::to_string(h.param_count);
+  Dataset test;
+  if (built.ok()) {
+    if (int code = cli_load_dataset(opts, false, test)) return code;
+    const int batch = int(std::min(size_t(opts.batch), std::max<size_t>(test.size(), 1)));
+    const Status fits = cli_memory_check(2 * uint64_t(h.param_count) * sizeof(float) + workspace_bytes(built.value, batch) +
+                                             uint64_t(engine_threads()) * model_thread_bytes(built.value, batch),
+                                         "the model " + built.value.spec + " at batch " + std::to_string(batch));
+    if (!fits.ok()) built.error = fits.error;
+  }
+  if (built.ok()) built = model_build(h.spec, h.input, h.num_classes);
   if (!built.ok()) return cli_fail(kExitData, opts.load_path + ": " + built.error);
   Model model = std::move(built.value);
   Status s = weights_deserialize(bytes.value, model);
   if (!s.ok()) return cli_fail(kExitData, opts.load_path + ": " + s.error);
 
-  Dataset test;
-  if (int code = cli_load_dataset(opts, false, test)) return code;
   if (test.shape != model.input)
     return cli_fail(kExitUsage, "the model in " + opts.load_path + " expects images " + model.input.to_keras() +
                                     " but " + opts.dataset + " has " + test.shape.to_keras());
@@ -46,7 +60,7 @@ int cmd_eval(const CliOptions& opts) {
 }
 
 int cmd_summary(const CliOptions& opts) {
-  Result<Model> built = cli_build_model(opts);
+  Result<Model> built = cli_plan_model(opts);  // a plan: printing needs no parameters
   if (!built.ok()) return cli_fail(kExitUsage, built.error);
   std::printf("%s", model_summary(built.value).c_str());
   std::printf("Spec: %s\nFLOPs per sample: %.2f M forward, %.2f M training step\n", built.value.spec.c_str(),

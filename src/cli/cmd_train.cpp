@@ -1,5 +1,6 @@
 // cmd_train.cpp: `convlens train` — the book's pipeline on the command line: summary, fit() with a Keras-style
 // log, test accuracy, feature-map grids before/after every epoch, and --save.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <unistd.h>
@@ -46,6 +47,10 @@ void print_progress(const Trainer& t) {
 
 int cmd_train(const CliOptions& opts) {
   engine_set_threads(opts.threads);
+  if (!opts.save_path.empty()) {  // before the data and the training, not after
+    const Status w = file_check_writable(opts.save_path);
+    if (!w.ok()) return cli_fail(kExitData, w.error);
+  }
   Dataset train, test;
   if (int code = cli_load_dataset(opts, true, train)) return code;
   if (int code = cli_load_dataset(opts, false, test)) return code;
@@ -53,7 +58,9 @@ int cmd_train(const CliOptions& opts) {
   if (opts.probe < 0 || size_t(opts.probe) >= test.size())
     return cli_fail(kExitUsage, "--probe must be a test image index in 0.." + std::to_string(test.size() - 1));
 
-  Result<Model> built = cli_build_model(opts);
+  // The run's batches (and the test set's) hold at most the training images: the memory is checked for that.
+  const int batch = int(std::min(size_t(opts.batch), std::max<size_t>(train.size(), 1)));
+  Result<Model> built = cli_build_model(opts, batch);
   if (!built.ok()) return cli_fail(kExitUsage, built.error);
   Model model = std::move(built.value);
   model_init(model, opts.seed);
@@ -84,11 +91,14 @@ int cmd_train(const CliOptions& opts) {
 
   const bool live = !opts.quiet && isatty(fileno(stdout));
   size_t maps_written = 0;
+  long written_step = -1;  // by step, not index: a long run thins its older snapshots (trainer.h)
   auto write_new_maps = [&]() -> Status {
-    for (; want_maps && maps_written < trainer.snapshots().size(); ++maps_written) {
-      const Snapshot& snap = *trainer.snapshots()[maps_written];
-      Status w = feature_maps_write_pngs(snap.maps, snapshot_moment(snap), opts.cols, opts.feature_maps_dir);
+    for (const auto& snap : trainer.snapshots()) {
+      if (!want_maps || snap->step <= written_step) continue;
+      Status w = feature_maps_write_pngs(snap->maps, snapshot_moment(*snap), opts.cols, opts.feature_maps_dir);
       if (!w.ok()) return w;
+      written_step = snap->step;
+      ++maps_written;
     }
     return Status::success();
   };
@@ -110,7 +120,7 @@ int cmd_train(const CliOptions& opts) {
   if (trainer.state() == TrainState::Failed) return cli_fail(kExitData, trainer.error());
 
   Workspace ws;
-  const EvalResult r = model_evaluate(model, ws, test, 0, test.size(), opts.batch);
+  const EvalResult r = model_evaluate(model, ws, test, 0, test.size(), batch);
   std::printf("Test loss: %.4f - test acc: %.4f (%zu images)\n", r.loss, r.acc, r.count);
   if (want_maps) std::printf("Feature maps: %zu snapshots in %s\n", maps_written, opts.feature_maps_dir.c_str());
   if (!opts.save_path.empty()) {

@@ -1,6 +1,8 @@
 // main.cpp: the `convlens` command-line tool — parse the command line, run one command, return its exit code.
 //   convlens train | eval | summary | bench | help      (see `convlens help`)
+// Running out of memory despite the budget (memory.h) ends with a message and exit code 1, not an abort.
 #include <cstdio>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -14,10 +16,15 @@ int main(int argc, char** argv) {
   Result<CliOptions> parsed = cli_parse(args);
   if (!parsed.ok()) return cli_fail(kExitUsage, parsed.error + " (see 'convlens help')");
   const CliOptions& opts = parsed.value;
-  if (opts.command == "train") return cmd_train(opts);
-  if (opts.command == "eval") return cmd_eval(opts);
-  if (opts.command == "summary") return cmd_summary(opts);
-  if (opts.command == "bench") return cmd_bench(opts);
+  memory_set_limit(uint64_t(opts.memory_limit_mb) << 20);
+  try {
+    if (opts.command == "train") return cmd_train(opts);
+    if (opts.command == "eval") return cmd_eval(opts);
+    if (opts.command == "summary") return cmd_summary(opts);
+    if (opts.command == "bench") return cmd_bench(opts);
+  } catch (const std::bad_alloc&) {
+    return cli_fail(kExitData, "out of memory: lower --batch or the model's size (see --memory-limit)");
+  }
   std::printf("%s", cli_usage().c_str());
   return 0;
 }

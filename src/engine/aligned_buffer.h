@@ -3,11 +3,14 @@
 //
 // Why: vectorised reductions (Eigen's, and ours) peel a different number of leading elements depending on the
 // address, which changes the summation order. With every buffer aligned the same way, the same seed gives
-// bit-identical results from run to run, whatever the allocator hands out.
+// bit-identical results from run to run, whatever the allocator hands out. A failed allocation ends in
+// out_of_memory() (memory.h), never in a null pointer.
 #pragma once
 #include <cstddef>
 #include <new>
 #include <vector>
+
+#include "memory.h"
 
 namespace convlens {
 
@@ -20,7 +23,13 @@ struct AlignedAllocator {
   template <class U>
   AlignedAllocator(const AlignedAllocator<U>&) {}
 
-  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(kAlignment))); }
+  // Emscripten's aligned operator new returns null when the heap cannot grow (exceptions off): never used then.
+  T* allocate(std::size_t n) {
+    if (n > std::size_t(-1) / sizeof(T)) out_of_memory(std::size_t(-1));
+    void* p = ::operator new(n * sizeof(T), std::align_val_t(kAlignment), std::nothrow);
+    if (!p) out_of_memory(n * sizeof(T));
+    return static_cast<T*>(p);
+  }
   void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t(kAlignment)); }
 
   template <class U>

@@ -46,8 +46,14 @@ bool conv2d_prefers_sparse(const float* dy, int n, Shape in, int k, Shape out) {
   return count > 0 && double(nonzero) < kSparseBelow * double(count);
 }
 
-size_t conv2d_sparse_scratch_floats(int n, Shape in, int k, Shape out) {
-  return size_t(1 + runs_of(n)) * out.c * k * k * in.c;  // the kernel by filter + one weight gradient per run
+uint64_t conv2d_sparse_scratch_floats(int n, Shape in, int k, Shape out) {
+  return uint64_t(1 + runs_of(n)) * out.c * k * k * in.c;  // the kernel by filter + one weight gradient per run
+}
+
+uint64_t conv2d_sparse_thread_bytes(Shape in, int k, Shape out) {
+  const uint64_t pixels = uint64_t(out.h) * out.w, f = uint64_t(out.c);
+  const uint64_t xp = uint64_t(out.h + k - 1) * (out.w + k - 1) * in.c;
+  return 2 * pixels * f * sizeof(ScaledRow) + (pixels + f) * sizeof(int) + xp * sizeof(float);
 }
 
 void conv2d_sparse_grads(const float* dy, int n, Shape in, const float* xpad, Shape xp, int pad_before,

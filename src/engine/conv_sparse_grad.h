@@ -21,7 +21,9 @@ namespace convlens {
 // long enough for conv2d_sparse_grads to beat the dense GEMMs. Looks at the first few images only.
 bool conv2d_prefers_sparse(const float* dy, int n, Shape in, int k, Shape out);
 
-size_t conv2d_sparse_scratch_floats(int n, Shape in, int k, Shape out);
+uint64_t conv2d_sparse_scratch_floats(int n, Shape in, int k, Shape out);
+// The bytes of the grow-only buffers each thread keeps (one image's nonzeros, a padded input gradient).
+uint64_t conv2d_sparse_thread_bytes(Shape in, int k, Shape out);
 // dw (K,K,C,F) and dx (N,H,W,C) are overwritten; dx may be null. xpad (N,xp): x placed `pad_before` rows and
 // columns in, as conv2d_forward left it. scratch: conv2d_sparse_scratch_floats() floats.
 void conv2d_sparse_grads(const float* dy, int n, Shape in, const float* xpad, Shape xp, int pad_before,

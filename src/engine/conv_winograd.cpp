@@ -125,9 +125,15 @@ void transform_kernel(const float* w, int c, int f, int fp, float* u) {
 
 bool conv2d_prefers_winograd(int k, Shape in) { return k == 5 && in.c >= kMinChannels; }
 
-size_t conv2d_winograd_scratch_floats(Shape in, Shape out) {
+uint64_t conv2d_winograd_scratch_floats(Shape in, Shape out) {
   const int fp = gemm_packed_columns(out.c);  // F padded: see gemm.h; U's extra columns are zero, M's unread
-  return size_t(kPositions) * (size_t(in.c) * fp + gemm_packed_b_floats(in.c, fp));
+  return uint64_t(kPositions) * (uint64_t(in.c) * fp + gemm_packed_b_floats(in.c, fp));
+}
+
+uint64_t conv2d_winograd_thread_bytes(Shape in, Shape out) {
+  const uint64_t c = uint64_t(in.c), f = uint64_t(out.c), fp = uint64_t(gemm_packed_columns(out.c));
+  const uint64_t blocks = kPositions * (kTilesPerBlock * c + kSkew + kTilesPerBlock * fp + kSkew + c + std::max(c, f));
+  return (blocks + uint64_t(kTile) * 5 * c * f) * sizeof(float);  // v_buf, m_buf, tile_buf, row_buf; half
 }
 
 void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w, const float* b, bool relu,

@@ -14,6 +14,7 @@
 // Legend as in layers.h; xp: the zero-padded input (Ho+4, Wo+4, C) of conv2d_forward; T tiles.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 
 #include "shape.h"
 
@@ -22,7 +23,9 @@ namespace convlens {
 // Whether the Winograd forward pass pays for this layer: a 5x5 kernel and enough input channels for its GEMMs.
 bool conv2d_prefers_winograd(int k, Shape in);
 
-size_t conv2d_winograd_scratch_floats(Shape in, Shape out);  // the transformed kernel, as is and packed
+uint64_t conv2d_winograd_scratch_floats(Shape in, Shape out);  // the transformed kernel, as is and packed
+// The bytes of the grow-only buffers each thread keeps for the forward pass (its tiles' transforms).
+uint64_t conv2d_winograd_thread_bytes(Shape in, Shape out);
 // y (N,Ho,Wo,F) = xpad (N,xp) correlated with w (5,5,C,F), + b (F), then ReLU if asked. scratch: as sized above.
 void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w, const float* b, bool relu, Shape out,
                              float* scratch, float* y);

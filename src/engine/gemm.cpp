@@ -303,6 +303,8 @@ using PackedKernel = ScalarKernel<4, 8>;
 
 size_t gemm_packed_b_floats(int k, int n) { return packed_b_floats<PackedKernel>(k, n); }
 
+uint64_t gemm_pack_bytes(uint64_t k, int n) { return k * packed_b_floats<PackedKernel>(1, n) * sizeof(float); }
+
 int gemm_packed_columns(int n) {
   constexpr int kHalf = PackedKernel::kNr / 2;  // panel_row writes a half panel straight into C
   return (n + kHalf - 1) / kHalf * kHalf;

@@ -10,6 +10,7 @@
 //         C is (M,N), rows of ldc. accumulate: C += op(A) op(B) instead of C = op(A) op(B).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 
 namespace convlens {
 
@@ -34,6 +35,9 @@ void gemm_gather(int m, int n, int k, GatherA a, const float* b, int ldb, float*
 // as stored, on the calling thread only (its callers share out the blocks). Where gemm() is the SIMD blocked
 // GEMM, the two agree to the bit.
 size_t gemm_packed_b_floats(int k, int n);
+// The bytes of the grow-only buffer into which gemm() and gemm_gather() pack op(B) (K,N), kept by the calling
+// thread: what a Workspace does not hold.
+uint64_t gemm_pack_bytes(uint64_t k, int n);
 // n rounded up to whole half panels of gemm_with_packed_b's micro-kernel: a product that wide (B's extra columns
 // zero, C's rows with room for them) needs no edge tiles. 36 -> 40 natively (16-column panels), 36 in WebAssembly.
 int gemm_packed_columns(int n);

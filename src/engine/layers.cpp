@@ -212,10 +212,20 @@ void rotate_kernel(const float* w, int k, int c, int f, float* turned) {
 
 }  // namespace
 
-size_t conv2d_scratch_floats(int n, Shape in, int k, Shape out) {
-  const size_t dense = size_t(n) * padded_output_grad(in, k, out).size() + size_t(k) * k * in.c * out.c;
-  return size_t(n) * padded_input(in, k, out).size() +
+uint64_t conv2d_scratch_floats(int n, Shape in, int k, Shape out) {
+  const uint64_t dense = uint64_t(n) * padded_output_grad(in, k, out).size64() + uint64_t(k) * k * in.c * out.c;
+  return uint64_t(n) * padded_input(in, k, out).size64() +
          std::max({dense, conv2d_sparse_scratch_floats(n, in, k, out), conv2d_winograd_scratch_floats(in, out)});
+}
+
+uint64_t conv2d_thread_bytes(int n, Shape in, int k, Shape out) {
+  const uint64_t m = uint64_t(n) * out.h * out.w, f = uint64_t(out.c), kkc = uint64_t(k) * k * in.c;
+  const uint64_t tables = (uint64_t(n) * std::max(out.h * out.w, in.h * in.w) + kkc + uint64_t(k) * k * f) *
+                          sizeof(std::ptrdiff_t);  // window_offsets, tap_offsets
+  const uint64_t packed = std::max({gemm_pack_bytes(kkc, out.c), gemm_pack_bytes(m, out.c),
+                                    gemm_pack_bytes(uint64_t(k) * k * f, in.c)});  // the three GEMMs' B
+  const uint64_t partials = (m / rows_per_run(out.c) + 1) * f * sizeof(float);  // relu_and_bias_gradient
+  return tables + packed + partials + conv2d_winograd_thread_bytes(in, out) + conv2d_sparse_thread_bytes(in, k, out);
 }
 
 void conv2d_forward(const float* x, int n, Shape in, const float* w, const float* b, int k, Padding pad,
@@ -342,6 +352,12 @@ void dropout_backward(const float* dy, const float* mask, size_t count, float* d
 // Batches this small (the browser trains in chunks of a few samples) take row-at-a-time loops that read W once
 // for all rows: a general GEMM would copy ("pack") all of W on every call, costing more than the arithmetic.
 constexpr int kDenseSmallBatch = 8;
+
+uint64_t dense_thread_bytes(int n, int in_units, int out_units) {
+  const uint64_t packed = std::max({gemm_pack_bytes(uint64_t(in_units), out_units), gemm_pack_bytes(uint64_t(n), out_units),
+                                    gemm_pack_bytes(uint64_t(out_units), in_units)});  // the three GEMMs' B
+  return packed + (uint64_t(n) / rows_per_run(out_units) + 1) * uint64_t(out_units) * sizeof(float);
+}
 
 void dense_forward(const float* x, int n, int in_units, const float* w, const float* b, int out_units, bool relu,
                    float* y) {

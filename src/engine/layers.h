@@ -19,7 +19,10 @@ namespace convlens {
 // x (N,H,W,C), w (K,K,C,F), b (F), y (N,Ho,Wo,F). scratch: conv2d_scratch_floats() floats; the forward pass
 // leaves a zero-padded copy of x there for the backward pass.
 int conv2d_pad_before(int k, Padding pad);  // zero rows/cols added above/left ('same': (K-1)/2, like Keras)
-size_t conv2d_scratch_floats(int n, Shape in, int k, Shape out);
+uint64_t conv2d_scratch_floats(int n, Shape in, int k, Shape out);  // 64-bit: see workspace_bytes
+// A bound on the bytes of the grow-only buffers a thread keeps for this layer's passes over a batch of n (offset
+// tables, GEMM packing, the Winograd and sparse kernels' own): memory a Workspace does not hold.
+uint64_t conv2d_thread_bytes(int n, Shape in, int k, Shape out);
 void conv2d_forward(const float* x, int n, Shape in, const float* w, const float* b, int k, Padding pad,
                     bool relu, Shape out, float* scratch, float* y);
 // dy (N,Ho,Wo,F) is modified in place (ReLU mask); scratch as the forward pass left it.
@@ -50,6 +53,8 @@ void dropout_backward(const float* dy, const float* mask, size_t count, float* d
 
 // ---- Dense: y = x w + b, optional fused ReLU -----------------------------------------------------------------
 // x (N,I), w (I,O), b (O), y (N,O)
+// A bound on the bytes of the grow-only buffers a thread keeps for this layer's passes (GEMM packing, partial sums).
+uint64_t dense_thread_bytes(int n, int in_units, int out_units);
 void dense_forward(const float* x, int n, int in_units, const float* w, const float* b, int out_units, bool relu,
                    float* y);
 // dy (N,O) is modified in place (ReLU mask). dw (I,O), db (O); dx (N,I) may be null.

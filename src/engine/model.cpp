@@ -2,7 +2,9 @@
 // the layer kernels of layers.h in order.
 #include "model.h"
 
+#include <cassert>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 
@@ -65,7 +67,7 @@ std::string pad_right(std::string s, size_t width) {
 
 }  // namespace
 
-Result<Model> model_build(const std::string& spec_or_preset, Shape input, int num_classes) {
+Result<Model> model_plan(const std::string& spec_or_preset, Shape input, int num_classes) {
   using R = Result<Model>;
   Result<std::vector<LayerSpec>> specs = spec_parse(spec_or_preset);
   if (!specs.ok()) return R::fail(specs.error);
@@ -109,9 +111,17 @@ Result<Model> model_build(const std::string& spec_or_preset, Shape input, int nu
   if (shape.c != num_classes)
     return R::fail("model spec '" + model.spec + "': the last dense layer has " + std::to_string(shape.c) +
                    " units but the data has " + std::to_string(num_classes) + " classes");
-  model.params.assign(offset, 0.0f);
-  model.grads.assign(offset, 0.0f);
+  model.param_count = offset;
   return R::success(std::move(model));
+}
+
+Result<Model> model_build(const std::string& spec_or_preset, Shape input, int num_classes) {
+  Result<Model> r = model_plan(spec_or_preset, input, num_classes);
+  if (r.ok()) {
+    r.value.params.assign(r.value.param_count, 0.0f);
+    r.value.grads.assign(r.value.param_count, 0.0f);
+  }
+  return r;
 }
 
 void model_init(Model& model, uint64_t seed) {
@@ -160,29 +170,56 @@ double model_flops_per_sample(const Model& model, bool training) {
   return training ? forward + backward : forward;
 }
 
+// The one place that sizes a Workspace: calls size(buffer, values) with each buffer a batch of n needs and its
+// length (counted in 64 bits: a 32-bit size_t would wrap an absurd size to a small one). Buffer is the member
+// it belongs to, e.g. &ws.act[3] (the vectors of buffers must already hold L + 1 and L entries).
+template <class Size>
+void workspace_layout(Workspace& ws, const Model& model, int n, Size&& size) {
+  const uint64_t batch = uint64_t(n);
+  size(&ws.act[0], batch * model.input.size64());
+  size(&ws.dact[0], batch * model.input.size64());
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    const Layer& l = model.layers[i];
+    const uint64_t out = batch * l.out.size64();
+    size(&ws.act[i + 1], out);
+    size(&ws.dact[i + 1], out);
+    if (l.spec.kind == LayerKind::Conv2D) size(&ws.scratch[i], conv2d_scratch_floats(n, l.in, l.spec.kernel, l.out));
+    if (l.spec.kind == LayerKind::Dropout) size(&ws.scratch[i], out);
+    if (l.spec.kind == LayerKind::MaxPool2D) size(&ws.argmax[i], out);
+  }
+  size(&ws.probs, batch * uint64_t(model.num_classes));
+}
+
 void workspace_reserve(Workspace& ws, const Model& model, int n) {
   // Grows each buffer to what a batch of n needs and never shrinks one: a workspace serves batches of any size and
   // models of any shape in turn, and the first touch of its memory (page faults, most of a first batch) is paid once.
   const size_t count = model.layers.size();
-  const size_t batch = size_t(n);
-  auto grow = [](auto& buffer, size_t size) {
-    if (buffer.size() < size) buffer.resize(size);
-  };
-  grow(ws.act, count + 1);
-  grow(ws.dact, count + 1);
-  grow(ws.scratch, count);
-  grow(ws.argmax, count);
-  grow(ws.act[0], batch * model.input.size());
-  grow(ws.dact[0], batch * model.input.size());
-  for (size_t i = 0; i < count; ++i) {
-    const Layer& l = model.layers[i];
-    grow(ws.act[i + 1], batch * l.out.size());
-    grow(ws.dact[i + 1], batch * l.out.size());
-    if (l.spec.kind == LayerKind::Conv2D) grow(ws.scratch[i], conv2d_scratch_floats(n, l.in, l.spec.kernel, l.out));
-    if (l.spec.kind == LayerKind::Dropout) grow(ws.scratch[i], batch * l.out.size());
-    if (l.spec.kind == LayerKind::MaxPool2D) grow(ws.argmax[i], batch * l.out.size());
+  if (ws.act.size() < count + 1) ws.act.resize(count + 1), ws.dact.resize(count + 1);
+  if (ws.scratch.size() < count) ws.scratch.resize(count), ws.argmax.resize(count);
+  workspace_layout(ws, model, n, [](auto* buffer, uint64_t values) {
+    assert(values <= SIZE_MAX / sizeof(float));  // callers check memory_check (memory.h) first
+    if (buffer->size() < values) buffer->resize(size_t(values));
+  });
+}
+
+uint64_t workspace_bytes(const Model& model, int n) {
+  Workspace sizes;  // empty buffers: workspace_layout only names them
+  sizes.act.resize(model.layers.size() + 1);
+  sizes.dact.resize(model.layers.size() + 1);
+  sizes.scratch.resize(model.layers.size());
+  sizes.argmax.resize(model.layers.size());
+  uint64_t bytes = 0;
+  workspace_layout(sizes, model, n, [&](auto* buffer, uint64_t values) { bytes += values * sizeof((*buffer)[0]); });
+  return bytes;
+}
+
+uint64_t model_thread_bytes(const Model& model, int n) {
+  uint64_t bytes = 0;  // a sum over layers: each kernel's buffers are its own, and grow to its largest use
+  for (const Layer& l : model.layers) {
+    if (l.spec.kind == LayerKind::Conv2D) bytes += conv2d_thread_bytes(n, l.in, l.spec.kernel, l.out);
+    if (l.spec.kind == LayerKind::Dense) bytes += dense_thread_bytes(n, l.in.c, l.out.c);
   }
-  grow(ws.probs, batch * model.num_classes);
+  return bytes;
 }
 
 void model_set_input_u8(const Model& model, Workspace& ws, const uint8_t* images, int n) {

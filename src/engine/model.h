@@ -37,7 +37,8 @@ struct Model {
   Shape input;                // one input image, e.g. (28,28,1)
   int num_classes = 10;       // K = units of the last dense layer
   std::vector<Layer> layers;  // L layers in order
-  FloatBuffer params;         // every weight and bias, one allocation; layers hold offsets into it
+  size_t param_count = 0;     // P
+  FloatBuffer params;         // every weight and bias (P), one allocation; layers hold offsets into it
   FloatBuffer grads;          // same layout as params; written by model_backward
 
   float* weights(const Layer& l) { return params.data() + l.w_offset; }
@@ -56,6 +57,9 @@ struct Workspace {
 // Builds the layers, shapes and parameter layout from a spec or preset name. Parameters are zero: call
 // model_init. Errors: bad spec, shapes that vanish (e.g. too many pools), last layer units != num_classes.
 Result<Model> model_build(const std::string& spec_or_preset, Shape input, int num_classes);
+// The same without allocating params and grads (they stay empty; param_count says how many): what a model
+// would need can be checked (memory.h) before it is built.
+Result<Model> model_plan(const std::string& spec_or_preset, Shape input, int num_classes);
 
 // Keras defaults: Glorot-uniform kernels, zero biases, drawn from Rng(seed).
 void model_init(Model& model, uint64_t seed);
@@ -68,6 +72,11 @@ double model_flops_per_sample(const Model& model, bool training);
 
 // Grows the workspace to hold batches of n of this model (never shrinks; any earlier model's sizes stay).
 void workspace_reserve(Workspace& ws, const Model& model, int n);
+// The bytes workspace_reserve allocates for batches of n in an empty workspace (model may be a plan).
+uint64_t workspace_bytes(const Model& model, int n);
+// A bound on the bytes the layer kernels keep per thread, outside any Workspace, once they have run passes over
+// batches of n (model may be a plan).
+uint64_t model_thread_bytes(const Model& model, int n);
 
 // Copies images (N, H, W, C) uint8 into act[0] as floats in [0, 1] (the per-batch normalisation).
 void model_set_input_u8(const Model& model, Workspace& ws, const uint8_t* images, int n);

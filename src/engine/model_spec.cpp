@@ -78,8 +78,10 @@ Result<LayerSpec> parse_token(size_t index, const std::string& token) {
     layer.kind = LayerKind::Dropout;
     const std::string number = t.substr(4);
     const bool plain = !number.empty() && number.find_first_not_of("0123456789.") == std::string::npos;
-    const float rate = plain ? std::strtof(number.c_str(), nullptr) : -1.0f;
-    if (!plain || !(rate >= 0.0f && rate < 1.0f) || (rate > 0.0f && rate < 1e-6f))
+    char* end = nullptr;
+    const float rate = plain ? std::strtof(number.c_str(), &end) : -1.0f;
+    const bool whole = plain && end == number.c_str() + number.size();  // "drop.5.5" is not .5, "drop." not 0
+    if (!whole || !(rate >= 0.0f && rate < 1.0f) || (rate > 0.0f && rate < 1e-6f))
       return R::fail(token_error(index, token, "drop<rate> with rate 0 or in [0.000001, 1), e.g. drop.25"));
     layer.rate = rate;
     return R::success(layer);

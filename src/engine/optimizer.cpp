@@ -2,6 +2,7 @@
 #include "optimizer.h"
 
 #include <cmath>
+#include <cstdio>
 
 #include "hot_loops.h"
 
@@ -9,7 +10,11 @@ namespace convlens {
 
 Status optimizer_validate(const OptimizerConfig& c) {
   if (!std::isfinite(c.lr) || c.lr <= 0.0f) return Status::fail("learning rate must be a finite number > 0");
-  if (c.lr > 10.0f) return Status::fail("learning rate " + std::to_string(c.lr) + " is absurd (> 10)");
+  if (c.lr > 10.0f) {
+    char lr[32];
+    std::snprintf(lr, sizeof lr, "%g", double(c.lr));  // 1e+30, not std::to_string's 31 digits
+    return Status::fail("learning rate " + std::string(lr) + " is absurd (> 10)");
+  }
   if (!(c.beta1 >= 0.0f && c.beta1 < 1.0f) || !(c.beta2 >= 0.0f && c.beta2 < 1.0f))
     return Status::fail("Adam betas must be in [0, 1)");
   if (!std::isfinite(c.epsilon) || c.epsilon <= 0.0f) return Status::fail("Adam epsilon must be > 0");

@@ -35,7 +35,8 @@ Status train_config_validate(const TrainConfig& c, size_t data_size) {
 
 EvalResult model_evaluate(const Model& model, Workspace& ws, const Dataset& data, size_t begin, size_t end, int batch) {
   EvalResult r;
-  workspace_reserve(ws, model, batch);
+  batch = int(std::min(size_t(std::max(batch, 1)), std::max<size_t>(end > begin ? end - begin : 0, 1)));
+  workspace_reserve(ws, model, batch);  // no larger than the samples: a batch of 65536 over 100 images needs 100
   std::vector<uint8_t> labels(static_cast<size_t>(batch));
   double loss = 0;
   size_t correct = 0;
@@ -63,6 +64,18 @@ void Trainer::prepare(Model& model, const Dataset& data, int batch) {
   model_softmax(model, ws_, labels.data(), n, nullptr);
   model_backward(model, ws_, labels.data(), n);  // overwrites model.grads, which only a run's steps read
   model_evaluate(model, ws_, data, 0, size_t(n), n);
+}
+
+uint64_t Trainer::memory_bytes(const Model& plan, int batch, int threads) {
+  const uint64_t weights = uint64_t(plan.param_count) * sizeof(float);
+  // params, grads, the optimizer's two moments (Adam; SGD keeps at most one), the epoch's starting weights and
+  // the gradient summed over a batch's chunks; the snapshots' weights: the first, the best and the newest.
+  const uint64_t copies = 6 * weights + 2 * weights + std::max(TrainConfig().snapshot_weight_bytes, weights);
+  uint64_t map_floats = 0;
+  for (const Layer& l : plan.layers) map_floats += l.out.size64();
+  const uint64_t snapshots = kMaxSnapshots * map_floats * sizeof(float) + kMaxBatchRecords * sizeof(BatchRecord);
+  return copies + snapshots + workspace_bytes(plan, batch) + workspace_bytes(plan, 1) +
+         uint64_t(std::max(1, threads)) * model_thread_bytes(plan, batch);
 }
 
 void Trainer::clear() {
@@ -117,6 +130,8 @@ int Trainer::step(int units) {
     const double dt = seconds_since(t0);
     epoch_seconds_ += dt;
     if (training) train_seconds_ += dt;
+    if (training && (state_ == TrainState::Validating || epoch_ended_))  // the epoch's last batch is in
+      last_samples_per_sec_ = train_seconds_ > 0 ? double(seen_) / train_seconds_ : 0;
     ++done;
     if (epoch_ended_) finish_epoch();
   }
@@ -171,6 +186,7 @@ void Trainer::train_chunk() {
   ++step_;
   ++batch_in_epoch_;
   batches_.push_back({step_, epoch_, float(batch_loss_ / n), float(batch_right_) / float(n)});
+  bound_batches();
   chunk_at_ = 0;
   batch_loss_ = 0;
   batch_right_ = 0;
@@ -179,7 +195,6 @@ void Trainer::train_chunk() {
   const bool last = batch_in_epoch_ == batches_per_epoch_;  // finish_epoch() takes the epoch's snapshot
   if ((every || early) && !last) take_snapshot(false);
   if (last) {
-    last_samples_per_sec_ = train_seconds_ > 0 ? double(seen_) / train_seconds_ : 0;
     if (val_count() > 0) state_ = TrainState::Validating;
     else epoch_ended_ = true;
   }
@@ -230,6 +245,49 @@ void Trainer::take_snapshot(bool epoch_end) {
   s->params = model_->params;
   if (!probe_.empty()) s->maps = model_feature_maps(*model_, probe_ws_, probe_.data());
   snapshots_.push_back(std::move(s));
+  bound_snapshots();
+}
+
+void Trainer::bound_batches() {
+  if (batches_.size() < kMaxBatchRecords) return;
+  for (size_t i = 0; i + 1 < batches_.size(); i += 2) {  // pairs merged: the curve's shape at half the points
+    BatchRecord merged = batches_[i + 1];
+    merged.loss = 0.5f * (batches_[i].loss + batches_[i + 1].loss);
+    merged.acc = 0.5f * (batches_[i].acc + batches_[i + 1].acc);
+    batches_[i / 2] = merged;
+  }
+  if (batches_.size() % 2) batches_[batches_.size() / 2] = batches_.back();
+  batches_.resize((batches_.size() + 1) / 2);
+}
+
+void Trainer::bound_snapshots() {
+  // The best epoch so far (validation accuracy, else training accuracy): its snapshot keeps its weights.
+  int best_epoch = 0;
+  float best = -1;
+  for (const EpochRecord& e : epochs_)
+    if ((e.has_val ? e.val_acc : e.acc) > best) best = e.has_val ? e.val_acc : e.acc, best_epoch = e.epoch;
+  auto is_best = [&](const Snapshot& s) { return s.epoch_end && s.epoch == best_epoch; };
+  if (snapshots_.size() > kMaxSnapshots) {  // every other one between the first and the newest goes
+    std::vector<std::shared_ptr<const Snapshot>> kept;
+    for (size_t i = 0; i < snapshots_.size(); ++i)
+      if (i % 2 == 0 || i + 1 == snapshots_.size() || is_best(*snapshots_[i])) kept.push_back(snapshots_[i]);
+    snapshots_ = std::move(kept);
+  }
+  // Weights: the first snapshot's, the best's and the newest ones' that fit snapshot_weight_bytes (at least one).
+  // A snapshot is shared and immutable: one that no longer keeps its weights is replaced by a copy without them.
+  uint64_t kept_bytes = 0;
+  for (size_t i = snapshots_.size(); i-- > 1;) {
+    const Snapshot& s = *snapshots_[i];
+    if (s.params.empty() || is_best(s)) continue;
+    const uint64_t bytes = uint64_t(s.params.size()) * sizeof(float);
+    if (kept_bytes == 0 || kept_bytes + bytes <= config_.snapshot_weight_bytes) {
+      kept_bytes += bytes;
+      continue;
+    }
+    auto light = std::make_shared<Snapshot>();
+    light->epoch = s.epoch, light->step = s.step, light->epoch_end = s.epoch_end, light->maps = s.maps;
+    snapshots_[i] = std::move(light);
+  }
 }
 
 void Trainer::fail(const std::string& message) {

@@ -9,7 +9,11 @@
 // by their sizes) before the single optimizer step, which is the same maths with shorter pauses for a browser
 // frame. Validation runs in the same units.
 // The trainer keeps the per-batch and per-epoch history and snapshots of the weights and of the probe image's
-// feature maps: before training (epoch 0), after every epoch, and optionally every N batches.
+// feature maps: before training (epoch 0), after every epoch, and optionally every N batches. What a run keeps
+// is bounded, whatever its length: at most kMaxBatchRecords batch records (beyond that, neighbours are merged
+// into one), kMaxSnapshots snapshots (beyond that, every other one between the first and the newest goes), and
+// weights for the first snapshot, the best epoch and as many of the newest as fit snapshot_weight_bytes (older
+// snapshots keep only their maps). memory_bytes() gives the whole bound before a run is built.
 // Divergence (NaN/inf loss) stops training with a message and restores the weights of the epoch's start.
 // Not here: data loading, drawing, threads (callers choose when to call step).
 #pragma once
@@ -35,6 +39,7 @@ struct TrainConfig {
   int first_epoch_snapshots = 0;  // also about this many evenly spaced during epoch 1, where maps change most
   int chunk = 0;             // samples per unit of work (see above); 0 = whole batches
   size_t subset = 0;         // use only the first N samples of the data (quick runs); 0 = all
+  uint64_t snapshot_weight_bytes = uint64_t(64) << 20;  // the newest snapshots' weights kept (see above)
   OptimizerConfig optimizer;
 };
 
@@ -42,7 +47,7 @@ struct TrainConfig {
 Status train_config_validate(const TrainConfig& config, size_t data_size);
 
 struct BatchRecord {
-  long step = 0;   // global batch number, 1-based
+  long step = 0;   // global batch number, 1-based (of the last batch, where records were merged)
   int epoch = 0;   // 1-based
   float loss = 0;  // this batch's mean loss
   float acc = 0;   // this batch's accuracy
@@ -63,7 +68,7 @@ struct Snapshot {
   int epoch = 0;                  // epochs completed when taken (0 = before training)
   long step = 0;                  // training batches completed when taken
   bool epoch_end = false;         // taken before training or at the end of epoch `epoch` (else mid-epoch)
-  FloatBuffer params;             // the model's parameters at that moment (P)
+  FloatBuffer params;             // the model's parameters at that moment (P); empty once no longer kept
   std::vector<FeatureMap> maps;   // the probe image's feature maps, one per layer (empty without probe)
 };
 
@@ -83,11 +88,20 @@ EvalResult model_evaluate(const Model& model, Workspace& ws, const Dataset& data
 
 class Trainer {
  public:
+  static constexpr size_t kMaxBatchRecords = 16384;
+  static constexpr size_t kMaxSnapshots = 128;
+  // The most a run of `plan` (model_plan; or a built model) at `batch` with a probe image may need, the model's
+  // own params and grads included, with `threads` engine threads: the figure memory_check (memory.h) compares
+  // with the budget before anything is allocated.
+  static uint64_t memory_bytes(const Model& plan, int batch, int threads);
+
   // Prepares a run: `model` built and initialised, `data` outliving the trainer; `probe` is one image
   // (input shape floats in [0, 1]) or empty. Takes the epoch-0 snapshot.
   Status start(Model* model, const Dataset* data, const TrainConfig& config, std::vector<float> probe = {});
   // Forgets the run (state Idle). The workspace stays: the next run on it starts at full speed.
   void clear();
+  // Forgets the run and frees the workspace too (before a run of another model is measured against the budget).
+  void release() { clear(); ws_ = Workspace(); probe_ws_ = Workspace(); }
   // Ahead of a run, so that it starts at full speed: grows the workspace for batches of `batch` of `model` (the
   // first touch of its memory costs several batches' time), then runs one training pass (forward, loss,
   // backward; no optimizer step, so the weights stay as they are) and one inference pass over up to
@@ -142,6 +156,8 @@ class Trainer {
   void validate_chunk();
   void finish_epoch();
   void take_snapshot(bool epoch_end);
+  void bound_batches();    // the bounds in this file's header
+  void bound_snapshots();
   void fail(const std::string& message);
 
   Model* model_ = nullptr;

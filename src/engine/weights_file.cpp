@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "model_spec.h"
+
 namespace convlens {
 namespace {
 
@@ -40,6 +42,12 @@ struct Reader {
     return v;
   }
 };
+
+// The canonical form of a spec or preset name (model_spec.h); a spec that does not parse is kept as written.
+std::string canonical_spec(const std::string& text) {
+  Result<std::vector<LayerSpec>> layers = spec_parse(text);
+  return layers.ok() ? spec_to_string(layers.value) : text;
+}
 
 }  // namespace
 
@@ -96,10 +104,19 @@ Status weights_deserialize(const std::vector<uint8_t>& bytes, Model& model) {
   Result<WeightsHeader> header = weights_read_header(bytes);
   if (!header.ok()) return Status::fail(header.error);
   const WeightsHeader& h = header.value;
-  if (h.spec != model.spec || h.input != model.input || h.num_classes != model.num_classes ||
-      h.param_count != model.params.size())
-    return Status::fail("weights file is for model '" + h.spec + "' on input " + h.input.to_keras() +
-                        ", not for '" + model.spec + "' on input " + model.input.to_keras());
+  // Each field that differs, as "what: expected X, found Y"; specs compared in canonical form ("mnist" and
+  // "...-drop0.25-..." are the same model as the model's own canonical spec).
+  std::string differences;
+  auto differ = [&](const std::string& what, const std::string& expected, const std::string& found) {
+    differences += (differences.empty() ? "" : "; ") + what + ": expected " + expected + ", found " + found;
+  };
+  if (canonical_spec(h.spec) != model.spec) differ("spec", "'" + model.spec + "'", "'" + h.spec + "'");
+  if (h.input != model.input) differ("input shape", model.input.to_keras(), h.input.to_keras());
+  if (h.num_classes != model.num_classes)
+    differ("classes", std::to_string(model.num_classes), std::to_string(h.num_classes));
+  if (h.param_count != model.params.size())
+    differ("parameter count", std::to_string(model.params.size()), std::to_string(h.param_count));
+  if (!differences.empty()) return Status::fail("weights file does not fit this model (" + differences + ")");
   const size_t at = bytes.size() - size_t(h.param_count) * 4 - 4;
   Reader r{bytes, bytes.size() - 4};
   if (r.u32() != fnv1a(bytes.data() + at, size_t(h.param_count) * 4))

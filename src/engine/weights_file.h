@@ -9,7 +9,8 @@
 //       32+S   u64       parameter count P
 //       40+S   f32 x P   parameters in Model::params order (per layer: weights (K,K,C,F) or (I,O), then biases)
 //   40+S+4P    u32       FNV-1a checksum of the parameter bytes
-// Loading checks every field and rejects a file saved from another architecture with a message naming both.
+// Loading checks every field and rejects a file saved from another architecture with a message naming each field
+// that differs, expected vs found (specs are compared in canonical form, so "mnist" or drop0.25 still fit).
 // Not here: optimizer state and training history (a saved model is for inference and feature maps).
 #pragma once
 #include <cstdint>

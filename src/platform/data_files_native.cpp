@@ -2,16 +2,21 @@
 //
 // Finds files, reads them whole and inflates gzip; every format check is left to the engine parsers. Does not
 // download, cache or memory-map anything: the largest set (CIFAR-10 train, 150 MB) is simply read into memory.
+// Only regular files are read or written: FIFOs, devices and sockets are refused by name before any open.
 #include "data_files_native.h"
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <utility>
+
+#include "memory.h"
 
 namespace convlens {
 namespace {
@@ -27,10 +32,25 @@ const char* const kCifarHint =
 
 bool is_gzip(const Bytes& bytes) { return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b; }
 
-// Reads the file as it is on disk (at most kMaxFileBytes).
+// What a file that is not a regular file is, for messages: "a directory", "a FIFO (named pipe)", ...
+const char* file_kind(fs::file_type type) {
+  switch (type) {
+    case fs::file_type::directory: return "a directory";
+    case fs::file_type::fifo: return "a FIFO (named pipe)";
+    case fs::file_type::socket: return "a socket";
+    case fs::file_type::character: return "a character device";
+    case fs::file_type::block: return "a block device";
+    default: return "a special file";
+  }
+}
+
+// Reads the file as it is on disk (at most kMaxFileBytes). Only regular files: a FIFO would block the open until
+// a writer comes, and a device such as /dev/zero has no end; their size is not known before reading.
 Result<Bytes> read_raw(const std::string& path) {
   std::error_code ec;
-  if (fs::is_directory(path, ec)) return Result<Bytes>::fail("cannot read " + path + ": it is a directory");
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::exists(status) && !fs::is_regular_file(status))
+    return Result<Bytes>::fail("cannot read " + path + ": it is " + file_kind(status.type()) + ", not a regular file");
   errno = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -51,9 +71,11 @@ Result<Bytes> read_raw(const std::string& path) {
   return Result<Bytes>::success(std::move(bytes));
 }
 
-// Inflates gzip data (one member, or several concatenated as `cat a.gz b.gz` makes) into at most
-// kMaxFileBytes. `path` is only for messages.
+// Inflates gzip data (one member, or several concatenated as `cat a.gz b.gz` makes) into at most kMaxFileBytes,
+// or what the memory budget (memory.h) allows if that is less: the output grows only while it is under that
+// limit, so a small file of zeros costs the limit, not twice it. `path` is only for messages.
 Result<Bytes> gunzip(const Bytes& gz, const std::string& path) {
+  const uint64_t limit = std::min<uint64_t>(kMaxFileBytes, memory_budget());
   z_stream zs{};
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return Result<Bytes>::fail(path + ": cannot initialise zlib");
   zs.next_in = const_cast<Bytef*>(gz.data());  // zlib does not write through next_in
@@ -62,15 +84,19 @@ Result<Bytes> gunzip(const Bytes& gz, const std::string& path) {
   Bytes out;
   std::string error;
   while (error.empty()) {
-    size_t old_size = out.size();
-    out.resize(old_size + kChunk);
+    const size_t old_size = out.size();
+    const size_t chunk = size_t(std::min<uint64_t>(kChunk, limit + 1 - old_size));  // one byte past: "too large"
+    if (out.capacity() < old_size + chunk)  // doubling, but never past the limit
+      out.reserve(size_t(std::min<uint64_t>(limit + 1, std::max<uint64_t>(2 * out.capacity(), old_size + chunk))));
+    out.resize(old_size + chunk);
     zs.next_out = out.data() + old_size;
-    zs.avail_out = uInt(kChunk);
+    zs.avail_out = uInt(chunk);
     int ret = inflate(&zs, Z_NO_FLUSH);
-    out.resize(old_size + kChunk - zs.avail_out);
+    out.resize(old_size + chunk - zs.avail_out);
 
-    if (out.size() > kMaxFileBytes) {
-      error = "gzip data decompresses to more than 1 GiB";
+    if (out.size() > limit) {
+      error = "gzip data decompresses to more than " + memory_text(limit) +
+              (limit < kMaxFileBytes ? " (what the memory limit leaves)" : "");
     } else if (ret == Z_STREAM_END) {
       if (zs.avail_in == 0) break;  // done
       inflateReset(&zs);            // another gzip member follows
@@ -98,8 +124,10 @@ std::string find_data_file(const std::string& dir, const std::string& base) {
 // Fails unless `dir` is a directory; `looking_for` and `hint` go into the message.
 Status check_data_dir(const std::string& dir, const std::string& looking_for, const std::string& hint) {
   std::error_code ec;
-  if (fs::is_directory(dir, ec)) return Status::success();
-  return Status::fail("data directory " + dir + " not found (looking for " + looking_for + "); " + hint);
+  const fs::file_status status = fs::status(dir, ec);
+  if (fs::is_directory(status)) return Status::success();
+  const std::string problem = fs::exists(status) ? " is not a directory" : " not found";
+  return Status::fail("data directory " + dir + problem + " (looking for " + looking_for + "); " + hint);
 }
 
 // Finds dir/base (raw or .gz) and reads it.
@@ -130,6 +158,22 @@ Result<std::vector<uint8_t>> file_read_bytes(const std::string& path) {
   Result<Bytes> raw = read_raw(path);
   if (!raw.ok() || !is_gzip(raw.value)) return raw;
   return gunzip(raw.value, path);
+}
+
+Status file_check_writable(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::exists(status) && !fs::is_regular_file(status))
+    return Status::fail("cannot write " + path + ": it is " + file_kind(status.type()) + ", not a regular file");
+  // An existing file is opened for appending, which neither truncates nor changes it; a new one is created
+  // ("x": never through a dangling symbolic link or over a file that just appeared) and removed again.
+  const bool existed = fs::exists(status);
+  errno = 0;
+  std::FILE* f = std::fopen(path.c_str(), existed ? "ab" : "wbx");
+  if (!f) return Status::fail("cannot write " + path + ": " + (errno != 0 ? std::strerror(errno) : "unknown error"));
+  std::fclose(f);
+  if (!existed) fs::remove(path, ec);
+  return Status::success();
 }
 
 Status dataset_load_idx_dir(const std::string& dir, const std::string& name, bool train, Dataset& out) {

@@ -1,8 +1,9 @@
 // data_files_native.h: reading data set files from disk on native builds: whole files into memory (gunzipped
 // when they start with the gzip magic), and the MNIST-style and CIFAR-10 folders laid out as data/ holds them.
 //
-// It only finds, reads and decompresses files; all format checks are the engine parsers' (dataset.h). It does
-// not download anything (./build_wasm.sh setup does) and is not built for the browser, which fetches files in JS.
+// It only finds, reads and decompresses files (and checks up front that an output file can be written); all
+// format checks are the engine parsers' (dataset.h). It does not download anything (./build_wasm.sh setup does)
+// and is not built for the browser, which fetches files in JS.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -21,9 +22,16 @@ constexpr uint64_t kMaxFileBytes = uint64_t(1) << 30;  // 1 GiB
 std::string data_root_default();
 
 // Reads the whole file at `path`; if it starts with the gzip magic (1f 8b), returns the decompressed bytes.
-// Errors name the path: "cannot open data/mnist/x: No such file or directory", corrupt or truncated gzip,
-// or more than kMaxFileBytes.
+// Errors name the path: "cannot open data/mnist/x: No such file or directory", not a regular file ("it is a
+// FIFO (named pipe), not a regular file": refused before opening, so a FIFO or /dev/zero never blocks or
+// reads forever), corrupt or truncated gzip, or more than kMaxFileBytes.
 Result<std::vector<uint8_t>> file_read_bytes(const std::string& path);
+
+// Checks, before any long work, that `path` could be written later (convlens train --save): an existing regular
+// file must open for appending (it is not truncated or changed); otherwise the file is created and removed again.
+// Errors name the path: "cannot write out/w.bin: No such file or directory", "...: it is a directory, not a
+// regular file", "...: Permission denied".
+Status file_check_writable(const std::string& path);
 
 // Loads an IDX pair from `dir`: train-images-idx3-ubyte + train-labels-idx1-ubyte (t10k-... when !train), each
 // raw or with a .gz suffix (raw preferred when both exist). Replaces `out`'s contents and sets out.name = name.

@@ -197,10 +197,11 @@ void timeline_tab(Lab& lab, UiState& ui, double dt) {
   ImGui::SetNextItemWidth(90);
   ImGui::SliderFloat("speed", &ui.play_speed, 0.5f, 10, "%.1f/s");
   const Snapshot& s = lab.snapshot(at);
-  const auto& batches = lab.view().batches;
-  if (s.step > 0 && size_t(s.step) <= batches.size())
-    ImGui::TextDisabled("batch %ld: loss %.3f, acc %.3f", s.step, batches[size_t(s.step - 1)].loss,
-                        batches[size_t(s.step - 1)].acc);
+  const auto& batches = lab.view().batches;  // by step: a long run merges its records (trainer.h)
+  const auto record = std::lower_bound(batches.begin(), batches.end(), s.step,
+                                       [](const BatchRecord& r, long step) { return r.step < step; });
+  if (s.step > 0 && record != batches.end())
+    ImGui::TextDisabled("batch %ld: loss %.3f, acc %.3f", s.step, record->loss, record->acc);
   else
     ImGui::TextDisabled("random initial weights");
 

@@ -213,6 +213,24 @@ TEST_CASE("bad settings and divergence give an error state with a message, and t
   CHECK_THAT(lab.error(), Catch::StartsWith("model:"));
 }
 
+TEST_CASE("a model too large for the memory budget is refused before it is built, and the lab stays usable",
+          "[lab][errors][memory]") {
+  Lab lab;
+  ready_lab(lab);
+  lab.settings().model = "conv65536k27-pool28-flat-dense10";  // 48M parameters, 51M values per image in conv2d
+  const Status s = lab.reset();
+  REQUIRE_FALSE(s.ok());
+  CHECK(lab.state() == LabState::Error);
+  CHECK_THAT(lab.error(), Catch::Contains("needs") && Catch::Contains("GB") && Catch::Contains("lower the batch"));
+  CHECK(lab.model().params.empty());  // nothing was built
+  lab.settings().model = "conv4k3-pool2-flat-dense10";
+  lab.settings().batch = 4096;  // more than the 200 + 50 images: the need is worked out for 200
+  REQUIRE(lab.reset().ok());
+  REQUIRE(lab.train().ok());
+  run_to_end(lab);
+  CHECK(lab.state() == LabState::Done);
+}
+
 TEST_CASE("picking another data set asks the platform for it", "[lab]") {
   Lab lab;
   ready_lab(lab);

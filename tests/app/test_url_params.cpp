@@ -93,6 +93,22 @@ TEST_CASE("bad values are ignored, one warning each, and good ones still apply",
   CHECK_THAT(o.warnings.back(), Catch::Contains("past the model's last layer"));
 }
 
+TEST_CASE("a model and batch that need more memory than the budget fall back to the defaults, with a warning",
+          "[url][errors][memory]") {
+  // 1 GB of parameters; then a model that fits at batch 1 but not at 4096.
+  for (const char* q : {"model=conv65536k63-pool28-flat-dense10", "model=conv256k5-flat-dense10&batch=4096"}) {
+    INFO(q);
+    const UrlOptions o = url_params_parse(q);
+    CHECK(o.settings.model == LabSettings().model);
+    CHECK(o.settings.batch == LabSettings().batch);
+    REQUIRE(o.warnings.size() == 1);
+    CHECK_THAT(o.warnings[0], Catch::Contains("needs") && Catch::Contains("GB") && Catch::Contains("lower the batch"));
+  }
+  const UrlOptions fits = url_params_parse("model=conv256k5-flat-dense10&batch=32");
+  CHECK(fits.warnings.empty());
+  CHECK(fits.settings.batch == 32);
+}
+
 TEST_CASE("absurd numbers and junk never crash the parser", "[url][errors]") {
   for (const char* q : {"epochs=99999999999999999999999", "lr=1e999", "lr=nan", "lr=inf", "batch=%00", "=5",
                         "epochs==3", "%", "layer=-0", "seed=18446744073709551616", "subset=-10"}) {

@@ -134,6 +134,29 @@ TEST_CASE("cli: data problems exit 1 naming the file and the problem", "[cli]") 
   CHECK_THAT(r.output, Contains("nope.bin"));
 }
 
+// Regressions (issue 13): a --data file was "not found", --lr 1e30 was printed with 31 digits, and --load of a
+// device read it as an empty file (of a FIFO: blocked forever, tested in test_data_files.cpp).
+TEST_CASE("cli: a --data file, a huge --lr and a --load device get exact one-line messages", "[cli]") {
+  Workdir w;
+  const std::string file = (w.path / "data" / "train-images-idx3-ubyte").string();
+  Run r = run_cli("train --data " + file);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.output, Contains("data directory " + file + " is not a directory"));
+
+  r = run_cli("train " + w.data() + " --lr 1e30");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.output, Contains("convlens: learning rate 1e+30 is absurd (> 10)\n"));
+
+  if (fs::exists("/dev/zero")) {
+    r = run_cli("eval " + w.data() + " --load /dev/zero");
+    CHECK(r.code == 1);
+    CHECK_THAT(r.output, Contains("cannot read /dev/zero: it is a character device, not a regular file"));
+  }
+  r = run_cli("eval " + w.data() + " --load " + w.path.string());
+  CHECK(r.code == 1);
+  CHECK_THAT(r.output, Contains("it is a directory, not a regular file"));
+}
+
 TEST_CASE("cli: train logs like Keras, writes feature maps and saves, then eval of the file gives the same accuracy", "[cli]") {
   Workdir w;
   const std::string maps = (w.path / "maps").string(), weights = (w.path / "model.bin").string();
@@ -166,6 +189,42 @@ TEST_CASE("cli: train logs like Keras, writes feature maps and saves, then eval 
   const Run wrong = run_cli("train " + w.data() + " --epochs 1 --quiet --load " + small);
   CHECK(wrong.code == 1);
   CHECK_THAT(wrong.output, Contains("conv4k3-pool2-flat-dense10") && Contains("conv16k5-pool2"));
+}
+
+TEST_CASE("cli: a run over the memory limit is refused before allocating; a batch over the data is fine", "[cli][memory]") {
+  Workdir w;
+  for (const char* args : {" --model conv4096k1-flat-dense10 --epochs 1", " --epochs 1 --memory-limit 64 --batch 4096"}) {
+    const Run r = run_cli("train " + w.data() + args);
+    INFO(args << ": " << r.output);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.output, Contains("needs") && Contains("the memory limit is") && Contains("lower --batch"));
+    CHECK_THAT(r.output, !Contains("Epoch 1/1"));
+  }
+  const Run bench = run_cli("bench --batch 65536 --steps 1 --runs 1");
+  CHECK(bench.code == 2);
+  CHECK_THAT(bench.output, Contains("at batch 65536 needs"));
+  // A batch larger than the data holds only the images there are (the workspace, the test set's included).
+  const Run r = run_cli("train " + w.data() + " --epochs 1 --batch 65536 --quiet");
+  INFO(r.output);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.output, Contains("Test loss"));
+  // A small weights file whose header names a huge model is refused before that model is built.
+  std::vector<uint8_t> file = {'C', 'N', 'V', 'L', 'W', 'G', 'H', 'T', 1, 0, 0, 0};
+  const std::string spec = "conv65536k63-pool28-flat-dense10";
+  for (uint32_t v : {uint32_t(spec.size())}) for (int i = 0; i < 4; ++i) file.push_back(uint8_t(v >> (8 * i)));
+  file.insert(file.end(), spec.begin(), spec.end());
+  for (uint32_t v : {28u, 28u, 1u, 10u}) for (int i = 0; i < 4; ++i) file.push_back(uint8_t(v >> (8 * i)));
+  for (int i = 0; i < 8; ++i) file.push_back(i == 0 ? 4 : 0);  // 4 parameters
+  file.resize(file.size() + 4 * 4 + 4, 0);  // their zero bytes and a checksum
+  const std::string huge = (w.path / "huge.bin").string();
+  std::ofstream(huge, std::ios::binary).write(reinterpret_cast<const char*>(file.data()), std::streamsize(file.size()));
+  const Run eval = run_cli("eval " + w.data() + " --load " + huge);
+  INFO(eval.output);
+  CHECK(eval.code == 1);
+  CHECK_THAT(eval.output, Contains("huge.bin") && (Contains("parameters") || Contains("checksum")));
+  const Run summary = run_cli("summary --model conv65536k63-pool28-flat-dense10");
+  CHECK(summary.code == 0);  // a plan: nothing allocated
+  CHECK_THAT(summary.output, Contains("Spec: conv65536k63-pool28-flat-dense10"));
 }
 
 TEST_CASE("cli: summary and help", "[cli]") {

@@ -10,8 +10,11 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "data_files_native.h"
+#include "memory.h"
 
 using namespace convlens;
 using Catch::Matchers::Contains;
@@ -119,6 +122,17 @@ TEST_CASE("file_read_bytes reads raw files", "[data_files]") {
   CHECK(got.value.empty());
 }
 
+TEST_CASE("a small gzip that inflates past the memory limit is refused at the limit, not twice it", "[data_files][memory]") {
+  TempDir tmp;
+  write_file(tmp.file("zeros.gz"), gzip(Bytes(size_t(80) << 20, 0)));  // 80 MiB of zeros: 80 KB compressed
+  memory_set_limit(uint64_t(64) << 20);
+  const Result<Bytes> got = file_read_bytes(tmp.file("zeros.gz"));
+  memory_set_limit(0);
+  REQUIRE_FALSE(got.ok());
+  CHECK_THAT(got.error, Catch::Contains("zeros.gz: gzip data decompresses to more than 64 MB"));
+  REQUIRE(file_read_bytes(tmp.file("zeros.gz")).ok());  // under the default limit
+}
+
 TEST_CASE("file_read_bytes gunzips files that start with the gzip magic", "[data_files]") {
   TempDir tmp;
   Bytes data = noise(3 << 20, 2);  // 3 MiB: more than one inflate chunk
@@ -148,6 +162,57 @@ TEST_CASE("file_read_bytes names the path when it cannot open it", "[data_files]
   got = file_read_bytes(tmp.path.string());
   REQUIRE_FALSE(got.ok());
   CHECK_THAT(got.error, Contains("is a directory"));
+}
+
+// Regression (issue 13): `--load` of a FIFO blocked forever in open() and /dev/zero "read" as an empty file;
+// anything but a regular file is now refused by name before it is opened.
+TEST_CASE("file_read_bytes refuses FIFOs, devices and directories before reading", "[data_files]") {
+  if (fs::exists("/dev/zero")) {
+    Result<Bytes> got = file_read_bytes("/dev/zero");
+    REQUIRE_FALSE(got.ok());  // REQUIRE: without the check the FIFO below would block the test forever
+    CHECK(got.error == "cannot read /dev/zero: it is a character device, not a regular file");
+  }
+  TempDir tmp;
+  const std::string fifo = tmp.file("pipe");
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  Result<Bytes> got = file_read_bytes(fifo);
+  REQUIRE_FALSE(got.ok());
+  CHECK(got.error == "cannot read " + fifo + ": it is a FIFO (named pipe), not a regular file");
+  got = file_read_bytes(tmp.path.string());
+  REQUIRE_FALSE(got.ok());
+  CHECK(got.error == "cannot read " + tmp.path.string() + ": it is a directory, not a regular file");
+}
+
+// ---- file_check_writable ------------------------------------------------------------------------------------
+
+TEST_CASE("file_check_writable leaves an existing file as it was and creates nothing new", "[data_files]") {
+  TempDir tmp;
+  const std::string existing = tmp.file("old.bin");
+  write_file(existing, {1, 2, 3});
+  CHECK(file_check_writable(existing).ok());
+  CHECK(file_read_bytes(existing).value == Bytes{1, 2, 3});
+
+  const std::string fresh = tmp.file("new.bin");
+  CHECK(file_check_writable(fresh).ok());
+  CHECK_FALSE(fs::exists(fresh));
+}
+
+TEST_CASE("file_check_writable names the path and the problem", "[data_files]") {
+  TempDir tmp;
+  const std::string no_dir = (tmp.path / "missing" / "w.bin").string();
+  CHECK(file_check_writable(no_dir).error == "cannot write " + no_dir + ": No such file or directory");
+  CHECK(file_check_writable(tmp.path.string()).error ==
+        "cannot write " + tmp.path.string() + ": it is a directory, not a regular file");
+  const std::string fifo = tmp.file("pipe");
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THAT(file_check_writable(fifo).error, Contains("FIFO"));
+  if (geteuid() != 0) {  // root may write anywhere
+    fs::create_directories(tmp.path / "locked");
+    fs::permissions(tmp.path / "locked", fs::perms::owner_read | fs::perms::owner_exec);
+    const std::string locked = (tmp.path / "locked" / "w.bin").string();
+    CHECK(file_check_writable(locked).error == "cannot write " + locked + ": Permission denied");
+    fs::permissions(tmp.path / "locked", fs::perms::owner_all);
+  }
 }
 
 TEST_CASE("file_read_bytes rejects corrupt gzip data", "[data_files]") {
@@ -237,6 +302,18 @@ TEST_CASE("dataset_load_idx_dir says what it looked for and how to get it", "[da
   REQUIRE_FALSE(st.ok());
   CHECK_THAT(st.error, Contains("missing " + tmp.file("t10k-labels-idx1-ubyte") + " (or t10k-labels-idx1-ubyte.gz)"));
   CHECK_THAT(st.error, Contains("./build_wasm.sh setup"));
+}
+
+// Regression (issue 13): a data path that exists but is a file was reported as "not found".
+TEST_CASE("data folder loaders say a path that is a file is not a directory", "[data_files]") {
+  TempDir tmp;
+  const std::string file = tmp.file("mnist.txt");
+  write_file(file, {1});
+  Dataset d;
+  Status st = dataset_load_idx_dir(file, "mnist", true, d);
+  CHECK_THAT(st.error, Contains("data directory " + file + " is not a directory (looking for train-images"));
+  st = dataset_load_cifar10_dir(file, true, d);
+  CHECK_THAT(st.error, Contains("data directory " + file + " is not a directory (looking for data_batch_1.bin"));
 }
 
 TEST_CASE("dataset_load_idx_dir passes on parser and gzip errors", "[data_files][idx]") {

@@ -164,7 +164,7 @@ TEST_CASE("gemm: packed products as wide as gemm_packed_columns(n) agree with th
   }
 }
 
-TEST_CASE("gemm: k = 0 clears C or leaves it, as asked; empty C is a no-op", "[gemm]") {
+TEST_CASE("gemm: k = 0 clears C or leaves it, as asked, and an empty C is a no-op", "[gemm]") {
   std::vector<float> c = {1, 2, 3, 4};
   const float unused = 0;
   gemm(Op::N, Op::N, 2, 2, 0, &unused, 1, &unused, 2, c.data(), 2, true);

@@ -309,6 +309,18 @@ TEST_CASE("spec_parse: dropout rates outside 0 to 1 or not numbers are errors na
   }
 }
 
+// Regression (issue 13): "drop.5.5" was read as drop.5 (strtof stopped at the second '.') and "drop." as drop0.
+TEST_CASE("spec_parse: trailing characters after any token's number are errors naming the token", "[model_spec]") {
+  for (const std::string token : {"drop.5.5", "drop0.25.0", "drop.", "drop..", "drop..5", "drop.5.", "conv16k5.5",
+                                  "conv16.5k5", "conv16k5.5valid", "pool2.2", "pool2.", "dense10.5", "dense10.5linear"}) {
+    INFO("token: " << token);
+    Result<std::vector<LayerSpec>> r = spec_parse("flat-" + token + "-dense10");
+    CHECK_FALSE(r.ok());
+    CHECK_THAT(r.error, Contains("'" + token + "'"));
+  }
+  CHECK(parse_ok("flat-drop0.-dense10")[1].rate == 0.0f);  // one whole number, written with a trailing point
+}
+
 TEST_CASE("spec_parse: zero and out-of-range numbers are errors naming the token", "[model_spec]") {
   for (const std::string token : {"conv0k3", "conv16k0", "conv99999999k3", "conv16k99999999", "conv65537k3", "conv16k64",
                                   "conv99999999999999999999999k3", "pool65", "pool99999999999999999999"}) {

@@ -63,6 +63,15 @@ uint32_t fnv1a(const uint8_t* data, size_t size) {
   return h;
 }
 
+// `file` with its header's spec text replaced by `spec` (the rest unchanged).
+std::vector<uint8_t> with_header_spec(const std::vector<uint8_t>& file, const std::string& spec) {
+  std::vector<uint8_t> out(file.begin(), file.begin() + 16);
+  set_le32(out, 12, uint32_t(spec.size()));
+  out.insert(out.end(), spec.begin(), spec.end());
+  out.insert(out.end(), file.begin() + long(16 + le32(file, 12)), file.end());
+  return out;
+}
+
 bool same_bits(const FloatBuffer& a, const FloatBuffer& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
@@ -272,6 +281,59 @@ TEST_CASE("weights file: another architecture is rejected naming both specs", "[
     target.num_classes = 9;  // as if built for 9 classes from a spec with the same text
     CHECK_FALSE(weights_deserialize(weights_serialize(other), target).ok());
   }
+}
+
+// Regression (issue 13): a file whose only difference is its parameter count was refused with "weights file is for
+// model 'X' on input S, not for 'X' on input S", naming the same model twice.
+TEST_CASE("weights file: a mismatch names the field that differs, expected vs found", "[weights_file]") {
+  SECTION("the parameter count") {
+    std::vector<uint8_t> bytes = weights_serialize(small_model(1));
+    const size_t count_at = 16 + kSmallSpec.size() + 16;
+    REQUIRE(le64(bytes, count_at) == 350);
+    set_le32(bytes, count_at, 349);  // one parameter fewer: drop its 4 bytes and fix the checksum
+    bytes.erase(bytes.end() - 8, bytes.end() - 4);
+    set_le32(bytes, bytes.size() - 4, fnv1a(bytes.data() + count_at + 8, 349 * 4));
+    REQUIRE(weights_read_header(bytes).ok());
+    const std::string error = small_load_error(bytes);
+    CHECK_THAT(error, Contains("parameter count: expected 350, found 349"));
+    CHECK_THAT(error, !Contains("'" + kSmallSpec + "'"));  // the spec is the same: not mentioned
+  }
+  SECTION("the spec, input shape and classes, each only when it differs") {
+    Model other = build_ok("flat-dense10", Shape{8, 8, 1}, 10);
+    Model target = build_ok("flat-dense10", Shape{8, 8, 1}, 10);
+    target.num_classes = 9;  // as if built for 9 classes from a spec with the same text
+    Status s = weights_deserialize(weights_serialize(other), target);
+    CHECK_THAT(s.error, Contains("classes: expected 9, found 10"));
+    CHECK_THAT(s.error, !Contains("spec") && !Contains("input shape") && !Contains("parameter count"));
+
+    target = build_ok("flat-dense10", Shape{4, 4, 1}, 10);
+    s = weights_deserialize(weights_serialize(other), target);
+    CHECK_THAT(s.error, Contains("input shape: expected (None, 4, 4, 1), found (None, 8, 8, 1)"));
+    CHECK_THAT(s.error, Contains("parameter count: expected 170, found 650"));
+    CHECK_THAT(s.error, !Contains("spec"));
+
+    target = build_ok("flat-dense20-dense10", Shape{8, 8, 1}, 10);
+    s = weights_deserialize(weights_serialize(other), target);
+    CHECK_THAT(s.error, Contains("spec: expected 'flat-dense20-dense10', found 'flat-dense10'"));
+  }
+}
+
+// Regression (issue 13): a header spelling the same model non-canonically (a preset name, drop0.25 for drop.25)
+// was refused for that very model.
+TEST_CASE("weights file: a non-canonical spec in the header still fits the same model", "[weights_file]") {
+  const Model m = mnist_model(5);
+  const std::vector<uint8_t> good = weights_serialize(m);
+  for (const std::string spec : {"mnist", "conv16k5-pool2-conv36k5-pool2-drop0.25-flatten-dense128-drop0.50-dense10"}) {
+    INFO("header spec: " << spec);
+    Model target = mnist_model(99);
+    const Status s = weights_deserialize(with_header_spec(good, spec), target);
+    INFO(s.error);
+    CHECK(s.ok());
+    CHECK(same_bits(target.params, m.params));
+  }
+  Model target = mnist_model(99);  // a name for another model is still refused
+  CHECK_THAT(weights_deserialize(with_header_spec(good, "cifar10"), target).error,
+             Contains("spec: expected '" + kMnistText + "', found 'cifar10'"));
 }
 
 TEST_CASE("weights file: every prefix of a small file is rejected without a crash", "[weights_file]") {

@@ -13,6 +13,9 @@
 //               sane feature maps, history, accuracy and predictions;
 //   scenario 1b: the same measurements for the single-threaded build (?threads=1);
 //   scenario 2: bad URL parameters give warnings, not an error or a stuck page.
+//   scenario 2b: memory: a URL naming a model of 1 GB of parameters (both builds) gets a warning with the memory
+//               it needs and the page works on the defaults; 1000 epochs run to the end in a bounded heap; a
+//               reset() to a model too large warns with the memory it needs and keeps the defaults.
 //   scenario 3: embedded in an iframe (not cross-origin isolated, so the single-threaded build):
 //               train/pause/step/setProbe/predict/reset through window.convlens, and the epoch and state
 //               messages posted to the parent page.
@@ -582,6 +585,51 @@ async function scenarioBadParams(browser, baseUrl, out) {
   }
 }
 
+// ---------- scenario 2b: memory stays within the budget, whatever the URL or API asks ----------
+
+const MAX_HEAP_MB = 512;  // the page with MNIST and the book's model uses ~190 MB; 1000 epochs ~310-390 MB
+
+async function scenarioMemory(browser, baseUrl) {
+  const result = {};
+  report.memory = result;
+  const huge = 'conv65536k63-pool28-flat-dense10';  // 261M parameters: 1 GB of weights, 676 GB for a run
+  for (const [label, query] of [['threaded', ''], ['single', '&threads=1']]) {
+    const { context, page, monitor } = await openPage(browser, baseUrl, `memory-${label}`);
+    try {
+      await phase(`s2b: ${label} huge model`, () => page.goto(`${baseUrl}index.html?model=${huge}${query}`, { waitUntil: 'load', timeout: READY_TIMEOUT_MS }));
+      const s = await waitUntilLoaded(page, READY_TIMEOUT_MS, {});
+      const warning = ((s && s.warnings) || []).join(' | ');
+      result[`${label}HugeModel`] = { state: s && s.state, warning, heapMB: s && s.heapMB };
+      check(`memory, ${label}: ?model=${huge} gives a warning naming the memory it needs, and the page is ready`,
+        s && s.state === 'ready' && /needs [\d.]+ GB/.test(warning) && /lower the batch/.test(warning),
+        `state ${s && s.state}; ${warning}`);
+      check(`memory, ${label}: ... in a heap under ${MAX_HEAP_MB} MB`, s && s.heapMB < MAX_HEAP_MB, `${s && s.heapMB} MB`);
+      if (label === 'single') {
+        const bad = await page.evaluate(() => window.convlens.reset({ model: 'conv65536k27-pool28-flat-dense10' }));
+        const after = await getStatus(page);
+        result.resetHuge = { bad, state: after.state, heapMB: after.heapMB };
+        check('memory: reset() to a model too large warns with the memory it needs and keeps the defaults',
+          bad.ok && bad.warnings.length === 1 && /needs [\d.]+ GB/.test(bad.warnings[0]) && after.state === 'ready' &&
+          after.heapMB < MAX_HEAP_MB, JSON.stringify(result.resetHuge));
+        // 1000 epochs of 10 images: snapshots and history stay bounded (trainer.h).
+        await page.evaluate(() => window.convlens.train({ epochs: 1000, subset: 10 }));
+        const done = await phase('s2b: 1000 epochs', () => waitFor(async () => {
+          const x = await getStatus(page);
+          return x.state === 'done' || x.state === 'error' ? x : null;
+        }, '1000 epochs'));
+        result.thousandEpochs = { state: done.state, epoch: done.epoch, heapMB: done.heapMB };
+        check(`memory: 1000 epochs run to the end in a heap under ${MAX_HEAP_MB} MB`,
+          done.state === 'done' && done.epoch === 1000 && done.heapMB < MAX_HEAP_MB, JSON.stringify(result.thousandEpochs));
+      }
+    } catch (err) {
+      check(`scenario 2b (${label}): completed (no exception)`, false, err.message.split('\n')[0]);
+    } finally {
+      checkMonitor(`scenario 2b (${label})`, monitor, { consoleErrors: false });
+      await context.close().catch(() => {});
+    }
+  }
+}
+
 // ---------- scenario 3: embedded in an iframe, driven through window.convlens ----------
 
 async function waitFor(fn, what, timeoutMs = 120000) {
@@ -719,6 +767,7 @@ async function run(opts) {
   await scenarioTraining(resources.browser, baseUrl, opts.out);
   await scenarioSingle(resources.browser, baseUrl, opts.out);
   await scenarioBadParams(resources.browser, baseUrl, opts.out);
+  await scenarioMemory(resources.browser, baseUrl);
   await scenarioEmbedded(resources.browser, baseUrl);
   await scenarioBadData(resources.browser, baseUrl);
 }
