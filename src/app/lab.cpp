@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <new>
 
 namespace convlens {
 namespace {
@@ -283,6 +284,16 @@ bool Lab::has_work_locked() const {
 
 int Lab::work(double budget, bool fit_chunks) {
   std::lock_guard<std::mutex> lock(work_mutex_);
+  try {
+    return work_locked(budget, fit_chunks);
+  } catch (const std::bad_alloc&) {  // natively, if the budget's estimate fell short (memory.h); a tab stops
+    fail_locked("out of memory: lower the batch size, or the model's filters and units");
+    publish_locked();
+    return 1;
+  }
+}
+
+int Lab::work_locked(double budget, bool fit_chunks) {
   if (!has_work_locked()) {
     work_.window_start = -1;
     return 0;

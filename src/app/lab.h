@@ -194,6 +194,7 @@ class Lab {
   Status reset_locked();
   Status train_locked();
   void fail_locked(const std::string& message);
+  int work_locked(double budget, bool fit_chunks);  // work() under the lock
   bool has_work_locked() const;
   bool preparing_locked() const;
   bool testing_locked() const;
