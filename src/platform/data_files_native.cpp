@@ -71,30 +71,23 @@ Result<Bytes> read_raw(const std::string& path) {
   return Result<Bytes>::success(std::move(bytes));
 }
 
-// Inflates gzip data (one member, or several concatenated as `cat a.gz b.gz` makes) into at most kMaxFileBytes,
-// or what the memory budget (memory.h) allows if that is less: the output grows only while it is under that
-// limit, so a small file of zeros costs the limit, not twice it. `path` is only for messages.
-Result<Bytes> gunzip(const Bytes& gz, const std::string& path) {
-  const uint64_t limit = std::min<uint64_t>(kMaxFileBytes, memory_budget());
+// Inflates all of gzip data (one member, or several concatenated as `cat a.gz b.gz` makes) into `out` if it is
+// not null, else only counts the bytes; stops at more than `limit` bytes. Returns the byte count, or an error.
+Result<uint64_t> inflate_all(const Bytes& gz, uint64_t limit, uint8_t* out) {
   z_stream zs{};
-  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return Result<Bytes>::fail(path + ": cannot initialise zlib");
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return Result<uint64_t>::fail("cannot initialise zlib");
   zs.next_in = const_cast<Bytef*>(gz.data());  // zlib does not write through next_in
   zs.avail_in = uInt(gz.size());                // <= kMaxFileBytes, fits
-  const size_t kChunk = size_t(1) << 20;
-  Bytes out;
+  std::vector<uint8_t> sink(out ? 0 : size_t(1) << 20);
+  uint64_t size = 0;
   std::string error;
   while (error.empty()) {
-    const size_t old_size = out.size();
-    const size_t chunk = size_t(std::min<uint64_t>(kChunk, limit + 1 - old_size));  // one byte past: "too large"
-    if (out.capacity() < old_size + chunk)  // doubling, but never past the limit
-      out.reserve(size_t(std::min<uint64_t>(limit + 1, std::max<uint64_t>(2 * out.capacity(), old_size + chunk))));
-    out.resize(old_size + chunk);
-    zs.next_out = out.data() + old_size;
-    zs.avail_out = uInt(chunk);
-    int ret = inflate(&zs, Z_NO_FLUSH);
-    out.resize(old_size + chunk - zs.avail_out);
-
-    if (out.size() > limit) {
+    const uInt room = uInt(out ? std::min<uint64_t>(uint64_t(1) << 30, limit - size) : sink.size());
+    zs.next_out = out ? out + size : sink.data();
+    zs.avail_out = room;
+    const int ret = inflate(&zs, Z_NO_FLUSH);
+    size += room - zs.avail_out;
+    if (size > limit) {
       error = "gzip data decompresses to more than " + memory_text(limit) +
               (limit < kMaxFileBytes ? " (what the memory limit leaves)" : "");
     } else if (ret == Z_STREAM_END) {
@@ -102,12 +95,27 @@ Result<Bytes> gunzip(const Bytes& gz, const std::string& path) {
       inflateReset(&zs);            // another gzip member follows
     } else if (ret == Z_BUF_ERROR && zs.avail_in == 0) {
       error = "truncated gzip data: the compressed stream ends early";
-    } else if (ret != Z_OK) {
+    } else if (ret == Z_BUF_ERROR && zs.avail_out == 0 && out) {
+      error = "gzip data decompresses to more than it did the first time";  // cannot happen: the same input
+    } else if (ret != Z_OK && ret != Z_BUF_ERROR) {
       error = std::string("corrupt gzip data (") + (zs.msg ? zs.msg : "zlib error " + std::to_string(ret)) + ")";
     }
   }
   inflateEnd(&zs);
-  if (!error.empty()) return Result<Bytes>::fail(path + ": " + error);
+  if (!error.empty()) return Result<uint64_t>::fail(error);
+  return Result<uint64_t>::success(size);
+}
+
+// Inflates gzip data into at most kMaxFileBytes, or what the memory budget (memory.h) allows if that is less:
+// a first pass only counts the bytes (a small file of zeros costs nothing), the second fills a buffer of exactly
+// that size. `path` is only for messages.
+Result<Bytes> gunzip(const Bytes& gz, const std::string& path) {
+  const uint64_t limit = std::min<uint64_t>(kMaxFileBytes, memory_budget());
+  const Result<uint64_t> size = inflate_all(gz, limit, nullptr);
+  if (!size.ok()) return Result<Bytes>::fail(path + ": " + size.error);
+  Bytes out(static_cast<size_t>(size.value));
+  const Result<uint64_t> filled = inflate_all(gz, size.value, out.data());
+  if (!filled.ok()) return Result<Bytes>::fail(path + ": " + filled.error);
   return Result<Bytes>::success(std::move(out));
 }
 
