@@ -136,7 +136,7 @@ void cifar_planes_to_nhwc(const uint8_t* planes, uint8_t* out) {
 
 }  // namespace
 
-Status idx_parse(const std::vector<uint8_t>& image_bytes, const std::vector<uint8_t>& label_bytes,
+Status idx_parse(std::vector<uint8_t>&& image_bytes, const std::vector<uint8_t>& label_bytes,
                  const std::string& what, Dataset& out, int num_classes) {
   if (num_classes < 1 || num_classes > 256) {
     return Status::fail(what + ": num_classes " + std::to_string(num_classes) + " is outside 1..256");
@@ -168,7 +168,8 @@ Status idx_parse(const std::vector<uint8_t>& image_bytes, const std::vector<uint
   // All checks passed: only now touch `out`.
   out.shape = Shape{int(h), int(w), 1};
   out.num_classes = num_classes;
-  out.images.assign(image_bytes.begin() + 16, image_bytes.end());
+  image_bytes.erase(image_bytes.begin(), image_bytes.begin() + 16);
+  out.images = std::move(image_bytes);
   out.labels.assign(label_bytes.begin() + 8, label_bytes.end());
   return Status::success();
 }

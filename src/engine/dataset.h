@@ -33,8 +33,13 @@ constexpr uint32_t kMaxImageSide = 4096;
 // Parses an IDX image file (magic 0x00000803, dims N,H,W, uint8) and its IDX label file (magic 0x00000801,
 // dim N) into `out` (C = 1). `what` names the pair in messages, e.g. "mnist train". Checks: magic numbers,
 // plausible dimensions, exact byte sizes (truncated or trailing data), equal counts, labels < num_classes.
-Status idx_parse(const std::vector<uint8_t>& image_bytes, const std::vector<uint8_t>& label_bytes,
+// The images are taken over, not copied (the header is cut off in place): a file costs its size once.
+Status idx_parse(std::vector<uint8_t>&& image_bytes, const std::vector<uint8_t>& label_bytes,
                  const std::string& what, Dataset& out, int num_classes = 10);
+inline Status idx_parse(const std::vector<uint8_t>& image_bytes, const std::vector<uint8_t>& label_bytes,
+                        const std::string& what, Dataset& out, int num_classes = 10) {
+  return idx_parse(std::vector<uint8_t>(image_bytes), label_bytes, what, out, num_classes);
+}
 
 // Parses CIFAR-10 binary batches: records of 1 label byte + 3072 bytes (1024 R, then 1024 G, then 1024 B, each
 // 32x32 row-major), converted to NHWC (32,32,3). Appends to `out` so several batch files can be joined.

@@ -196,7 +196,7 @@ Status dataset_load_idx_dir(const std::string& dir, const std::string& name, boo
   Result<Bytes> labels = read_data_file(dir, label_base, kIdxHint);
   if (!labels.ok()) return Status::fail(labels.error);
 
-  st = idx_parse(images.value, labels.value, name + (train ? " train" : " test"), out);
+  st = idx_parse(std::move(images.value), labels.value, name + (train ? " train" : " test"), out);
   if (!st.ok())
     return Status::fail(st.error + " (files " + find_data_file(dir, image_base) + " and " + find_data_file(dir, label_base) + ")");
   out.name = name;
