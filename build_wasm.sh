@@ -3,11 +3,14 @@
 #
 #   ./build_wasm.sh serve   install what is missing, build the browser app and serve it on http://127.0.0.1:8080
 #                           (PORT=9000 ./build_wasm.sh serve for another port)
-#   ./build_wasm.sh test    install what is missing, build natively and for the browser, run every test
+#   ./build_wasm.sh test    install what is missing, build natively and for the browser, run every test (the
+#                           native unit tests also with ASan + UBSan, and each fuzz target for 20 s)
 #   ./build_wasm.sh bench   the training/inference benchmark: natively (convlens bench, and PyTorch where it is
 #                           installed), then ConvLens and TensorFlow.js side by side in headless Chromium
 #   ./build_wasm.sh site    only build the browser app into build/site (a static site for any web server)
 #   ./build_wasm.sh setup   only install packages, fetch sources and the data sets
+#   ./build_wasm.sh fuzz [seconds]   build the libFuzzer targets of tests/fuzz (clang, ASan + UBSan) in build/fuzz
+#                           and run each for [seconds] (default 60); prints each one's runs and any crash
 #
 # Everything fetched or built goes to ignored folders: build/ (build trees, the site), data/ (data sets),
 # third_party/ (SDL2 and ImGui sources from Debian's source packages), tests/web/node_modules.
@@ -16,6 +19,8 @@ cd "$(dirname "$0")"
 ROOT=$(pwd)
 DATA_DIR="$ROOT/data"
 NATIVE_BUILD="$ROOT/build/native"
+ASAN_BUILD="$ROOT/build/asan"
+FUZZ_BUILD="$ROOT/build/fuzz"
 WASM_BUILD="$ROOT/build/wasm"
 SITE="$ROOT/build/site"
 THIRD_PARTY="$ROOT/third_party"
@@ -27,7 +32,8 @@ say() { printf '\033[1m[convlens]\033[0m %s\n' "$*"; }
 
 # ---- setup: Debian packages and data sets ---------------------------------------------------------------
 APT_PACKAGES=(cmake ninja-build g++ pkg-config libeigen3-dev catch2 libstb-dev zlib1g-dev dataset-fashion-mnist
-              emscripten libsdl2-dev libimgui-dev libgl-dev fonts-dejavu-core chromium dpkg-dev xvfb xauth)
+              emscripten libsdl2-dev libimgui-dev libgl-dev fonts-dejavu-core chromium dpkg-dev xvfb xauth
+              clang libclang-rt-14-dev)  # clang 14 with its ASan/UBSan and libFuzzer runtimes (libclang_rt.*.a)
 
 install_packages() {
   local missing=()
@@ -112,6 +118,71 @@ run_tests() {
   CONVLENS_DATA="$DATA_DIR" ctest --test-dir "$NATIVE_BUILD" --output-on-failure -j "$JOBS"
 }
 
+# ---- sanitizers and fuzzing (clang 14: AddressSanitizer + UndefinedBehaviorSanitizer, libFuzzer) -------------
+# Both build trees compile everything at -O1 -g with ASan + UBSan, undefined behaviour aborting (CMakeLists.txt:
+# CONVLENS_SANITIZE, CONVLENS_FUZZ). SDL2 is left out of both, so neither builds the desktop app (its test runs
+# Mesa under Xvfb, not our code, and stays in the normal run).
+SANITIZER_CMAKE_ARGS=(-G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++
+                      -DCMAKE_DISABLE_FIND_PACKAGE_SDL2=ON)
+
+# The native unit tests under ASan + UBSan, every one (the slowest, one epoch on 12k real MNIST images, takes 38 s
+# there against 4 s in the normal run). ASan lets an allocation larger than it supports fail
+# (allocator_may_return_null) instead of aborting, as the engine's tests of out-of-memory handling expect.
+run_asan_tests() {
+  say "building the unit tests with AddressSanitizer + UBSan (build/asan)"
+  cmake -S "$ROOT" -B "$ASAN_BUILD" "${SANITIZER_CMAKE_ARGS[@]}" -DCONVLENS_SANITIZE=ON >/dev/null
+  cmake --build "$ASAN_BUILD" -j "$JOBS" --target engine_tests app_tests cli_tests
+  say "running the unit tests with AddressSanitizer + UBSan"
+  CONVLENS_DATA="$DATA_DIR" ASAN_OPTIONS=allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir "$ASAN_BUILD" --output-on-failure -j "$JOBS"
+}
+
+# The fuzz targets (tests/fuzz/README.md) and their seed corpora, written by fuzz_seeds into build/fuzz/seeds.
+FUZZ_TARGETS=(idx cifar10 weights model_spec url_params data_files)
+build_fuzzers() {
+  say "building the fuzz targets (libFuzzer, ASan + UBSan; build/fuzz)"
+  cmake -S "$ROOT" -B "$FUZZ_BUILD" "${SANITIZER_CMAKE_ARGS[@]}" -DCONVLENS_FUZZ=ON -DCONVLENS_TESTS=OFF >/dev/null
+  cmake --build "$FUZZ_BUILD" -j "$JOBS" --target convlens_fuzzers
+  rm -rf "$FUZZ_BUILD/seeds" && "$FUZZ_BUILD/fuzz_seeds" "$FUZZ_BUILD/seeds"
+}
+
+# Runs every fuzz target for <seconds>, $JOBS at a time, with memory bounded (2 GB). Each one's corpus grows in
+# build/fuzz/corpus/<target>, its log is build/fuzz/logs/<target>.log and a crashing input is saved as
+# build/fuzz/crashes/<target>-crash-<sha1> (or -leak-, -timeout-, -oom-). Fails if any target crashed.
+run_fuzzers() {  # <seconds>
+  local seconds="$1" t running=0 failed=0
+  say "fuzzing each of ${#FUZZ_TARGETS[@]} targets for $seconds s, $JOBS at a time"
+  rm -rf "$FUZZ_BUILD/logs" && mkdir -p "$FUZZ_BUILD/logs" "$FUZZ_BUILD/crashes"
+  for t in "${FUZZ_TARGETS[@]}"; do
+    mkdir -p "$FUZZ_BUILD/corpus/$t"
+    local dict=()
+    [ -f "$FUZZ_BUILD/seeds/$t.dict" ] && dict=(-dict="$FUZZ_BUILD/seeds/$t.dict")
+    ( set +e  # a crash is reported below, with the others
+      UBSAN_OPTIONS=print_stacktrace=1 "$FUZZ_BUILD/fuzz_$t" "$FUZZ_BUILD/corpus/$t" "$FUZZ_BUILD/seeds/$t" "${dict[@]}" \
+        -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=25 -print_final_stats=1 \
+        -artifact_prefix="$FUZZ_BUILD/crashes/$t-" >"$FUZZ_BUILD/logs/$t.log" 2>&1
+      echo $? >"$FUZZ_BUILD/logs/$t.status" ) &
+    running=$((running + 1))
+    if [ "$running" -ge "$JOBS" ]; then wait -n || true; running=$((running - 1)); fi
+  done
+  wait || true
+  for t in "${FUZZ_TARGETS[@]}"; do
+    local log="$FUZZ_BUILD/logs/$t.log" status runs crash problem
+    status=$(cat "$FUZZ_BUILD/logs/$t.status" 2>/dev/null || echo "unknown")
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    crash=$(sed -n 's/.*Test unit written to //p' "$log" | head -1)
+    if [ "$status" = 0 ] && [ -z "$crash" ]; then
+      printf '  %-11s %9s runs, corpus %s inputs, no crash\n' "$t" "${runs:-?}" "$(ls "$FUZZ_BUILD/corpus/$t" | wc -l)"
+    else
+      failed=1
+      problem=$(grep -m1 -E 'fuzz check failed|ERROR: |runtime error' "$log" || echo "exit status $status")
+      printf '  %-11s %9s runs, CRASH: %s\n' "$t" "${runs:-?}" "$problem"
+      printf '  %-11s reproduce: %s %s   (log: %s)\n' "" "build/fuzz/fuzz_$t" "${crash:-?}" "build/fuzz/logs/$t.log"
+    fi
+  done
+  return "$failed"
+}
+
 # ---- browser build ---------------------------------------------------------------------------------------
 export NODE_PATH=/usr/share/nodejs   # emcc's JS optimizer needs acorn from there
 
@@ -191,7 +262,12 @@ bench_pytorch() {
 cmd=${1:-help}
 case "$cmd" in
   setup) setup ;;
-  test)  setup; build_native; run_tests; build_site; run_wasm_tests; run_browser_tests ;;
+  test)
+    setup; build_native; run_tests
+    run_asan_tests; build_fuzzers; run_fuzzers 20
+    build_site; run_wasm_tests; run_browser_tests ;;
+  fuzz)
+    install_packages; build_fuzzers; run_fuzzers "${2:-60}" ;;
   site)  setup; build_site ;;
   bench)
     setup; build_native; "$NATIVE_BUILD/convlens" bench "${@:2}"
@@ -201,5 +277,5 @@ case "$cmd" in
     setup; build_site
     say "open http://127.0.0.1:${PORT:-8080}/ (Ctrl-C stops the server)"
     exec node "$ROOT/web/serve.js" --root "$SITE" --port "${PORT:-8080}" ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
 esac

@@ -76,7 +76,11 @@ struct Parser {
 
   void real(const std::string& key, const std::string& value, double lo, double hi, bool lo_open, float& field) {
     double v = 0;
-    if (parse_float(value, v) && (lo_open ? v > lo : v >= lo) && v <= hi) { field = float(v); return; }
+    // Checked as the float it is stored as: lr=1e-50 would be 0, outside (0, 10].
+    if (parse_float(value, v) && (lo_open ? float(v) > float(lo) : float(v) >= float(lo)) && float(v) <= float(hi)) {
+      field = float(v);
+      return;
+    }
     warn(key, value, std::string("is not a number in ") + (lo_open ? "(" : "[") + float_text(lo) + ", " +
          float_text(hi) + "]", float_text(field));
   }

@@ -220,7 +220,7 @@ uint64_t conv2d_scratch_floats(int n, Shape in, int k, Shape out) {
 
 uint64_t conv2d_thread_bytes(int n, Shape in, int k, Shape out) {
   const uint64_t m = uint64_t(n) * out.h * out.w, f = uint64_t(out.c), kkc = uint64_t(k) * k * in.c;
-  const uint64_t tables = (uint64_t(n) * std::max(out.h * out.w, in.h * in.w) + kkc + uint64_t(k) * k * f) *
+  const uint64_t tables = (uint64_t(n) * std::max(uint64_t(out.h) * out.w, uint64_t(in.h) * in.w) + kkc + uint64_t(k) * k * f) *
                           sizeof(std::ptrdiff_t);  // window_offsets, tap_offsets
   const uint64_t packed = std::max({gemm_pack_bytes(kkc, out.c), gemm_pack_bytes(m, out.c),
                                     gemm_pack_bytes(uint64_t(k) * k * f, in.c)});  // the three GEMMs' B

@@ -14,6 +14,7 @@ namespace convlens {
 namespace {
 
 constexpr size_t kMaxActivation = size_t(1) << 26;  // values per image in any layer (256 MB of floats)
+constexpr int kMaxSide = 1 << 16;                    // an input's height, width or channels
 
 // Output shape of one layer, or an error when the input is unsuitable.
 Result<Shape> layer_output_shape(const LayerSpec& s, Shape in, const std::string& name) {
@@ -71,7 +72,9 @@ Result<Model> model_plan(const std::string& spec_or_preset, Shape input, int num
   using R = Result<Model>;
   Result<std::vector<LayerSpec>> specs = spec_parse(spec_or_preset);
   if (!specs.ok()) return R::fail(specs.error);
-  if (input.h < 1 || input.w < 1 || input.c < 1 || input.size64() > kMaxActivation)
+  // Each side first: a product of three huge sides could wrap around 64 bits to a small size.
+  if (input.h < 1 || input.w < 1 || input.c < 1 || input.h > kMaxSide || input.w > kMaxSide || input.c > kMaxSide ||
+      input.size64() > kMaxActivation)
     return R::fail("input shape " + input.to_keras() + " is not usable");
   Model model;
   model.spec = spec_to_string(specs.value);

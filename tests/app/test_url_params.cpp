@@ -110,7 +110,7 @@ TEST_CASE("a model and batch that need more memory than the budget fall back to 
 }
 
 TEST_CASE("absurd numbers and junk never crash the parser", "[url][errors]") {
-  for (const char* q : {"epochs=99999999999999999999999", "lr=1e999", "lr=nan", "lr=inf", "batch=%00", "=5",
+  for (const char* q : {"epochs=99999999999999999999999", "lr=1e999", "lr=nan", "lr=inf", "lr=1e-50", "batch=%00", "=5",
                         "epochs==3", "%", "layer=-0", "seed=18446744073709551616", "subset=-10"}) {
     INFO(q);
     const UrlOptions o = url_params_parse(q);

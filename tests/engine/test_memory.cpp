@@ -56,6 +56,13 @@ TEST_CASE("a model's plan has its layers and parameter count but allocates nothi
   CHECK(huge.value.param_count > 200000000);
 }
 
+TEST_CASE("an input whose sides multiply past 64 bits is refused, not wrapped to a small model", "[memory]") {
+  // 2^30 x 2^30 x 16 = 2^64: size64() wraps to 0 (found by tests/fuzz/fuzz_weights).
+  CHECK_FALSE(model_plan("conv16k1-flat-dense10", {1 << 30, 1 << 30, 16}, 10).ok());
+  CHECK_FALSE(model_plan("flat-dense10", {1, 1, 1 << 20}, 10).ok());
+  CHECK(model_plan("flat-dense10", {1, 1, 1 << 16}, 10).ok());
+}
+
 TEST_CASE("workspace_bytes is what workspace_reserve allocates", "[memory]") {
   for (const char* spec : {"mnist", "conv8k3valid-drop.2-pool2-flat-dense10", "cifar10"}) {
     for (int batch : {1, 7, 64}) {
