@@ -105,11 +105,12 @@ struct ModelCost {
 inline ModelCost fuzz_model_cost(const std::vector<convlens::LayerSpec>& layers, convlens::Shape input,
                                  int num_classes) {
   using convlens::LayerKind;
-  constexpr double kMaxActivation = double(1 << 26), kMaxParams = double(1 << 28);
+  constexpr double kMaxActivation = double(1 << 26), kMaxParams = double(1 << 28), kMaxSide = double(1 << 16);
   ModelCost cost;
   double h = input.h, w = input.w, c = input.c;  // the shape flowing through the layers
   cost.activations = h * w * c;
-  cost.valid = h >= 1 && w >= 1 && c >= 1 && h * w * c <= kMaxActivation;
+  cost.valid = h >= 1 && w >= 1 && c >= 1 && h <= kMaxSide && w <= kMaxSide && c <= kMaxSide &&
+               h * w * c <= kMaxActivation;  // each input side at most 65536 (model.cpp)
   for (const convlens::LayerSpec& s : layers) {
     switch (s.kind) {
       case LayerKind::Conv2D: {
