@@ -153,12 +153,18 @@ Status Lab::reset_locked() {
   w.error.clear();
   ++w.run;
   ++w.weights_version;
-  // The last run's memory goes before the new one is measured against what is left.
+  // A reset that keeps the model and batch keeps the workspace too (it was prepared and measured for them);
+  // otherwise the last run's memory goes before the new one is measured against what is left.
+  const std::string plan_key = settings_.model + " " + train_.shape.to_keras() + " " + std::to_string(settings_.batch);
+  const bool same_plan = plan_key == w.prepared_for;
   w.model = Model();
   model_ = snapshot_model_ = Model();  // the reading side's copies: this call is on its thread
-  w.trainer.release();
+  if (!same_plan) {
+    w.trainer.release();
+    w.prepared_for.clear();
+  }
   Result<Model> m = model_plan(settings_.model, train_.shape, train_.num_classes);
-  if (m.ok()) {
+  if (m.ok() && !same_plan) {
     // The largest batch the run will hold: of the training images, or of the test set after training.
     const size_t train = settings_.subset > 0 ? std::min(size_t(settings_.subset), train_.size()) : train_.size();
     const Status fits = lab_memory_check(m.value, int(std::min(size_t(settings_.batch), std::max(train, test_.size()))));
@@ -173,7 +179,10 @@ Status Lab::reset_locked() {
   model_init(w.model, settings_.seed);
   model_ = snapshot_model_ = w.model;  // the reading side's copies: this call is on its thread
   model_weights_ = w.weights_version;
-  w.prepare_batch = settings_.batch;
+  if (!same_plan) {
+    w.prepare_batch = settings_.batch;
+    w.prepared_for = plan_key;
+  }
   w.state = LabState::Ready;
   return Status::success();
 }

@@ -186,6 +186,7 @@ class Lab {
     double test_loss_sum = 0;
     size_t test_correct = 0;
     int prepare_batch = 0;       // > 0: Trainer::prepare for this batch before training (a unit of work)
+    std::string prepared_for;    // the model, input and batch the trainer's workspace holds (see reset_locked)
     uint64_t run = 0, weights_version = 0, published = 0;
     bool stop = false;
   };

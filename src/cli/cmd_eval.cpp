@@ -30,8 +30,9 @@ int cmd_eval(const CliOptions& opts) {
   if (built.ok()) {
     if (int code = cli_load_dataset(opts, false, test)) return code;
     const int batch = int(std::min(size_t(opts.batch), std::max<size_t>(test.size(), 1)));
-    const Status fits = cli_memory_check(2 * uint64_t(h.param_count) * sizeof(float) + workspace_bytes(built.value, batch) +
-                                             uint64_t(engine_threads()) * model_thread_bytes(built.value, batch),
+    // The file's bytes are held while the model is read from them: its parameters count twice.
+    const Status fits = cli_memory_check(uint64_t(h.param_count) * sizeof(float) +
+                                             model_inference_bytes(built.value, batch, engine_threads()),
                                          "the model " + built.value.spec + " at batch " + std::to_string(batch));
     if (!fits.ok()) built.error = fits.error;
   }

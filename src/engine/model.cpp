@@ -225,6 +225,11 @@ uint64_t model_thread_bytes(const Model& model, int n) {
   return bytes;
 }
 
+uint64_t model_inference_bytes(const Model& model, int n, int threads) {
+  return uint64_t(model.param_count) * sizeof(float) + workspace_bytes(model, n) +
+         uint64_t(std::max(1, threads)) * model_thread_bytes(model, n);
+}
+
 void model_set_input_u8(const Model& model, Workspace& ws, const uint8_t* images, int n) {
   pixels_to_unit(images, size_t(n) * model.input.size(), ws.act[0].data());
 }

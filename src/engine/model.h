@@ -77,6 +77,9 @@ uint64_t workspace_bytes(const Model& model, int n);
 // A bound on the bytes the layer kernels keep per thread, outside any Workspace, once they have run passes over
 // batches of n (model may be a plan).
 uint64_t model_thread_bytes(const Model& model, int n);
+// What inference over batches of n on `threads` threads needs: the parameters, the workspace and the kernels'
+// per-thread scratch (model may be a plan). Training adds its copies to this (Trainer::memory_bytes).
+uint64_t model_inference_bytes(const Model& model, int n, int threads);
 
 // Copies images (N, H, W, C) uint8 into act[0] as floats in [0, 1] (the per-batch normalisation).
 void model_set_input_u8(const Model& model, Workspace& ws, const uint8_t* images, int n);

@@ -68,14 +68,14 @@ void Trainer::prepare(Model& model, const Dataset& data, int batch) {
 
 uint64_t Trainer::memory_bytes(const Model& plan, int batch, int threads) {
   const uint64_t weights = uint64_t(plan.param_count) * sizeof(float);
-  // params, grads, the optimizer's two moments (Adam; SGD keeps at most one), the epoch's starting weights and
-  // the gradient summed over a batch's chunks; the snapshots' weights: the first, the best and the newest.
-  const uint64_t copies = 6 * weights + 2 * weights + std::max(TrainConfig().snapshot_weight_bytes, weights);
+  // Beside the parameters (in model_inference_bytes): grads, the optimizer's two moments (Adam; SGD keeps at most
+  // one), the epoch's starting weights and the gradient summed over a batch's chunks; the snapshots' weights: the
+  // first, the best and the newest.
+  const uint64_t copies = 5 * weights + 2 * weights + std::max(TrainConfig().snapshot_weight_bytes, weights);
   uint64_t map_floats = 0;
   for (const Layer& l : plan.layers) map_floats += l.out.size64();
   const uint64_t snapshots = kMaxSnapshots * map_floats * sizeof(float) + kMaxBatchRecords * sizeof(BatchRecord);
-  return copies + snapshots + workspace_bytes(plan, batch) + workspace_bytes(plan, 1) +
-         uint64_t(std::max(1, threads)) * model_thread_bytes(plan, batch);
+  return model_inference_bytes(plan, batch, threads) + copies + snapshots + workspace_bytes(plan, 1);
 }
 
 void Trainer::clear() {

@@ -137,6 +137,27 @@ TEST_CASE("reset gives new weights from the seed and clears the history", "[lab]
   CHECK(lab.model().params != initial);
 }
 
+TEST_CASE("a reset that keeps the model and batch keeps the prepared workspace and repeats the run", "[lab]") {
+  Lab lab;
+  ready_lab(lab);
+  CHECK(lab.work(0.0) == 1);  // the workspace prepared for the run
+  CHECK(lab.work(0.0) == 0);
+  const auto losses = [&lab] {
+    REQUIRE(lab.train().ok());
+    run_to_end(lab);
+    std::vector<float> loss;
+    for (const BatchRecord& b : lab.view().batches) loss.push_back(b.loss);
+    return loss;
+  };
+  const std::vector<float> first = losses();
+  REQUIRE(lab.reset().ok());
+  CHECK(lab.work(0.0) == 0);  // nothing to prepare again
+  CHECK(losses() == first);
+  lab.settings().batch = 8;
+  REQUIRE(lab.reset().ok());
+  CHECK(lab.work(0.0) == 1);  // another batch: prepared again
+}
+
 TEST_CASE("a changed probe changes the live maps and the snapshots' maps are recomputed for it", "[lab]") {
   Lab lab;
   ready_lab(lab);
