@@ -129,6 +129,25 @@
     window.parent.postMessage(event, '*');
   };
 
+  // ---- keeping the model (the UI's Save model / Load model buttons) ------------------------------------------
+  window.convlensSaveModel = function () {
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([window.convlens.saveModel()], { type: 'application/octet-stream' }));
+    link.download = 'convlens-model.bin';
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  };
+  window.convlensPickModel = function () {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = '.bin,application/octet-stream';
+    input.onchange = async () => {
+      const file = input.files[0];
+      if (file) loadModel(new Uint8Array(await file.slice(0, headBytes(file.size)).arrayBuffer()), file.size);
+    };
+    input.click();
+  };
+
   // ---- waking the main loop ------------------------------------------------------------------------------
   // The app stops drawing while nothing changes (no CPU when idle); any input may change what it shows, so
   // each event wakes it before SDL's own listeners queue the event for the next frame.
@@ -163,6 +182,18 @@
     return [p, n];
   }
 
+  // Of a weights file larger than the current model's own, only the first bytes enter the heap: enough to name
+  // what it holds.
+  function headBytes(fileSize) {
+    return fileSize > Module.ccall('cl_model_file_bytes', 'number', [], []) ? Math.min(fileSize, 65600) : fileSize;
+  }
+
+  function loadModel(head, fileSize) {
+    const p = Module._malloc(Math.max(head.length, 1));
+    heap(Uint8Array).set(head, p);
+    try { return callJson('cl_load_model', ['number', 'number', 'number'], [p, head.length, fileSize]); } finally { Module._free(p); }
+  }
+
   function defineApi() {
     window.convlens = {
       status: () => Object.assign(callJson('cl_status', [], []), {
@@ -189,6 +220,18 @@
       benchmark: (options) => {
         const o = Object.assign({ batch: 200, steps: 5, runs: 3 }, options);
         return callJson('cl_benchmark', ['number', 'number', 'number'], [o.batch | 0, o.steps | 0, o.runs | 0]);
+      },
+      // The weights file of the current weights (what `convlens train --save` writes; `convlens eval --load` reads it).
+      saveModel: () => {
+        const m = callJson('cl_save_model', [], []);
+        return heap(Uint8Array).slice(m.ptr, m.ptr + m.count);
+      },
+      // Starts a new run from a weights file of the current model: {ok, error}. Of a file larger than the model's
+      // own, only its first bytes enter the page's memory, enough to name what it holds.
+      loadModel: (bytes) => {
+        if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+        if (!(bytes instanceof Uint8Array)) throw new TypeError('loadModel needs a weights file as a Uint8Array or ArrayBuffer');
+        return loadModel(bytes.subarray(0, headBytes(bytes.length)), bytes.length);
       },
       predict: (pixels) => {
         const [p, n] = toPixels(pixels);

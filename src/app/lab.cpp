@@ -4,6 +4,7 @@
 #include "layers.h"
 #include "memory.h"
 #include "threads.h"
+#include "weights_file.h"
 
 #include <algorithm>
 #include <chrono>
@@ -185,6 +186,37 @@ Status Lab::reset_locked() {
   }
   w.state = LabState::Ready;
   return Status::success();
+}
+
+std::vector<uint8_t> Lab::save_model() const { return weights_serialize(model_); }
+
+uint64_t Lab::model_file_bytes() const {
+  Result<Model> plan = model_plan(settings_.model, train_.shape, train_.num_classes);
+  return plan.ok() ? weights_file_bytes(plan.value) : 0;
+}
+
+Status Lab::load_model(const std::vector<uint8_t>& bytes, uint64_t file_size) {
+  Status s;
+  {
+    std::lock_guard<std::mutex> lock(work_mutex_);
+    if (work_.state == LabState::Loading) return Status::fail("the data is still loading");
+    // Checked against the model a reset builds, before anything of the current run changes.
+    Result<Model> plan = model_plan(settings_.model, train_.shape, train_.num_classes);
+    s = plan.ok() ? weights_check(bytes, plan.value, file_size) : Status::fail("model: " + plan.error);
+    if (s.ok() && bytes.size() < file_size) s = Status::fail("the weights file is incomplete");
+    if (s.ok()) s = reset_locked();
+    if (s.ok() && work_.state == LabState::Ready) {
+      s = weights_deserialize(bytes, work_.model);
+      model_ = snapshot_model_ = work_.model;  // the reading side's copies: this call is on its thread
+      model_weights_ = ++work_.weights_version;
+    }
+    publish_locked();
+  }
+  work_ready_.notify_all();
+  if (s.ok()) log_.push_back("Loaded the weights of " + model_.spec + " (" + std::to_string(model_.param_count) +
+                             " parameters) from a weights file");
+  sync();
+  return s;
 }
 
 Status Lab::train() {

@@ -86,6 +86,14 @@ class Lab {
   Status train();       // starts (Ready), resumes (Paused), or starts afresh (Done, Error)
   void pause();         // Training -> Paused
   Status step(int batches);  // runs n more batches, then pauses
+  // The newest published weights as a weights file (weights_file.h: what `convlens train --save` writes).
+  std::vector<uint8_t> save_model() const;
+  // Starts a new run (as reset) from the weights in `bytes`, a weights file of the settings' model (another
+  // architecture is refused, naming both specs, and nothing changes). `bytes` may be only the first bytes of a
+  // file of `file_size` bytes: one larger than the model's own file is refused from its header, unread.
+  Status load_model(const std::vector<uint8_t>& bytes, uint64_t file_size = 0);
+  // The size of the settings' model's weights file (0 if the spec does not build): a file that fits has this size.
+  uint64_t model_file_bytes() const;
   // The engine's threads (threads.h; the platform knows how many it can have), set between units of work.
   void set_threads(int threads);
 

@@ -1,6 +1,7 @@
 // weights_file.cpp: writing and checking the versioned weights format described in weights_file.h.
 #include "weights_file.h"
 
+#include <cassert>
 #include <cstring>
 
 #include "model_spec.h"
@@ -72,8 +73,14 @@ std::vector<uint8_t> weights_serialize(const Model& model) {
   return out;
 }
 
-Result<WeightsHeader> weights_read_header(const std::vector<uint8_t>& bytes) {
+uint64_t weights_file_bytes(const Model& model) {
+  return 16 + model.spec.size() + 24 + uint64_t(model.param_count) * 4 + 4;
+}
+
+Result<WeightsHeader> weights_read_header(const std::vector<uint8_t>& bytes, uint64_t file_size) {
   using R = Result<WeightsHeader>;
+  if (file_size == 0) file_size = bytes.size();
+  assert(file_size >= bytes.size());
   Reader r{bytes};
   WeightsHeader h;
   if (!r.has(16) || std::memcmp(bytes.data(), kMagic, 8) != 0)
@@ -92,16 +99,16 @@ Result<WeightsHeader> weights_read_header(const std::vector<uint8_t>& bytes) {
   h.input.c = int(r.u32());
   h.num_classes = int(r.u32());
   h.param_count = r.u64();
-  if (h.param_count > (uint64_t(1) << 28) || !r.has(size_t(h.param_count) * 4 + 4))
+  const uint64_t end = h.param_count <= (uint64_t(1) << 28) ? r.pos + h.param_count * 4 + 4 : UINT64_MAX;
+  if (end > file_size)
     return R::fail("weights file is truncated: it announces " + std::to_string(h.param_count) + " parameters");
-  if (r.pos + size_t(h.param_count) * 4 + 4 != bytes.size())
-    return R::fail("weights file has " + std::to_string(bytes.size() - (r.pos + size_t(h.param_count) * 4 + 4)) +
-                   " unexpected trailing bytes");
+  if (end != file_size)
+    return R::fail("weights file has " + std::to_string(file_size - end) + " unexpected trailing bytes");
   return R::success(h);
 }
 
-Status weights_deserialize(const std::vector<uint8_t>& bytes, Model& model) {
-  Result<WeightsHeader> header = weights_read_header(bytes);
+Status weights_check(const std::vector<uint8_t>& bytes, const Model& model, uint64_t file_size) {
+  Result<WeightsHeader> header = weights_read_header(bytes, file_size);
   if (!header.ok()) return Status::fail(header.error);
   const WeightsHeader& h = header.value;
   // Each field that differs, as "what: expected X, found Y"; specs compared in canonical form ("mnist" and
@@ -114,13 +121,22 @@ Status weights_deserialize(const std::vector<uint8_t>& bytes, Model& model) {
   if (h.input != model.input) differ("input shape", model.input.to_keras(), h.input.to_keras());
   if (h.num_classes != model.num_classes)
     differ("classes", std::to_string(model.num_classes), std::to_string(h.num_classes));
-  if (h.param_count != model.params.size())
-    differ("parameter count", std::to_string(model.params.size()), std::to_string(h.param_count));
+  if (h.param_count != model.param_count)
+    differ("parameter count", std::to_string(model.param_count), std::to_string(h.param_count));
   if (!differences.empty()) return Status::fail("weights file does not fit this model (" + differences + ")");
+  if (bytes.size() < file_size) return Status::success();  // the header fits; the parameters are not here to check
   const size_t at = bytes.size() - size_t(h.param_count) * 4 - 4;
   Reader r{bytes, bytes.size() - 4};
   if (r.u32() != fnv1a(bytes.data() + at, size_t(h.param_count) * 4))
     return Status::fail("weights file is corrupt: the checksum of the parameters does not match");
+  return Status::success();
+}
+
+Status weights_deserialize(const std::vector<uint8_t>& bytes, Model& model) {
+  const Status s = weights_check(bytes, model);
+  if (!s.ok()) return s;
+  assert(model.params.size() == model.param_count);
+  const size_t at = bytes.size() - model.params.size() * 4 - 4;
   for (size_t i = 0; i < model.params.size(); ++i) {
     uint32_t bits = 0;
     for (int b = 0; b < 4; ++b) bits |= uint32_t(bytes[at + 4 * i + b]) << (8 * b);

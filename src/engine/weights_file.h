@@ -31,9 +31,15 @@ struct WeightsHeader {
 };
 
 std::vector<uint8_t> weights_serialize(const Model& model);
-// Reads the header only: enough to build the matching model (convlens eval).
-Result<WeightsHeader> weights_read_header(const std::vector<uint8_t>& bytes);
-// Copies the parameters into `model` after checking that the file matches its architecture.
+// The size of the file weights_serialize writes for `model` (a plan will do).
+uint64_t weights_file_bytes(const Model& model);
+// Reads the header only: enough to build the matching model (convlens eval). `bytes` may be the first bytes of a
+// file of `file_size` bytes (0: all of it), so that a file too large to hold can still be named and refused.
+Result<WeightsHeader> weights_read_header(const std::vector<uint8_t>& bytes, uint64_t file_size = 0);
+// Checks that the file fits the architecture of `model` (a plan will do: nothing is written) and, when all its
+// bytes are there, the checksum of its parameters.
+Status weights_check(const std::vector<uint8_t>& bytes, const Model& model, uint64_t file_size = 0);
+// Copies the parameters into `model` after weights_check.
 Status weights_deserialize(const std::vector<uint8_t>& bytes, Model& model);
 
 }  // namespace convlens

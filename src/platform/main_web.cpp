@@ -18,6 +18,8 @@ using namespace convlens;
 EM_JS(void, js_fetch_dataset, (const char* name), { convlensFetchDataset(UTF8ToString(name)); });
 EM_JS(void, js_post_event, (const char* json), { convlensPostEvent(UTF8ToString(json)); });
 EM_JS(void, js_fatal, (const char* message), { convlensFatal(UTF8ToString(message)); });
+EM_JS(void, js_save_model, (), { convlensSaveModel(); });  // a download of convlens.saveModel()
+EM_JS(void, js_pick_model, (), { convlensPickModel(); });  // a file picker whose file goes to convlens.loadModel
 
 namespace convlens {
 
@@ -118,6 +120,8 @@ int main(int argc, char** argv) {
   }
   shell_apply_options(app.shell, app.options);
   app.shell.ui->max_threads = max_threads;
+  app.shell.ui->save_model = js_save_model;
+  app.shell.ui->load_model = js_pick_model;
   app.shell.lab.reset();  // asks JavaScript for the data set
   shell_start_training_thread(app.shell);  // threaded build: whole batches beside the frames, not in them
   emscripten_set_main_loop_arg(frame, nullptr, 0, true);

@@ -48,6 +48,7 @@ namespace {
 std::string g_out;              // the last string returned to JavaScript
 FeatureMap g_map;               // the last featureMaps() result (its data is read from the heap)
 std::vector<float> g_probs;     // the last predict() result
+std::vector<uint8_t> g_bytes;   // the last saveModel() result
 
 const char* out(std::string s) {
   g_out = std::move(s);
@@ -167,6 +168,32 @@ EMSCRIPTEN_KEEPALIVE const float* cl_predict(const float* pixels, int count) {
   for (float& v : p) v = v == v ? (v < 0 ? 0 : (v > 1 ? 1 : v)) : 0;
   g_probs = lab.predict(p.data());
   return g_probs.data();
+}
+
+// saveModel(): the weights file of the newest weights, as {"ptr","count"} (JavaScript copies the bytes at once).
+EMSCRIPTEN_KEEPALIVE const char* cl_save_model() {
+  web_api_read();
+  g_bytes = web_app().shell.lab.save_model();
+  return out("{\"ptr\":" + std::to_string(uintptr_t(g_bytes.data())) + ",\"count\":" + std::to_string(g_bytes.size()) + "}");
+}
+
+// The size of a weights file that fits the current model: JavaScript copies no more than that of a file into
+// the heap (a larger one is refused from its first bytes).
+EMSCRIPTEN_KEEPALIVE double cl_model_file_bytes() {
+  web_api_read();
+  return double(web_app().shell.lab.model_file_bytes());
+}
+
+// loadModel(bytes): `n` bytes of a file of `file_size` bytes. A refusal is also shown in the page.
+EMSCRIPTEN_KEEPALIVE const char* cl_load_model(const uint8_t* bytes, int n, double file_size) {
+  WebApp& app = web_api_call();
+  const Status s = app.shell.lab.load_model(std::vector<uint8_t>(bytes, bytes + std::max(n, 0)),
+                                            file_size > 0 ? uint64_t(file_size) : 0);
+  if (!s.ok()) {
+    app.shell.ui->warnings.push_back("Load model: " + s.error);
+    app.shell.ui->warnings_open = true;
+  }
+  return out(result_json(s, {}));
 }
 
 // benchmark({batch, steps, runs}): training and inference throughput of the current model on synthetic data,

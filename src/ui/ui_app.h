@@ -8,6 +8,7 @@
 // Panels read the Lab and draw; the only state here is how things are viewed (UiState). Not here: GL, SDL,
 // files, the JS API (src/platform).
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ struct UiState {
   bool warnings_open = true;
   int max_threads = 1;                    // engine threads the platform can give; 1 = no choice to offer
   double measured_rate = 0;               // samples/s of wall time of the last run, for the time an epoch takes
+  // Keeping the model, as the platform does it (a download and a file picker in the browser, a file beside the
+  // desktop app); the buttons show only where they are set.
+  std::function<void()> save_model, load_model;
 
   // Feature maps
   int layer = 0;                          // the book's idx

@@ -172,6 +172,18 @@ void ui_panel_training(Lab& lab, UiState& ui) {
   if (ImGui::Button("Reset")) lab.reset();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("New initial weights from the seed; clears the history.");
   ImGui::EndDisabled();
+  if (ui.save_model && ui.load_model) {
+    ImGui::BeginDisabled(st == LabState::Loading);
+    if (ImGui::Button("Save model")) ui.save_model();
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("The current weights as a file that 'convlens eval --load' and Load model read.");
+    ImGui::SameLine();
+    if (ImGui::Button("Load model")) ui.load_model();
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Weights saved by this page or 'convlens train --save', for the model above: a new run\n"
+                        "starts from them (the maps show what they learned; Start trains on).");
+    ImGui::EndDisabled();
+  }
 
   // Progress
   const Lab::Metrics m = lab.metrics();

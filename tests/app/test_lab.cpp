@@ -158,6 +158,48 @@ TEST_CASE("a reset that keeps the model and batch keeps the prepared workspace a
   CHECK(lab.work(0.0) == 1);  // another batch: prepared again
 }
 
+TEST_CASE("save_model and load_model: a trained model comes back; another model's file changes nothing", "[lab]") {
+  Lab lab;
+  ready_lab(lab);
+  REQUIRE(lab.train().ok());
+  run_to_end(lab);
+  const std::vector<uint8_t> file = lab.save_model();
+  const FloatBuffer trained = lab.model().params;
+  const std::vector<float> probs = lab.live_probs();
+  REQUIRE(lab.reset().ok());
+  REQUIRE(lab.model().params != trained);
+  REQUIRE(lab.load_model(file).ok());
+  CHECK(lab.state() == LabState::Ready);
+  CHECK(lab.model().params == trained);
+  CHECK(lab.live_probs() == probs);
+  CHECK(lab.log().back().find("Loaded the weights") != std::string::npos);
+  // Training goes on from the loaded weights.
+  REQUIRE(lab.step(1).ok());
+  run_to_end(lab);
+  CHECK(lab.view().steps == 1);
+
+  // Another architecture, a damaged file, a file larger than the model's: refused, the run as it was.
+  Lab other;
+  ready_lab(other);
+  other.settings().model = "conv2k3-flat-dense10";
+  REQUIRE(other.reset().ok());
+  const std::vector<uint8_t> other_file = other.save_model();
+  const FloatBuffer before = lab.model().params;
+  const long steps = lab.view().steps;
+  const Status refused = lab.load_model(other_file);
+  CHECK_FALSE(refused.ok());
+  CHECK(refused.error.find(other.model().spec) != std::string::npos);
+  CHECK(refused.error.find(lab.model().spec) != std::string::npos);
+  std::vector<uint8_t> damaged = file;
+  damaged[damaged.size() - 9] ^= 0x40;
+  CHECK_FALSE(lab.load_model(damaged).ok());
+  CHECK_FALSE(lab.load_model(std::vector<uint8_t>(file.begin(), file.begin() + 80), file.size() * 1000).ok());
+  CHECK_FALSE(lab.load_model(std::vector<uint8_t>(file.begin(), file.begin() + 80), file.size()).ok());  // incomplete
+  CHECK(lab.model().params == before);
+  CHECK(lab.view().steps == steps);
+  CHECK(lab.model_file_bytes() == file.size());
+}
+
 TEST_CASE("a changed probe changes the live maps and the snapshots' maps are recomputed for it", "[lab]") {
   Lab lab;
   ready_lab(lab);

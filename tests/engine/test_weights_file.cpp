@@ -381,3 +381,30 @@ TEST_CASE("weights file: every single flipped byte of a small file is rejected",
   }
   CHECK(same_bits(target.params, before));
 }
+
+TEST_CASE("weights file: a file's first bytes are enough to read its header and refuse another model", "[weights_file]") {
+  const Model small = small_model(3);
+  const std::vector<uint8_t> file = weights_serialize(small);
+  REQUIRE(weights_file_bytes(small) == file.size());
+  const Model mnist = mnist_model(1);
+  REQUIRE(weights_file_bytes(mnist) == weights_serialize(mnist).size());
+  const std::vector<uint8_t> head(file.begin(), file.begin() + 80);  // past the header (66 bytes), before the parameters end
+  Result<WeightsHeader> h = weights_read_header(head, file.size());
+  REQUIRE(h.ok());
+  CHECK(h.value.param_count == small.param_count);
+  CHECK_FALSE(weights_read_header(head, file.size() + 1).ok());  // the size it names must be the file's
+  CHECK_THAT(weights_read_header(head, file.size() - 1).error, Contains("truncated"));
+  // Checked against a plan (no parameters allocated): another architecture is named from the header alone.
+  Result<Model> plan = model_plan("mnist", Shape{28, 28, 1}, 10);
+  REQUIRE(plan.ok());
+  const Status other = weights_check(head, plan.value, file.size());
+  CHECK_THAT(other.error, Contains(plan.value.spec) && Contains(kSmallSpec));
+  // The same architecture passes from its header; the checksum is checked once every byte is there.
+  Result<Model> same = model_plan(kSmallSpec, Shape{8, 8, 1}, 10);
+  REQUIRE(same.ok());
+  CHECK(weights_check(head, same.value, file.size()).ok());
+  CHECK(weights_check(file, same.value).ok());
+  std::vector<uint8_t> flipped = file;
+  flipped[file.size() - 10] ^= 1;
+  CHECK_THAT(weights_check(flipped, same.value).error, Contains("checksum"));
+}

@@ -15,7 +15,9 @@
 //   scenario 2: bad URL parameters give warnings, not an error or a stuck page.
 //   scenario 2b: memory: a URL naming a model of 1 GB of parameters (both builds) gets a warning with the memory
 //               it needs and the page works on the defaults; 1000 epochs run to the end in a bounded heap; a
-//               reset() to a model too large warns with the memory it needs and keeps the defaults.
+//               reset() to a model too large warns with the memory it needs and keeps the defaults; saveModel ->
+//               reset -> loadModel gives the same predictions; a 51 MB weights file of another model, or a truncated
+//               one, is refused with a message (shown in the page too) and the heap does not grow.
 //   scenario 3: embedded in an iframe (not cross-origin isolated, so the single-threaded build):
 //               train/pause/step/setProbe/predict/reset through window.convlens, and the epoch and state
 //               messages posted to the parent page.
@@ -106,12 +108,14 @@ async function phase(name, fn) {
 }
 
 function usage() {
-  return 'usage: node tests/web/e2e.js --site <dir> --out <dir> [--timeout-ms 480000] [--chromium /usr/bin/chromium]';
+  return 'usage: node tests/web/e2e.js --site <dir> --out <dir> [--timeout-ms 480000] [--chromium /usr/bin/chromium]\n' +
+    '       [--scenarios 1,1b,2,2b,3,4]   (default: all; scenario 1b compares its run with 1\'s)';
 }
 
 function parseArgs(argv) {
-  const names = { '--site': 'site', '--out': 'out', '--timeout-ms': 'timeoutMs', '--chromium': 'chromium' };
-  const opts = { site: null, out: null, timeoutMs: String(DEFAULT_TIMEOUT_MS), chromium: '/usr/bin/chromium' };
+  const names = { '--site': 'site', '--out': 'out', '--timeout-ms': 'timeoutMs', '--chromium': 'chromium', '--scenarios': 'scenarios' };
+  const opts = { site: null, out: null, timeoutMs: String(DEFAULT_TIMEOUT_MS), chromium: '/usr/bin/chromium',
+    scenarios: Object.keys(SCENARIOS).join(',') };
   for (let i = 0; i < argv.length; i += 2) {
     const key = names[argv[i]];
     if (!key || i + 1 >= argv.length) usageError(`bad argument '${argv[i]}'`);
@@ -121,6 +125,9 @@ function parseArgs(argv) {
   if (!fs.existsSync(path.join(opts.site, 'index.html'))) usageError(`no index.html in site folder '${opts.site}'`);
   if (!fs.existsSync(opts.chromium)) usageError(`no browser at '${opts.chromium}'`);
   opts.timeoutMs = Number(opts.timeoutMs);
+  opts.scenarios = opts.scenarios.split(',');
+  const unknown = opts.scenarios.filter((name) => !SCENARIOS[name]);
+  if (unknown.length) usageError(`unknown scenario '${unknown.join(',')}'`);
   if (!(opts.timeoutMs > 0)) usageError('--timeout-ms must be a positive number');
   opts.site = path.resolve(opts.site);
   opts.out = path.resolve(opts.out);
@@ -620,6 +627,43 @@ async function scenarioMemory(browser, baseUrl) {
         result.thousandEpochs = { state: done.state, epoch: done.epoch, heapMB: done.heapMB };
         check(`memory: 1000 epochs run to the end in a heap under ${MAX_HEAP_MB} MB`,
           done.state === 'done' && done.epoch === 1000 && done.heapMB < MAX_HEAP_MB, JSON.stringify(result.thousandEpochs));
+        // saveModel -> reset -> loadModel gives the same predictions; weights files that do not fit are refused,
+        // one of 51 MB for another model without its bytes entering the heap.
+        result.keep = await page.evaluate(() => {
+          const c = window.convlens;
+          const image = Array.from({ length: 784 }, (_, i) => (i % 29) / 28);
+          const file = c.saveModel();
+          const trained = c.predict(image);
+          const reset = c.reset();
+          const fresh = c.predict(image);
+          const loaded = c.loadModel(file);
+          const back = c.predict(image);
+          const heapBefore = c.status().heapMB;
+          const spec = 'conv64k5-flat-dense256-dense10';
+          const params = (5 * 5 * 64 + 64) + (28 * 28 * 64 * 256 + 256) + (256 * 10 + 10);
+          const big = new Uint8Array(16 + spec.length + 24 + 4 * params + 4);
+          const view = new DataView(big.buffer);
+          big.set(new TextEncoder().encode('CNVLWGHT'), 0);
+          view.setUint32(8, 1, true);
+          view.setUint32(12, spec.length, true);
+          big.set(new TextEncoder().encode(spec), 16);
+          [28, 28, 1, 10].forEach((v, i) => view.setUint32(16 + spec.length + 4 * i, v, true));
+          view.setBigUint64(32 + spec.length, BigInt(params), true);
+          const other = c.loadModel(big);
+          const tiny = c.loadModel(big.slice(0, 80));
+          const after = c.status();
+          return { bytes: file.length, reset: reset.ok, loaded, same: trained.every((v, i) => v === back[i]),
+            changed: fresh.some((v, i) => v !== trained[i]), other, tiny, bigMB: big.length / 1e6, heapBefore,
+            heapAfter: after.heapMB, warnings: after.warnings, state: after.state };
+        });
+        const k = result.keep;
+        check('memory: saveModel() -> reset() -> loadModel() gives the trained predictions back',
+          k.bytes > 0 && k.reset && k.loaded.ok && k.changed && k.same, JSON.stringify(k.loaded));
+        check(`memory: loadModel() of a ${k.bigMB.toFixed(0)} MB file of another model is refused naming both specs, the heap unchanged`,
+          !k.other.ok && /conv64k5-flat-dense256-dense10/.test(k.other.error) && /conv16k5/.test(k.other.error) &&
+          k.heapAfter === k.heapBefore && k.state === 'ready', `${k.other.error}; heap ${k.heapBefore} -> ${k.heapAfter} MB`);
+        check('memory: loadModel() of a truncated file is refused, and the refusals are shown in the page',
+          !k.tiny.ok && /truncated/.test(k.tiny.error) && k.warnings.some((w) => /^Load model: /.test(w)), k.tiny.error);
       }
     } catch (err) {
       check(`scenario 2b (${label}): completed (no exception)`, false, err.message.split('\n')[0]);
@@ -753,6 +797,9 @@ async function scenarioBadData(browser, baseUrl) {
 
 // ---------- main: setup, run, always clean up ----------
 
+const SCENARIOS = { 1: scenarioTraining, '1b': scenarioSingle, 2: scenarioBadParams, '2b': scenarioMemory,
+  3: scenarioEmbedded, 4: scenarioBadData };
+
 const resources = { browser: null };
 
 async function run(opts) {
@@ -764,12 +811,7 @@ async function run(opts) {
     handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
   }));
   log(`browser ${resources.browser.version()}`);
-  await scenarioTraining(resources.browser, baseUrl, opts.out);
-  await scenarioSingle(resources.browser, baseUrl, opts.out);
-  await scenarioBadParams(resources.browser, baseUrl, opts.out);
-  await scenarioMemory(resources.browser, baseUrl);
-  await scenarioEmbedded(resources.browser, baseUrl);
-  await scenarioBadData(resources.browser, baseUrl);
+  for (const name of opts.scenarios) await SCENARIOS[name](resources.browser, baseUrl, opts.out);
 }
 
 // A promise that rejects on the global timeout or on SIGINT/SIGTERM.
