@@ -156,7 +156,7 @@ Status Lab::reset_locked() {
   ++w.weights_version;
   // A reset that keeps the model and batch keeps the workspace too (it was prepared and measured for them);
   // otherwise the last run's memory goes before the new one is measured against what is left.
-  const std::string plan_key = settings_.model + " " + train_.shape.to_keras() + " " + std::to_string(settings_.batch);
+  const std::string plan_key = settings_.model + " " + train_.shape.to_keras() + " " + std::to_string(settings_.train.batch);
   const bool same_plan = plan_key == w.prepared_for;
   w.model = Model();
   model_ = snapshot_model_ = Model();  // the reading side's copies: this call is on its thread
@@ -167,8 +167,8 @@ Status Lab::reset_locked() {
   Result<Model> m = model_plan(settings_.model, train_.shape, train_.num_classes);
   if (m.ok() && !same_plan) {
     // The largest batch the run will hold: of the training images, or of the test set after training.
-    const size_t train = settings_.subset > 0 ? std::min(size_t(settings_.subset), train_.size()) : train_.size();
-    const Status fits = lab_memory_check(m.value, int(std::min(size_t(settings_.batch), std::max(train, test_.size()))));
+    const size_t subset = settings_.train.subset, train = subset > 0 ? std::min(subset, train_.size()) : train_.size();
+    const Status fits = lab_memory_check(m.value, int(std::min(size_t(settings_.train.batch), std::max(train, test_.size()))));
     if (!fits.ok()) m.error = fits.error;
   }
   if (m.ok()) m = model_build(settings_.model, train_.shape, train_.num_classes);
@@ -177,11 +177,11 @@ Status Lab::reset_locked() {
     return Status::fail(w.error);
   }
   w.model = std::move(m.value);
-  model_init(w.model, settings_.seed);
+  model_init(w.model, settings_.train.seed);
   model_ = snapshot_model_ = w.model;  // the reading side's copies: this call is on its thread
   model_weights_ = w.weights_version;
   if (!same_plan) {
-    w.prepare_batch = settings_.batch;
+    w.prepare_batch = settings_.train.batch;
     w.prepared_for = plan_key;
   }
   w.state = LabState::Ready;
@@ -244,15 +244,7 @@ Status Lab::train_locked() {
     Status s = reset_locked();
     if (!s.ok() || w.state != LabState::Ready) return s;
   }
-  TrainConfig c;
-  c.epochs = settings_.epochs;
-  c.batch = settings_.batch;
-  c.val_split = settings_.val_split;
-  c.seed = settings_.seed;
-  c.subset = size_t(std::max(0L, settings_.subset));
-  c.optimizer.kind = settings_.optimizer;
-  c.optimizer.lr = settings_.lr;
-  c.optimizer.momentum = settings_.optimizer == OptimizerKind::SGD ? settings_.momentum : 0.0f;
+  TrainConfig c = settings_.train;
   c.first_epoch_snapshots = kFirstEpochSnapshots;
   Status s = w.trainer.start(&w.model, &train_, c, probe_);
   if (!s.ok()) {
@@ -264,11 +256,9 @@ Status Lab::train_locked() {
   trainer_probe_version_ = probe_version_;
   w.step_target = -1;
   w.state = LabState::Training;
-  char lr[32];
-  std::snprintf(lr, sizeof lr, "%g", double(c.optimizer.lr));  // 1e-07, not 0.00000
   log_.push_back("Train on " + std::to_string(w.trainer.train_count()) + " samples, validate on " +
                  std::to_string(w.trainer.val_count()) + " samples (" + optimizer_name(c.optimizer.kind) +
-                 ", lr " + lr + ", batch " + std::to_string(c.batch) + ")");
+                 ", lr " + number_text(c.optimizer.lr) + ", batch " + std::to_string(c.batch) + ")");
   return Status::success();
 }
 
@@ -505,7 +495,7 @@ bool Lab::sync() {
 Lab::Metrics Lab::metrics() const {
   const LabView& v = view();
   Metrics m;
-  m.epochs = settings_.epochs;
+  m.epochs = settings_.train.epochs;
   if (!started()) return m;
   m.epochs = v.epochs;
   m.epoch = v.epoch;

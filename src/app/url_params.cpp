@@ -20,25 +20,6 @@ int hex_digit(char c) {
   return -1;
 }
 
-// Whole numbers only: "12" yes; "12.5", "1e3", "", " 3", "0x10" no.
-bool parse_long(const std::string& text, long long& out) {
-  if (text.empty() || text.size() > 18) return false;
-  size_t i = text[0] == '-' ? 1 : 0;
-  if (i == text.size()) return false;
-  for (size_t k = i; k < text.size(); ++k)
-    if (text[k] < '0' || text[k] > '9') return false;
-  out = std::strtoll(text.c_str(), nullptr, 10);
-  return true;
-}
-
-bool parse_float(const std::string& text, double& out) {
-  if (text.empty() || text.size() > 32) return false;
-  char* end = nullptr;
-  errno = 0;
-  out = std::strtod(text.c_str(), &end);
-  return errno == 0 && end == text.c_str() + text.size() && std::isfinite(out);
-}
-
 bool parse_bool(const std::string& text, bool& out) {
   if (text == "1" || text == "true" || text == "yes" || text == "on" || text.empty()) { out = true; return true; }
   if (text == "0" || text == "false" || text == "no" || text == "off") { out = false; return true; }
@@ -50,12 +31,6 @@ std::string quoted(const std::string& value) {
   return "'" + v + "'";
 }
 
-std::string float_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
 struct Parser {
   UrlOptions& o;
 
@@ -64,25 +39,17 @@ struct Parser {
   }
 
   template <class T>
-  void whole(const std::string& key, const std::string& value, long long lo, long long hi, T& field) {
-    long long v = 0;
-    if (parse_long(value, v) && v >= lo && v <= hi) { field = T(v); return; }
+  void whole(const std::string& key, const std::string& value, WholeRange range, T& field) {
+    if (parse_in(value, range, field)) return;
     std::string kept = std::to_string(field);
     if constexpr (std::is_signed_v<T>) {
       if (field < 0) kept = "the default";
     }
-    warn(key, value, "is not a whole number in " + std::to_string(lo) + ".." + std::to_string(hi), kept);
+    warn(key, value, "is not " + range.text(), kept);
   }
 
-  void real(const std::string& key, const std::string& value, double lo, double hi, bool lo_open, float& field) {
-    double v = 0;
-    // Checked as the float it is stored as: lr=1e-50 would be 0, outside (0, 10].
-    if (parse_float(value, v) && (lo_open ? float(v) > float(lo) : float(v) >= float(lo)) && float(v) <= float(hi)) {
-      field = float(v);
-      return;
-    }
-    warn(key, value, std::string("is not a number in ") + (lo_open ? "(" : "[") + float_text(lo) + ", " +
-         float_text(hi) + "]", float_text(field));
+  void real(const std::string& key, const std::string& value, RealRange range, float& field) {
+    if (!parse_in(value, range, field)) warn(key, value, "is not " + range.text(), number_text(field));
   }
 
   void flag(const std::string& key, const std::string& value, bool& field) {
@@ -99,32 +66,28 @@ struct Parser {
       if (m.ok()) s.model = value;
       else warn(key, value, "is not a usable model (" + m.error + ")", s.model);
     } else if (key == "epochs") {
-      whole(key, value, 1, kLabMaxEpochs, s.epochs);
+      whole(key, value, kEpochsRange, s.train.epochs);
     } else if (key == "batch") {
-      whole(key, value, 1, kLabMaxBatch, s.batch);
+      whole(key, value, kBatchRange, s.train.batch);
     } else if (key == "lr") {
-      real(key, value, 0, kLabMaxLr, true, s.lr);
+      real(key, value, kLrRange, s.train.optimizer.lr);
     } else if (key == "optimizer") {
-      if (value == "adam") s.optimizer = OptimizerKind::Adam;
-      else if (value == "sgd") s.optimizer = OptimizerKind::SGD;
-      else warn(key, value, "is not adam or sgd", optimizer_name(s.optimizer));
+      if (!optimizer_from_name(value, s.train.optimizer.kind))
+        warn(key, value, "is not adam or sgd", optimizer_name(s.train.optimizer.kind));
     } else if (key == "momentum") {
-      real(key, value, 0, 0.999, false, s.momentum);
+      real(key, value, kMomentumRange, s.train.optimizer.momentum);
     } else if (key == "subset") {
-      long long v = 0;
-      if (parse_long(value, v) && (v == 0 || (v >= kLabMinSubset && v <= 100'000'000))) s.subset = long(v);
-      else warn(key, value, "is not 0 (all) or a whole number >= " + std::to_string(kLabMinSubset),
-                s.subset ? std::to_string(s.subset) : "all");
+      whole(key, value, kSubsetRange, s.train.subset);
     } else if (key == "seed") {
-      whole(key, value, 0, 4'000'000'000'000'000'000LL, s.seed);
+      whole(key, value, kSeedRange, s.train.seed);
     } else if (key == "val_split") {
-      real(key, value, 0, kLabMaxValSplit, false, s.val_split);
+      real(key, value, kValSplitRange, s.train.val_split);
     } else if (key == "layer") {
-      whole(key, value, 0, 1000, o.layer);
+      whole(key, value, kLayerRange, o.layer);
     } else if (key == "probe") {
-      whole(key, value, 0, 100'000'000, o.probe);
+      whole(key, value, kProbeRange, o.probe);
     } else if (key == "threads") {
-      whole(key, value, 1, kMaxThreads, o.threads);
+      whole(key, value, kThreadsRange, o.threads);
     } else if (key == "autostart") {
       flag(key, value, o.autostart);
     } else if (key == "embed") {
@@ -173,13 +136,13 @@ void url_params_apply(const std::string& query, UrlOptions& into) {
   // can only be checked once the whole query is read.
   LabSettings& s = into.settings;
   Result<Model> plan = model_plan(s.model, Shape{28, 28, 1}, 10);
-  const Status fits = plan.ok() ? lab_memory_check(plan.value, s.batch) : Status::success();
+  const Status fits = plan.ok() ? lab_memory_check(plan.value, s.train.batch) : Status::success();
   if (!fits.ok()) {
     const LabSettings defaults;
     into.warnings.push_back("model, batch: " + fits.error + "; using " + defaults.model + " at batch " +
-                            std::to_string(defaults.batch));
+                            std::to_string(defaults.train.batch));
     s.model = defaults.model;
-    s.batch = defaults.batch;
+    s.train.batch = defaults.train.batch;
   }
   if (into.layer >= 0) {
     Result<Model> m = model_plan(s.model, Shape{28, 28, 1}, 10);

@@ -1,7 +1,7 @@
 // url_params.h: the page's query string (?dataset=fashion&epochs=3&autostart=1) turned into settings.
 //
 // Parsing never fails: a tutorial's typo must not break the page. Every value that cannot be used is ignored
-// with a warning that names it and says what was kept ("epochs: 'banana' is not a whole number in 1..1000;
+// with a warning that names it and says what was kept ("epochs: 'banana' is not a whole number in 1..10000;
 // keeping 10"). The same parser reads the options of the JS API's train(options) and reset(options), which
 // the page passes on as a query string. Not here: applying the settings (lab.h), reading location.search (JS).
 //
@@ -15,7 +15,10 @@
 
 namespace convlens {
 
-constexpr int kMaxThreads = 64;
+// The view's and the page's own settings (the run's are in trainer.h and optimizer.h).
+constexpr WholeRange kLayerRange{0, 1000};
+constexpr WholeRange kProbeRange{0, 100'000'000};
+constexpr WholeRange kThreadsRange{1, 64};
 
 struct UrlOptions {
   LabSettings settings;               // defaults overridden by every valid value

@@ -28,41 +28,14 @@ bool starts_with(const std::string& s, const char* prefix) { return s.rfind(pref
 
 // ---- value parsers: each returns "" on success or the one-line error ------------------------------------------
 
-// A whole number in [lo, hi] into out (int or long).
+// A number of `range` into out, or the one-line error.
 template <class T>
-std::string set_whole(const std::string& flag, const std::string& text, long long lo, long long hi, T& out) {
-  long long v = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (ec == std::errc::result_out_of_range) v = text[0] == '-' ? LLONG_MIN : LLONG_MAX;
-  else if (ec != std::errc() || ptr != end) return flag + " must be a whole number" + got(text);
-  if (v < lo) return flag + " must be a whole number >= " + std::to_string(lo) + got(text);
-  if (v > hi) return flag + " must be a whole number <= " + std::to_string(hi) + got(text);
-  out = T(v);
-  return "";
+std::string set_in(const std::string& flag, const std::string& text, WholeRange range, T& out) {
+  return parse_in(text, range, out) ? "" : flag + " must be " + range.text() + got(text);
 }
 
-std::string set_seed(const std::string& flag, const std::string& text, uint64_t& out) {
-  uint64_t v = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (ec == std::errc::result_out_of_range) return flag + " must be a whole number < 2^64" + got(text);
-  if (ec != std::errc() || ptr != end) return flag + " must be a whole number >= 0" + got(text);
-  out = v;
-  return "";
-}
-
-// A finite float for which valid() holds; `rule` completes "<flag> must be ...".
-std::string set_float(const std::string& flag, const std::string& text, bool (*valid)(float), const char* rule,
-                      float& out) {
-  std::string error = flag + " must be " + rule + got(text);
-  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return error;
-  char* end = nullptr;
-  double d = std::strtod(text.c_str(), &end);  // no locale is set, so '.' is the decimal point
-  bool fits = std::isfinite(d) && std::fabs(d) <= std::numeric_limits<float>::max();
-  if (end != text.c_str() + text.size() || !fits || !valid(float(d))) return error;
-  out = float(d);
-  return "";
+std::string set_in(const std::string& flag, const std::string& text, RealRange range, float& out) {
+  return parse_in(text, range, out) ? "" : flag + " must be " + range.text() + got(text);
 }
 
 // One of `choices`, e.g. "--optimizer must be adam or sgd, got 'adamw'".
@@ -87,8 +60,13 @@ std::string set_text(const std::string& flag, const std::string& text, std::stri
   return "";
 }
 
-bool positive(float v) { return v > 0.0f; }
-bool unit_interval(float v) { return v >= 0.0f && v < 1.0f; }  // [0, 1)
+// The CLI's own settings (the run's are in trainer.h and optimizer.h).
+constexpr WholeRange kThreadsRange{1, 256};
+constexpr WholeRange kMemoryLimitRange{64, 1 << 20};  // MB
+constexpr WholeRange kIndexRange{0, 1'000'000'000};   // --probe, --snapshot-every
+constexpr WholeRange kColsRange{1, 256};
+constexpr WholeRange kRunsRange{1, 1000};
+constexpr WholeRange kStepsRange{1, 100000};
 
 // ---- the flag table -------------------------------------------------------------------------------------------
 using O = CliOptions;
@@ -104,24 +82,25 @@ const Flag kFlags[] = {
     {"--dataset", true, [](O& o, S f, S v) { return set_choice(f, v, {"mnist", "fashion", "cifar10"}, o.dataset); }},
     {"--data", true, [](O& o, S f, S v) { return set_text(f, v, o.data_dir); }},
     {"--model", true, [](O& o, S f, S v) { return set_text(f, v, o.model); }},
-    {"--epochs", true, [](O& o, S f, S v) { return set_whole(f, v, 1, 10000, o.epochs); }},
-    {"--batch", true, [](O& o, S f, S v) { return set_whole(f, v, 1, 65536, o.batch); }},
-    {"--lr", true, [](O& o, S f, S v) { return set_float(f, v, positive, "a finite number > 0", o.lr); }},
-    {"--optimizer", true, [](O& o, S f, S v) { return set_choice(f, v, {"adam", "sgd"}, o.optimizer); }},
-    {"--momentum", true, [](O& o, S f, S v) { return set_float(f, v, unit_interval, "in [0, 1)", o.momentum); }},
-    {"--seed", true, [](O& o, S f, S v) { return set_seed(f, v, o.seed); }},
-    {"--val-split", true, [](O& o, S f, S v) { return set_float(f, v, unit_interval, "in [0, 1)", o.val_split); }},
-    {"--subset", true, [](O& o, S f, S v) { return set_whole(f, v, 0, 1'000'000'000, o.subset); }},
-    {"--threads", true, [](O& o, S f, S v) { return set_whole(f, v, 1, 256, o.threads); }},
-    {"--memory-limit", true, [](O& o, S f, S v) { return set_whole(f, v, 64, 1 << 20, o.memory_limit_mb); }},
+    {"--epochs", true, [](O& o, S f, S v) { return set_in(f, v, kEpochsRange, o.train.epochs); }},
+    {"--batch", true, [](O& o, S f, S v) { return set_in(f, v, kBatchRange, o.train.batch); }},
+    {"--lr", true, [](O& o, S f, S v) { return set_in(f, v, kLrRange, o.train.optimizer.lr); }},
+    {"--optimizer", true, [](O& o, S f, S v) {
+       return optimizer_from_name(v, o.train.optimizer.kind) ? "" : f + " must be adam or sgd" + got(v); }},
+    {"--momentum", true, [](O& o, S f, S v) { return set_in(f, v, kMomentumRange, o.train.optimizer.momentum); }},
+    {"--seed", true, [](O& o, S f, S v) { return set_in(f, v, kSeedRange, o.train.seed); }},
+    {"--val-split", true, [](O& o, S f, S v) { return set_in(f, v, kValSplitRange, o.train.val_split); }},
+    {"--subset", true, [](O& o, S f, S v) { return set_in(f, v, kSubsetRange, o.train.subset); }},
+    {"--threads", true, [](O& o, S f, S v) { return set_in(f, v, kThreadsRange, o.threads); }},
+    {"--memory-limit", true, [](O& o, S f, S v) { return set_in(f, v, kMemoryLimitRange, o.memory_limit_mb); }},
     {"--feature-maps", true, [](O& o, S f, S v) { return set_text(f, v, o.feature_maps_dir); }},
-    {"--probe", true, [](O& o, S f, S v) { return set_whole(f, v, 0, 1'000'000'000, o.probe); }},
-    {"--cols", true, [](O& o, S f, S v) { return set_whole(f, v, 1, 256, o.cols); }},
-    {"--snapshot-every", true, [](O& o, S f, S v) { return set_whole(f, v, 0, 1'000'000'000, o.snapshot_every); }},
+    {"--probe", true, [](O& o, S f, S v) { return set_in(f, v, kIndexRange, o.probe); }},
+    {"--cols", true, [](O& o, S f, S v) { return set_in(f, v, kColsRange, o.cols); }},
+    {"--snapshot-every", true, [](O& o, S f, S v) { return set_in(f, v, kIndexRange, o.train.snapshot_every); }},
     {"--save", true, [](O& o, S f, S v) { return set_text(f, v, o.save_path); }},
     {"--load", true, [](O& o, S f, S v) { return set_text(f, v, o.load_path); }},
-    {"--runs", true, [](O& o, S f, S v) { return set_whole(f, v, 1, 1000, o.bench_runs); }},
-    {"--steps", true, [](O& o, S f, S v) { return set_whole(f, v, 1, 100000, o.bench_steps); }},
+    {"--runs", true, [](O& o, S f, S v) { return set_in(f, v, kRunsRange, o.bench_runs); }},
+    {"--steps", true, [](O& o, S f, S v) { return set_in(f, v, kStepsRange, o.bench_steps); }},
     {"--quiet", false, [](O& o, S, S) { o.quiet = true; return std::string(); }},
 };
 
@@ -232,7 +211,15 @@ Result<CliOptions> cli_parse(const std::vector<std::string>& args) {
 std::string cli_default_data_dir(const std::string& dataset) { return data_root_default() + "/" + dataset; }
 
 std::string cli_usage() {
-  const std::string cores = std::to_string(CliOptions().threads), limit = std::to_string(CliOptions().memory_limit_mb);
+  const CliOptions d;
+  const TrainConfig& t = d.train;
+  // "  --flag ARG            what (default X)": the defaults and ranges are the settings' own.
+  auto line = [](const char* flag, const std::string& what) {
+    std::string l = std::string("  ") + flag;
+    l.resize(24, ' ');
+    return l + what + "\n";
+  };
+  auto with_default = [](const std::string& what, const std::string& value) { return what + " (default " + value + ")"; };
   return R"(convlens: train and inspect the book's CNNs from the command line.
 
 usage: convlens <command> [flags]      flags as --flag value or --flag=value
@@ -248,35 +235,37 @@ data:
   --dataset NAME        mnist, fashion or cifar10 (default mnist)
   --data DIR            dataset directory (default $CONVLENS_DATA/<dataset> if set, else the
                         checkout's data/<dataset>, filled by ./build_wasm.sh setup)
-  --subset N            use only the first N training images; 0 = all (default 0)
-  --val-split F         fraction of training images held out for validation, in [0, 1) (default 0.2)
-
+)" + line("--subset N", with_default("the first N training images, " + kSubsetRange.text() + "; 0 = all", "0")) +
+         line("--val-split F", with_default("fraction held out for validation, " + kValSplitRange.text(),
+                                            number_text(t.val_split))) +
+         R"(
 model and training:
   --model SPEC          a preset (mnist, cifar10) or a spec like conv16k5-pool2-flat-dense10
                         (default: the dataset's preset)
-  --epochs N            1..10000 (default 10)
-  --batch N             1..65536 (default 200)
-  --lr F                learning rate, > 0 (default 0.001)
-  --optimizer NAME      adam or sgd (default adam)
-  --momentum F          sgd momentum, in [0, 1) (default 0.9)
-  --seed N              random seed for weights, shuffling and dropout (default 42)
-  --threads N           1..256 (default: one per core, here )" + cores + R"()
-  --memory-limit MB     the most a run may allocate, 64..1048576 (default )" + limit + R"(): a model or batch
-                        that needs more is refused before anything is allocated
+)" + line("--epochs N", with_default(kEpochsRange.text(), std::to_string(t.epochs))) +
+         line("--batch N", with_default(kBatchRange.text(), std::to_string(t.batch))) +
+         line("--lr F", with_default("learning rate, " + kLrRange.text(), number_text(t.optimizer.lr))) +
+         line("--optimizer NAME", with_default("adam or sgd", optimizer_name(t.optimizer.kind))) +
+         line("--momentum F", with_default("sgd momentum, " + kMomentumRange.text(), number_text(t.optimizer.momentum))) +
+         line("--seed N", with_default("random seed for weights, shuffling and dropout", std::to_string(t.seed))) +
+         line("--threads N", with_default(kThreadsRange.text(), "one per core, here " + std::to_string(d.threads))) +
+         line("--memory-limit MB", with_default("the most a run may allocate, " + kMemoryLimitRange.text(),
+                                                std::to_string(d.memory_limit_mb))) +
+         R"(                        a model or batch that needs more is refused before anything is allocated
   --save FILE           write the trained weights to FILE (default: not saved)
   --load FILE           start from the weights in FILE (required by eval)
   --quiet               no per-batch progress line
 
 feature maps:
   --feature-maps DIR    write each layer's feature-map grid as PNG files into DIR (default: none)
-  --probe I             index of the test image to show (default 0)
-  --cols N              maps per row in a grid, 1..256 (default 8)
-  --snapshot-every B    also write feature maps every B batches; 0 = after each epoch only (default 0)
-
+)" + line("--probe I", with_default("index of the test image to show", std::to_string(d.probe))) +
+         line("--cols N", with_default("maps per row in a grid, " + kColsRange.text(), std::to_string(d.cols))) +
+         line("--snapshot-every B", with_default("also write feature maps every B batches; 0 = after each epoch only",
+                                                 std::to_string(t.snapshot_every))) +
+         R"(
 bench:
-  --runs N              timed runs, 1..1000 (default 5)
-  --steps N             training steps per run, 1..100000 (default 10)
-)";
+)" + line("--runs N", with_default("timed runs, " + kRunsRange.text(), std::to_string(d.bench_runs))) +
+         line("--steps N", with_default("training steps per run, " + kStepsRange.text(), std::to_string(d.bench_steps)));
 }
 
 }  // namespace convlens

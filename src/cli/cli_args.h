@@ -15,38 +15,35 @@
 #include "status.h"
 #include "memory.h"
 #include "threads.h"
+#include "trainer.h"
 
 namespace convlens {
 
+// The ranges of the flags are in cli_args.cpp (kThreadsRange, ...), the run's in trainer.h and optimizer.h.
 struct CliOptions {
   std::string command;            // "train", "eval", "bench", "summary", "help"
   std::string dataset = "mnist";  // --dataset: mnist | fashion | cifar10
   std::string data_dir;           // --data DIR; empty = cli_default_data_dir(dataset)
   std::string model;              // --model SPEC|preset; empty = the dataset's preset ("mnist" or "cifar10")
-  int epochs = 10;                // --epochs, 1..10000
-  int batch = 200;                // --batch, 1..65536 (also the bench batch)
-  float lr = 1e-3f;               // --lr, finite and > 0
-  std::string optimizer = "adam"; // --optimizer: adam | sgd
-  float momentum = 0.9f;          // --momentum, [0, 1) (sgd)
-  uint64_t seed = 42;             // --seed, any whole number >= 0
-  float val_split = 0.2f;         // --val-split, [0, 1): fraction of the training set held out for validation
-  long subset = 0;                // --subset N: use the first N training images; 0 = all
-  int threads = engine_max_threads();  // --threads, 1..256 (also the bench threads); default: every core
-  int memory_limit_mb = int(kDefaultMemoryLimit >> 20);  // --memory-limit MB, 64..1048576: see memory.h
+  // The run: --epochs, --batch (also the bench batch), --lr, --optimizer, --momentum, --seed, --val-split,
+  // --subset N (the first N training images; 0 = all), --snapshot-every B (feature maps every B batches too),
+  // with the engine's defaults and ranges (trainer.h, optimizer.h).
+  TrainConfig train;
+  int threads = engine_max_threads();  // --threads (also the bench threads); default: every core
+  int memory_limit_mb = int(kDefaultMemoryLimit >> 20);  // --memory-limit MB: see memory.h
   std::string feature_maps_dir;   // --feature-maps DIR: write feature-map grid PNGs there; empty = none
   int probe = 0;                  // --probe I: index of the test image whose feature maps are drawn
-  int cols = 8;                   // --cols, 1..256: maps per row in the grids
-  int snapshot_every = 0;         // --snapshot-every B: feature maps every B batches; 0 = per epoch only
+  int cols = 8;                   // --cols: maps per row in the grids
   std::string save_path;          // --save FILE: weights after training; empty = not saved
   std::string load_path;          // --load FILE: weights to start from (required by eval)
-  int bench_runs = 5;             // --runs, 1..1000
-  int bench_steps = 10;           // --steps, 1..100000: training steps per bench run
+  int bench_runs = 5;             // --runs: timed bench runs
+  int bench_steps = 10;           // --steps: training steps per bench run
   bool quiet = false;             // --quiet: no per-batch progress line
 };
 
 // Parses args (without argv[0]): the command first, then flags. No args, "help", "--help" or "-h" (anywhere)
 // give command "help". Errors are one line, e.g. "unknown flag --epoch (did you mean --epochs?)",
-// "--epochs must be a whole number >= 1, got '0'", "missing value for --batch".
+// "--epochs must be a whole number in 1..10000, got '0'", "missing value for --batch".
 Result<CliOptions> cli_parse(const std::vector<std::string>& args);
 
 // The default --data directory: $CONVLENS_DATA/<dataset> if CONVLENS_DATA is set and not empty, else

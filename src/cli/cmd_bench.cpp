@@ -12,12 +12,12 @@
 namespace convlens {
 
 int cmd_bench(const CliOptions& opts) {
-  Result<Model> built = cli_build_model(opts, opts.batch);
+  Result<Model> built = cli_build_model(opts, opts.train.batch);
   if (!built.ok()) return cli_fail(kExitUsage, built.error);
   Model model = std::move(built.value);
-  model_init(model, opts.seed);
-  const int batch = opts.batch;
-  const BenchConfig config{batch, opts.bench_steps, opts.bench_runs, opts.seed};
+  model_init(model, opts.train.seed);
+  const int batch = opts.train.batch;
+  const BenchConfig config{batch, opts.bench_steps, opts.bench_runs, opts.train.seed};
   const double train_flops = model_flops_per_sample(model, true), infer_flops = model_flops_per_sample(model, false);
 
   std::printf("ConvLens benchmark: model %s\n", model.spec.c_str());

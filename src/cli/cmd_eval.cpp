@@ -29,7 +29,7 @@ int cmd_eval(const CliOptions& opts) {
   Dataset test;
   if (built.ok()) {
     if (int code = cli_load_dataset(opts, false, test)) return code;
-    const int batch = int(std::min(size_t(opts.batch), std::max<size_t>(test.size(), 1)));
+    const int batch = int(std::min(size_t(opts.train.batch), std::max<size_t>(test.size(), 1)));
     // The file's bytes are held while the model is read from them: its parameters count twice.
     const Status fits = cli_memory_check(uint64_t(h.param_count) * sizeof(float) +
                                              model_inference_bytes(built.value, batch, engine_threads()),
@@ -47,7 +47,7 @@ int cmd_eval(const CliOptions& opts) {
                                     " but " + opts.dataset + " has " + test.shape.to_keras());
   std::printf("Model %s from %s\n", model.spec.c_str(), opts.load_path.c_str());
   Workspace ws;
-  const EvalResult r = model_evaluate(model, ws, test, 0, test.size(), opts.batch);
+  const EvalResult r = model_evaluate(model, ws, test, 0, test.size(), opts.train.batch);
   std::printf("Test loss: %.4f - test acc: %.4f (%zu images)\n", r.loss, r.acc, r.count);
   if (!opts.feature_maps_dir.empty()) {
     if (opts.probe < 0 || size_t(opts.probe) >= test.size())

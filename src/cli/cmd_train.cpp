@@ -54,16 +54,16 @@ int cmd_train(const CliOptions& opts) {
   Dataset train, test;
   if (int code = cli_load_dataset(opts, true, train)) return code;
   if (int code = cli_load_dataset(opts, false, test)) return code;
-  if (opts.subset > 0) dataset_truncate(train, size_t(opts.subset));
+  if (opts.train.subset > 0) dataset_truncate(train, opts.train.subset);
   if (opts.probe < 0 || size_t(opts.probe) >= test.size())
     return cli_fail(kExitUsage, "--probe must be a test image index in 0.." + std::to_string(test.size() - 1));
 
   // The run's batches (and the test set's) hold at most the training images: the memory is checked for that.
-  const int batch = int(std::min(size_t(opts.batch), std::max<size_t>(train.size(), 1)));
+  const int batch = int(std::min(size_t(opts.train.batch), std::max<size_t>(train.size(), 1)));
   Result<Model> built = cli_build_model(opts, batch);
   if (!built.ok()) return cli_fail(kExitUsage, built.error);
   Model model = std::move(built.value);
-  model_init(model, opts.seed);
+  model_init(model, opts.train.seed);
   Status s;
   if (!opts.load_path.empty()) {
     Result<std::vector<uint8_t>> bytes = file_read_bytes(opts.load_path);
@@ -73,15 +73,7 @@ int cmd_train(const CliOptions& opts) {
   }
   std::printf("%s", model_summary(model).c_str());
 
-  TrainConfig config;
-  config.epochs = opts.epochs;
-  config.batch = opts.batch;
-  config.val_split = opts.val_split;
-  config.seed = opts.seed;
-  config.snapshot_every = opts.snapshot_every;
-  config.optimizer.kind = opts.optimizer == "sgd" ? OptimizerKind::SGD : OptimizerKind::Adam;
-  config.optimizer.lr = opts.lr;
-  config.optimizer.momentum = opts.optimizer == "sgd" ? opts.momentum : 0.0f;
+  const TrainConfig& config = opts.train;
   const bool want_maps = !opts.feature_maps_dir.empty();
   Trainer trainer;
   s = trainer.start(&model, &train, config, want_maps ? cli_probe_image(test, size_t(opts.probe)) : std::vector<float>{});

@@ -9,17 +9,24 @@
 namespace convlens {
 
 Status optimizer_validate(const OptimizerConfig& c) {
-  if (!std::isfinite(c.lr) || c.lr <= 0.0f) return Status::fail("learning rate must be a finite number > 0");
-  if (c.lr > 10.0f) {
-    char lr[32];
-    std::snprintf(lr, sizeof lr, "%g", double(c.lr));  // 1e+30, not std::to_string's 31 digits
-    return Status::fail("learning rate " + std::string(lr) + " is absurd (> 10)");
-  }
+  if (!kLrRange.contains(c.lr))
+    return Status::fail("learning rate must be " + kLrRange.text() + ", got " + number_text(double(c.lr)));
   if (!(c.beta1 >= 0.0f && c.beta1 < 1.0f) || !(c.beta2 >= 0.0f && c.beta2 < 1.0f))
     return Status::fail("Adam betas must be in [0, 1)");
   if (!std::isfinite(c.epsilon) || c.epsilon <= 0.0f) return Status::fail("Adam epsilon must be > 0");
-  if (!(c.momentum >= 0.0f && c.momentum < 1.0f)) return Status::fail("momentum must be in [0, 1)");
+  if (!kMomentumRange.contains(c.momentum))
+    return Status::fail("momentum must be " + kMomentumRange.text() + ", got " + number_text(double(c.momentum)));
   return Status::success();
+}
+
+bool optimizer_from_name(const std::string& name, OptimizerKind& kind) {
+  for (OptimizerKind k : {OptimizerKind::Adam, OptimizerKind::SGD}) {
+    if (name == optimizer_name(k)) {
+      kind = k;
+      return true;
+    }
+  }
+  return false;
 }
 
 Optimizer optimizer_make(const OptimizerConfig& config, size_t param_count) {

@@ -11,23 +11,31 @@
 #include <vector>
 
 #include "aligned_buffer.h"
+#include "ranges.h"
 #include "status.h"
 
 namespace convlens {
 
 enum class OptimizerKind { Adam, SGD };
 
+// Defaults: tf.keras' Adam (the book's); SGD's momentum is the usual 0.9 (Adam ignores it).
 struct OptimizerConfig {
   OptimizerKind kind = OptimizerKind::Adam;
-  float lr = 1e-3f;        // learning rate
+  float lr = 1e-3f;        // learning rate, in kLrRange
   float beta1 = 0.9f;      // Adam
   float beta2 = 0.999f;    // Adam
   float epsilon = 1e-7f;   // Adam
-  float momentum = 0.0f;   // SGD
+  float momentum = 0.9f;   // SGD, in kMomentumRange
 };
 
-// Checks a configuration a user typed: finite, lr > 0, betas and momentum in [0, 1), epsilon > 0.
+// What a user may set (every front end reads these), checked by optimizer_validate.
+constexpr RealRange kLrRange{0, 10, true, false};       // (0, 10]
+constexpr RealRange kMomentumRange{0, 1, false, true};  // [0, 1)
+
+// Checks a configuration a user typed: lr and momentum in their ranges, betas in [0, 1), epsilon > 0.
 Status optimizer_validate(const OptimizerConfig& config);
+// "adam" or "sgd" into `kind`; false for any other name.
+bool optimizer_from_name(const std::string& name, OptimizerKind& kind);
 
 struct Optimizer {
   OptimizerConfig config;

@@ -24,9 +24,14 @@ double evaluate_slice(const Model& model, Workspace& ws, const Dataset& data, si
 }  // namespace
 
 Status train_config_validate(const TrainConfig& c, size_t data_size) {
-  if (c.epochs < 1 || c.epochs > 10000) return Status::fail("epochs must be in 1..10000, got " + std::to_string(c.epochs));
-  if (c.batch < 1 || c.batch > 65536) return Status::fail("batch size must be in 1..65536, got " + std::to_string(c.batch));
-  if (!(c.val_split >= 0.0f && c.val_split < 1.0f)) return Status::fail("validation split must be in [0, 1)");
+  if (!kEpochsRange.contains(c.epochs))
+    return Status::fail("epochs must be " + kEpochsRange.text() + ", got " + std::to_string(c.epochs));
+  if (!kBatchRange.contains(c.batch))
+    return Status::fail("batch size must be " + kBatchRange.text() + ", got " + std::to_string(c.batch));
+  if (!kValSplitRange.contains(c.val_split))
+    return Status::fail("validation split must be " + kValSplitRange.text() + ", got " + number_text(c.val_split));
+  if (!kSubsetRange.contains((long long)std::min<size_t>(c.subset, LLONG_MAX)))
+    return Status::fail("subset must be " + kSubsetRange.text() + ", got " + std::to_string(c.subset));
   if (c.snapshot_every < 0 || c.first_epoch_snapshots < 0) return Status::fail("snapshot interval must be >= 0");
   if (c.chunk < 0) return Status::fail("chunk size must be >= 0");
   if (data_size == 0) return Status::fail("the training set is empty");

@@ -17,6 +17,7 @@
 // Divergence (NaN/inf loss) stops training with a message and restores the weights of the epoch's start.
 // Not here: data loading, drawing, threads (callers choose when to call step).
 #pragma once
+#include <climits>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -30,18 +31,28 @@
 
 namespace convlens {
 
+// A run's settings. The defaults are the book's (model.fit(..., validation_split=0.2, batch_size=200,
+// epochs=10), Adam at 1e-3): the page, the desktop app and the CLI all start from these.
 struct TrainConfig {
-  int epochs = 10;
-  int batch = 200;
-  float val_split = 0.2f;    // last fraction of the data held out for validation; 0 = none
-  uint64_t seed = 42;        // shuffles and dropout masks (initial weights: model_init)
+  int epochs = 10;           // in kEpochsRange
+  int batch = 200;           // in kBatchRange
+  float val_split = 0.2f;    // last fraction of the data held out for validation, in kValSplitRange; 0 = none
+  uint64_t seed = 42;        // shuffles and dropout masks (initial weights: model_init), in kSeedRange
   int snapshot_every = 0;    // also snapshot every N training batches; 0 = only per epoch
   int first_epoch_snapshots = 0;  // also about this many evenly spaced during epoch 1, where maps change most
   int chunk = 0;             // samples per unit of work (see above); 0 = whole batches
-  size_t subset = 0;         // use only the first N samples of the data (quick runs); 0 = all
+  size_t subset = 0;         // use only the first N samples of the data (quick runs), in kSubsetRange; 0 = all
   uint64_t snapshot_weight_bytes = uint64_t(64) << 20;  // the newest snapshots' weights kept (see above)
   OptimizerConfig optimizer;
 };
+
+// What a user may set (every front end reads these), checked by train_config_validate; the optimizer's are in
+// optimizer.h.
+constexpr WholeRange kEpochsRange{1, 10000};
+constexpr WholeRange kBatchRange{1, 65536};
+constexpr RealRange kValSplitRange{0, 1, false, true};  // [0, 1)
+constexpr WholeRange kSubsetRange{0, 1'000'000'000};
+constexpr WholeRange kSeedRange{0, LLONG_MAX};
 
 // Checks settings a user typed against the data size; the message names the setting.
 Status train_config_validate(const TrainConfig& config, size_t data_size);

@@ -1,6 +1,7 @@
 // ui_panel_setup.cpp: the left column — Data & model (data set, loading bar, presets, the summary table) and
 // Training (settings, Start / Pause / Step / Reset, epoch progress with samples/s and ETA, the Keras log).
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -11,6 +12,19 @@
 
 namespace convlens {
 namespace {
+
+// Sliders show the part of a setting's range people use; a value typed past them (Ctrl+click) is taken when the
+// setting's range (trainer.h, optimizer.h) allows it, else the old value stays.
+void slider_int(const char* label, int& value, WholeRange range, int shown_hi, ImGuiSliderFlags flags) {
+  int v = value;
+  if (ImGui::SliderInt(label, &v, int(range.lo), shown_hi, "%d", flags) && range.contains(v)) value = v;
+}
+
+void slider_float(const char* label, float& value, RealRange range, float shown_lo, float shown_hi, const char* format,
+                  ImGuiSliderFlags flags) {
+  float v = value;
+  if (ImGui::SliderFloat(label, &v, shown_lo, shown_hi, format, flags) && range.contains(v)) value = v;
+}
 
 bool editable(const Lab& lab) {
   return lab.state() == LabState::Ready || lab.state() == LabState::Done || lab.state() == LabState::Error;
@@ -123,21 +137,23 @@ void ui_panel_training(Lab& lab, UiState& ui) {
   const bool can_edit = editable(lab);
   ImGui::BeginDisabled(!can_edit);
   ImGui::PushItemWidth(-110);
-  int opt = s.optimizer == OptimizerKind::SGD ? 1 : 0;
-  if (ImGui::Combo("optimizer", &opt, "Adam\0SGD + momentum\0")) s.optimizer = opt ? OptimizerKind::SGD : OptimizerKind::Adam;
-  ImGui::SliderFloat("learning rate", &s.lr, 1e-5f, 1.0f, "%.5f", ImGuiSliderFlags_Logarithmic);
-  if (s.optimizer == OptimizerKind::SGD) ImGui::SliderFloat("momentum", &s.momentum, 0.0f, 0.99f, "%.2f");
-  ImGui::SliderInt("batch size", &s.batch, 1, 512, "%d", ImGuiSliderFlags_Logarithmic);
-  ImGui::SliderInt("epochs", &s.epochs, 1, 50);
-  ImGui::SliderFloat("validation split", &s.val_split, 0.0f, kLabMaxValSplit, "%.2f");
-  int subset = int(s.subset);
+  TrainConfig& t = s.train;
+  int opt = t.optimizer.kind == OptimizerKind::SGD ? 1 : 0;
+  if (ImGui::Combo("optimizer", &opt, "Adam\0SGD + momentum\0")) t.optimizer.kind = opt ? OptimizerKind::SGD : OptimizerKind::Adam;
+  slider_float("learning rate", t.optimizer.lr, kLrRange, 1e-5f, 1.0f, "%.5f", ImGuiSliderFlags_Logarithmic);
+  if (t.optimizer.kind == OptimizerKind::SGD)
+    slider_float("momentum", t.optimizer.momentum, kMomentumRange, 0.0f, 0.99f, "%.2f", 0);
+  slider_int("batch size", t.batch, kBatchRange, 512, ImGuiSliderFlags_Logarithmic);
+  slider_int("epochs", t.epochs, kEpochsRange, 50, 0);
+  slider_float("validation split", t.val_split, kValSplitRange, 0.0f, 0.9f, "%.2f", 0);
+  int subset = int(std::min<size_t>(t.subset, INT_MAX));
   const int total = int(lab.train_data().size());
   ImGui::SliderInt("samples", &subset, 0, std::max(total, 1), subset == 0 ? "all" : "%d", ImGuiSliderFlags_Logarithmic);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Use only the first N training images for quick runs (0 = all).");
-  s.subset = subset == 0 ? 0 : std::max<long>(subset, kLabMinSubset);
-  int seed = int(s.seed % 1000000);
+  if (kSubsetRange.contains(subset)) t.subset = size_t(subset);
+  int seed = int(t.seed % 1000000);
   if (ImGui::InputInt("seed", &seed)) {
-    s.seed = uint64_t(std::max(seed, 0));
+    t.seed = uint64_t(std::max(seed, 0));
     lab.reset();  // new initial weights
   }
   ImGui::PopItemWidth();
@@ -150,9 +166,6 @@ void ui_panel_training(Lab& lab, UiState& ui) {
       ImGui::SetTooltip("Threads that train (one per core at most). Results are the same for any number.");
     ImGui::PopItemWidth();
   }
-  s.lr = std::clamp(s.lr, 1e-6f, kLabMaxLr);
-  s.batch = std::clamp(s.batch, 1, kLabMaxBatch);
-  s.epochs = std::clamp(s.epochs, 1, kLabMaxEpochs);
 
   // Start / Pause / Step / Reset
   const LabState st = lab.state();
@@ -206,7 +219,7 @@ void ui_panel_training(Lab& lab, UiState& ui) {
   } else if (st == LabState::Ready) {
     ImGui::TextDisabled("Press Start to train.");
     if (ui.measured_rate > 0) {  // samples per second of wall time in the last run on this page
-      const double per_epoch = double(s.subset > 0 ? std::min<size_t>(size_t(s.subset), lab.train_data().size())
+      const double per_epoch = double(s.train.subset > 0 ? std::min<size_t>(s.train.subset, lab.train_data().size())
                                                    : lab.train_data().size());
       ImGui::TextWrapped("An epoch took about %s here (%.0f samples/s measured).", duration(per_epoch / ui.measured_rate).c_str(),
                          ui.measured_rate);

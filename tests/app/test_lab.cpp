@@ -16,9 +16,9 @@ namespace {
 // A small model and data so every test runs in well under a second.
 void ready_lab(Lab& lab, size_t n = 200) {
   lab.settings().model = "conv4k3-pool2-flat-dense10";
-  lab.settings().epochs = 2;
-  lab.settings().batch = 16;
-  lab.settings().lr = 0.01f;
+  lab.settings().train.epochs = 2;
+  lab.settings().train.batch = 16;
+  lab.settings().train.optimizer.lr = 0.01f;
   REQUIRE(lab.set_data(squares(n, 1), squares(50, 2)).ok());
 }
 
@@ -132,7 +132,7 @@ TEST_CASE("reset gives new weights from the seed and clears the history", "[lab]
   CHECK(lab.state() == LabState::Ready);
   CHECK(lab.model().params == initial);
   CHECK(lab.snapshot_count() == 0);
-  lab.settings().seed = 43;
+  lab.settings().train.seed = 43;
   REQUIRE(lab.reset().ok());
   CHECK(lab.model().params != initial);
 }
@@ -153,7 +153,7 @@ TEST_CASE("a reset that keeps the model and batch keeps the prepared workspace a
   REQUIRE(lab.reset().ok());
   CHECK(lab.work(0.0) == 0);  // nothing to prepare again
   CHECK(losses() == first);
-  lab.settings().batch = 8;
+  lab.settings().train.batch = 8;
   REQUIRE(lab.reset().ok());
   CHECK(lab.work(0.0) == 1);  // another batch: prepared again
 }
@@ -249,25 +249,25 @@ TEST_CASE("conv kernels are the layer's weights as a (K, K, C*F) map", "[lab]") 
 TEST_CASE("bad settings and divergence give an error state with a message, and the lab recovers", "[lab][errors]") {
   Lab lab;
   ready_lab(lab);
-  lab.settings().epochs = 0;
+  lab.settings().train.epochs = 0;
   CHECK_FALSE(lab.train().ok());
   CHECK(lab.state() == LabState::Error);
   CHECK_THAT(lab.error(), Catch::Contains("epochs"));
   // A linear network at the largest learning rate the engine accepts: SGD with momentum blows up.
   lab.settings().model = "conv4k3linear-flat-dense16linear-dense10";
-  lab.settings().epochs = 5;
-  lab.settings().lr = 10.0f;
-  lab.settings().momentum = 0.99f;
+  lab.settings().train.epochs = 5;
+  lab.settings().train.optimizer.lr = 10.0f;
+  lab.settings().train.optimizer.momentum = 0.99f;
   REQUIRE(lab.reset().ok());
-  lab.settings().optimizer = OptimizerKind::SGD;
+  lab.settings().train.optimizer.kind = OptimizerKind::SGD;
   REQUIRE(lab.train().ok());
   run_to_end(lab);
   CHECK(lab.state() == LabState::Error);
   CHECK_THAT(lab.error(), Catch::Contains("diverged"));
   CHECK_THAT(lab.log().back(), Catch::Contains("diverged"));
   for (float v : lab.model().params) REQUIRE(std::isfinite(v));  // the epoch's starting weights are back
-  lab.settings().lr = 0.01f;
-  lab.settings().epochs = 1;
+  lab.settings().train.optimizer.lr = 0.01f;
+  lab.settings().train.epochs = 1;
   REQUIRE(lab.train().ok());
   run_to_end(lab);
   CHECK(lab.state() == LabState::Done);
@@ -287,7 +287,7 @@ TEST_CASE("a model too large for the memory budget is refused before it is built
   CHECK_THAT(lab.error(), Catch::Contains("needs") && Catch::Contains("GB") && Catch::Contains("lower the batch"));
   CHECK(lab.model().params.empty());  // nothing was built
   lab.settings().model = "conv4k3-pool2-flat-dense10";
-  lab.settings().batch = 4096;  // more than the 200 + 50 images: the need is worked out for 200
+  lab.settings().train.batch = 4096;  // more than the 200 + 50 images: the need is worked out for 200
   REQUIRE(lab.reset().ok());
   REQUIRE(lab.train().ok());
   run_to_end(lab);

@@ -21,9 +21,9 @@ namespace {
 
 void setup_lab(Lab& lab, int epochs = 2) {
   lab.settings().model = "conv4k3-pool2-drop.25-flat-dense10";  // dropout: its masks must not depend on who trains
-  lab.settings().epochs = epochs;
-  lab.settings().batch = 16;
-  lab.settings().lr = 0.01f;
+  lab.settings().train.epochs = epochs;
+  lab.settings().train.batch = 16;
+  lab.settings().train.optimizer.lr = 0.01f;
   REQUIRE(lab.set_data(squares(400, 1), squares(60, 2)).ok());
 }
 

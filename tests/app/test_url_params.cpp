@@ -12,9 +12,9 @@ TEST_CASE("no query keeps the book's defaults and warns about nothing", "[url]")
     CHECK(o.warnings.empty());
     CHECK(o.settings.dataset == "mnist");
     CHECK(o.settings.model == "mnist");
-    CHECK(o.settings.epochs == 10);
-    CHECK(o.settings.batch == LabSettings().batch);
-    CHECK(o.settings.val_split == Approx(0.2));
+    CHECK(o.settings.train.epochs == 10);
+    CHECK(o.settings.train.batch == LabSettings().train.batch);
+    CHECK(o.settings.train.val_split == Approx(0.2));
     CHECK(o.layer == -1);
     CHECK_FALSE(o.autostart);
     CHECK_FALSE(o.embed);
@@ -29,14 +29,14 @@ TEST_CASE("every key is read from a good query", "[url]") {
   CHECK(o.warnings.empty());
   CHECK(o.settings.dataset == "fashion");
   CHECK(o.settings.model == "conv8k3-pool2-flat-dense10");
-  CHECK(o.settings.epochs == 3);
-  CHECK(o.settings.batch == 64);
-  CHECK(o.settings.lr == Approx(0.005));
-  CHECK(o.settings.optimizer == OptimizerKind::SGD);
-  CHECK(o.settings.momentum == Approx(0.8));
-  CHECK(o.settings.subset == 6000);
-  CHECK(o.settings.seed == 7);
-  CHECK(o.settings.val_split == Approx(0.1));
+  CHECK(o.settings.train.epochs == 3);
+  CHECK(o.settings.train.batch == 64);
+  CHECK(o.settings.train.optimizer.lr == Approx(0.005));
+  CHECK(o.settings.train.optimizer.kind == OptimizerKind::SGD);
+  CHECK(o.settings.train.optimizer.momentum == Approx(0.8));
+  CHECK(o.settings.train.subset == 6000);
+  CHECK(o.settings.train.seed == 7);
+  CHECK(o.settings.train.val_split == Approx(0.1));
   CHECK(o.layer == 2);
   CHECK(o.probe == 17);
   CHECK(o.threads == 2);
@@ -70,22 +70,22 @@ TEST_CASE("values are percent-decoded and a bare flag means on", "[url]") {
 TEST_CASE("bad values are ignored, one warning each, and good ones still apply", "[url][errors]") {
   const UrlOptions o = url_params_parse(
       "?epochs=banana&lr=-5&layer=99&model=conv3k&batch=0&val_split=1&dataset=cifar99&optimizer=rmsprop"
-      "&subset=5&seed=-1&autostart=maybe&epochs2=4&probe=1.5&seed=9");
-  CHECK(o.settings.epochs == 10);
-  CHECK(o.settings.lr == Approx(1e-3));
+      "&subset=-5&seed=-1&autostart=maybe&epochs2=4&probe=1.5&seed=9");
+  CHECK(o.settings.train.epochs == 10);
+  CHECK(o.settings.train.optimizer.lr == Approx(1e-3));
   CHECK(o.settings.model == "mnist");
-  CHECK(o.settings.batch == LabSettings().batch);
-  CHECK(o.settings.val_split == Approx(0.2));
+  CHECK(o.settings.train.batch == LabSettings().train.batch);
+  CHECK(o.settings.train.val_split == Approx(0.2));
   CHECK(o.settings.dataset == "mnist");
-  CHECK(o.settings.optimizer == OptimizerKind::Adam);
-  CHECK(o.settings.subset == 0);
-  CHECK(o.settings.seed == 9);  // the later, good value wins
+  CHECK(o.settings.train.optimizer.kind == OptimizerKind::Adam);
+  CHECK(o.settings.train.subset == 0);
+  CHECK(o.settings.train.seed == 9);  // the later, good value wins
   CHECK_FALSE(o.autostart);
   CHECK(o.probe == -1);
   CHECK(o.layer == 0);  // past the model's last layer: the first layer instead
   // 12 bad values in query order, then the layer checked against the model.
   REQUIRE(o.warnings.size() == 13);
-  CHECK(o.warnings[0] == "epochs: 'banana' is not a whole number in 1..1000; keeping 10");
+  CHECK(o.warnings[0] == "epochs: 'banana' is not a whole number in 1..10000; keeping 10");
   CHECK(o.warnings[1] == "lr: '-5' is not a number in (0, 10]; keeping 0.001");
   CHECK_THAT(o.warnings[2], Catch::StartsWith("model: 'conv3k' is not a usable model"));
   CHECK_THAT(o.warnings[5], Catch::StartsWith("dataset: 'cifar99' is not a known data set"));
@@ -100,13 +100,13 @@ TEST_CASE("a model and batch that need more memory than the budget fall back to 
     INFO(q);
     const UrlOptions o = url_params_parse(q);
     CHECK(o.settings.model == LabSettings().model);
-    CHECK(o.settings.batch == LabSettings().batch);
+    CHECK(o.settings.train.batch == LabSettings().train.batch);
     REQUIRE(o.warnings.size() == 1);
     CHECK_THAT(o.warnings[0], Catch::Contains("needs") && Catch::Contains("GB") && Catch::Contains("lower the batch"));
   }
   const UrlOptions fits = url_params_parse("model=conv256k5-flat-dense10&batch=32");
   CHECK(fits.warnings.empty());
-  CHECK(fits.settings.batch == 32);
+  CHECK(fits.settings.train.batch == 32);
 }
 
 TEST_CASE("absurd numbers and junk never crash the parser", "[url][errors]") {
@@ -114,18 +114,18 @@ TEST_CASE("absurd numbers and junk never crash the parser", "[url][errors]") {
                         "epochs==3", "%", "layer=-0", "seed=18446744073709551616", "subset=-10"}) {
     INFO(q);
     const UrlOptions o = url_params_parse(q);
-    CHECK(o.settings.epochs == 10);
-    CHECK(o.settings.lr == Approx(1e-3));
-    CHECK(o.settings.batch == LabSettings().batch);
+    CHECK(o.settings.train.epochs == 10);
+    CHECK(o.settings.train.optimizer.lr == Approx(1e-3));
+    CHECK(o.settings.train.batch == LabSettings().train.batch);
   }
 }
 
 TEST_CASE("the page's defaults are the book's recipe, the same as the engine's and the CLI's", "[url]") {
   const LabSettings s;
-  CHECK(s.batch == 200);
-  CHECK(s.epochs == 10);
-  CHECK(s.val_split == 0.2f);
-  CHECK(s.lr == 1e-3f);
-  CHECK(s.optimizer == OptimizerKind::Adam);
+  CHECK(s.train.batch == 200);
+  CHECK(s.train.epochs == 10);
+  CHECK(s.train.val_split == 0.2f);
+  CHECK(s.train.optimizer.lr == 1e-3f);
+  CHECK(s.train.optimizer.kind == OptimizerKind::Adam);
   CHECK(s.model == "mnist");
 }

@@ -145,7 +145,7 @@ TEST_CASE("cli: a --data file, a huge --lr and a --load device get exact one-lin
 
   r = run_cli("train " + w.data() + " --lr 1e30");
   CHECK(r.code == 2);
-  CHECK_THAT(r.output, Contains("convlens: learning rate 1e+30 is absurd (> 10)\n"));
+  CHECK_THAT(r.output, Contains("convlens: --lr must be a number in (0, 10], got '1e30'"));
 
   if (fs::exists("/dev/zero")) {
     r = run_cli("eval " + w.data() + " --load /dev/zero");

@@ -1,8 +1,8 @@
 // fuzz_url_params.cpp: libFuzzer harness for the page's query string (url_params.h): url_params_parse,
 // url_params_apply and url_decode.
 //
-// Input: the query string. Checks beyond "no crash, no sanitizer report": every setting stays within the limits
-// of lab_settings.h whatever the input (bad values only warn); the model kept is one model_build accepts; the
+// Input: the query string. Checks beyond "no crash, no sanitizer report": every setting stays within its range
+// (trainer.h, optimizer.h, url_params.h) whatever the input (bad values only warn); the model kept is one model_build accepts; the
 // layer shown exists in it; applying the same query twice changes nothing more; decoding never lengthens text.
 // Queries naming a model of more than kMaxParams parameters are skipped: the parser builds every model it is
 // given (model_build allocates its parameters) and there is no memory budget yet to refuse a huge one.
@@ -39,13 +39,14 @@ bool models_small_enough(const std::string& query) {
 void check_within_limits(const UrlOptions& o) {
   const LabSettings& s = o.settings;
   fuzz_check(lab_dataset_known(s.dataset), "a known data set", s.dataset);
-  fuzz_check(s.epochs >= 1 && s.epochs <= kLabMaxEpochs, "epochs within limits");
-  fuzz_check(s.batch >= 1 && s.batch <= kLabMaxBatch, "batch within limits");
-  fuzz_check(s.lr > 0 && s.lr <= kLabMaxLr, "learning rate within limits");
-  fuzz_check(s.momentum >= 0 && s.momentum <= 0.999f, "momentum within limits");
-  fuzz_check(s.val_split >= 0 && s.val_split <= kLabMaxValSplit, "validation split within limits");
-  fuzz_check(s.subset == 0 || s.subset >= kLabMinSubset, "subset 0 or at least the minimum");
-  fuzz_check(o.threads >= 0 && o.threads <= kMaxThreads, "threads within limits");
+  const TrainConfig& t = s.train;
+  fuzz_check(kEpochsRange.contains(t.epochs), "epochs within limits");
+  fuzz_check(kBatchRange.contains(t.batch), "batch within limits");
+  fuzz_check(kLrRange.contains(t.optimizer.lr), "learning rate within limits");
+  fuzz_check(kMomentumRange.contains(t.optimizer.momentum), "momentum within limits");
+  fuzz_check(kValSplitRange.contains(t.val_split), "validation split within limits");
+  fuzz_check(kSubsetRange.contains((long long)t.subset), "subset within limits");
+  fuzz_check(o.threads == 0 || kThreadsRange.contains(o.threads), "threads within limits");
   fuzz_check(o.probe >= -1, "probe -1 or an index");
   static const int default_layers = int(model_build(LabSettings().model, Shape{28, 28, 1}, 10).value.layers.size());
   int layers = default_layers;  // built once: model_build fills its parameters, which is most of a run's time
@@ -59,9 +60,11 @@ void check_within_limits(const UrlOptions& o) {
 
 bool same_options(const UrlOptions& a, const UrlOptions& b) {
   const LabSettings &x = a.settings, &y = b.settings;
-  return x.dataset == y.dataset && x.model == y.model && x.epochs == y.epochs && x.batch == y.batch && x.lr == y.lr &&
-         x.optimizer == y.optimizer && x.momentum == y.momentum && x.val_split == y.val_split &&
-         x.subset == y.subset && x.seed == y.seed && a.layer == b.layer && a.probe == b.probe &&
+  const TrainConfig &u = x.train, &v = y.train;
+  return x.dataset == y.dataset && x.model == y.model && u.epochs == v.epochs && u.batch == v.batch &&
+         u.optimizer.lr == v.optimizer.lr && u.optimizer.kind == v.optimizer.kind &&
+         u.optimizer.momentum == v.optimizer.momentum && u.val_split == v.val_split && u.subset == v.subset &&
+         u.seed == v.seed && a.layer == b.layer && a.probe == b.probe &&
          a.threads == b.threads && a.autostart == b.autostart && a.embed == b.embed;
 }
 
