@@ -131,7 +131,7 @@ SANITIZER_CMAKE_ARGS=(-G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=cla
 run_asan_tests() {
   say "building the unit tests with AddressSanitizer + UBSan (build/asan)"
   cmake -S "$ROOT" -B "$ASAN_BUILD" "${SANITIZER_CMAKE_ARGS[@]}" -DCONVLENS_SANITIZE=ON >/dev/null
-  cmake --build "$ASAN_BUILD" -j "$JOBS" --target engine_tests app_tests cli_tests
+  cmake --build "$ASAN_BUILD" -j "$JOBS" --target engine_tests app_tests io_tests cli_tests
   say "running the unit tests with AddressSanitizer + UBSan"
   CONVLENS_DATA="$DATA_DIR" ASAN_OPTIONS=allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$ASAN_BUILD" --output-on-failure -j "$JOBS"

@@ -5,7 +5,7 @@
 // floats must be finite (no nan, inf or overflow such as 1e999).
 #include "cli_args.h"
 
-#include "data_files_native.h"
+#include "data_files.h"
 
 #include <algorithm>
 #include <cctype>

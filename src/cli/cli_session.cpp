@@ -1,13 +1,10 @@
 // cli_session.cpp: data, model and probe set-up shared by the CLI commands (see cli_session.h).
 #include "cli_session.h"
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 
-#include "data_files_native.h"
+#include "data_files.h"
 #include "memory.h"
 #include "threads.h"
 #include "trainer.h"
@@ -56,14 +53,6 @@ std::vector<float> cli_probe_image(const Dataset& data, size_t index) {
   std::vector<float> probe(data.shape.size());
   for (size_t i = 0; i < probe.size(); ++i) probe[i] = img[i] / 255.0f;
   return probe;
-}
-
-Status cli_write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream f(path, std::ios::binary);
-  if (f) f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-  if (f) f.close();
-  if (!f) return Status::fail("cannot write " + path + ": " + std::strerror(errno));
-  return Status::success();
 }
 
 }  // namespace convlens

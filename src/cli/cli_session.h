@@ -35,7 +35,4 @@ Status cli_memory_check(uint64_t need, const std::string& what);
 // The image `index` of `data` as floats in [0, 1] (the probe whose feature maps are drawn).
 std::vector<float> cli_probe_image(const Dataset& data, size_t index);
 
-// Writes bytes to a file, with errors naming the path (reading is file_read_bytes, data_files_native.h).
-Status cli_write_file(const std::string& path, const std::vector<uint8_t>& bytes);
-
 }  // namespace convlens

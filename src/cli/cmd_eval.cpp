@@ -5,7 +5,7 @@
 
 #include "cli_session.h"
 #include "commands.h"
-#include "data_files_native.h"
+#include "data_files.h"
 #include "feature_map_files.h"
 #include "threads.h"
 #include "trainer.h"

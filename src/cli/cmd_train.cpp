@@ -7,11 +7,11 @@
 
 #include "cli_session.h"
 #include "commands.h"
+#include "data_files.h"
 #include "feature_map_files.h"
 #include "threads.h"
 #include "trainer.h"
 #include "weights_file.h"
-#include "data_files_native.h"
 
 namespace convlens {
 namespace {
@@ -116,7 +116,7 @@ int cmd_train(const CliOptions& opts) {
   std::printf("Test loss: %.4f - test acc: %.4f (%zu images)\n", r.loss, r.acc, r.count);
   if (want_maps) std::printf("Feature maps: %zu snapshots in %s\n", maps_written, opts.feature_maps_dir.c_str());
   if (!opts.save_path.empty()) {
-    s = cli_write_file(opts.save_path, weights_serialize(model));
+    s = file_write_bytes(opts.save_path, weights_serialize(model));
     if (!s.ok()) return cli_fail(kExitData, s.error);
     std::printf("Saved weights to %s\n", opts.save_path.c_str());
   }

@@ -3,7 +3,7 @@
 // Every check runs on the headers and byte counts first; `out` is written only once the whole input has been
 // validated, so a bad file leaves `out` untouched and never triggers a large allocation. Dimensions are
 // range-checked before any size is computed, and sizes are uint64_t, so absurd headers cannot overflow.
-// No decompression and no file access here (see src/platform/data_files_native.h).
+// No decompression and no file access here (see src/io/data_files.h).
 #include "dataset.h"
 
 #include <cstdio>

@@ -5,7 +5,7 @@
 // Each channel c of the (H, W, C) FeatureMap is one map, scaled nearest-neighbour to a cell x cell square and
 // mapped to 0..255 by (v - min) / (max - min), with min and max taken per map or per layer. Cells are laid out
 // row-major, `cols` per row, separated and surrounded by `gap` pixels of kGridGapGray.
-// Produces pixels only: no file formats (see src/cli/png_writer.h), no titles, no colour maps, no drawing API.
+// Produces pixels only: no file formats (see src/io/png_writer.h), no titles, no colour maps, no drawing API.
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "app_shell.h"
-#include "data_files_native.h"
+#include "data_files.h"
 #include "threads.h"
 
 #define STB_IMAGE_WRITE_STATIC
@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
 
   AppShell shell;
   ShellConfig config;
-  config.font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  config.font_path = CONVLENS_FONT_PATH;  // CONVLENS_FONT in CMakeLists.txt
   Status s = shell_init(shell, config);
   if (!s.ok()) {
     std::fprintf(stderr, "convlens-app: %s\n", s.error.c_str());

@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
   const int max_threads = web_set_threads(app.options.threads, app.options.warnings);
   ShellConfig config;
   config.gles = true;
-  config.font_path = "/fonts/DejaVuSans.ttf";  // embedded at link time
+  config.font_path = CONVLENS_FONT_PATH;  // embedded at link time (CMakeLists.txt)
   double css_w = 1280, css_h = 800;
   emscripten_get_element_css_size("#canvas", &css_w, &css_h);
   config.width = int(css_w);

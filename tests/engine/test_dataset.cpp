@@ -2,7 +2,7 @@
 //
 // Covers valid files (values, CIFAR plane -> NHWC conversion pixel by pixel, appending batches) and every kind
 // of bad file, each checked for a message that names the problem. No files on disk, no gzip: see
-// tests/cli/test_data_files.cpp for those.
+// tests/io/test_data_files.cpp for those.
 #include <catch2/catch.hpp>
 
 #include "dataset.h"

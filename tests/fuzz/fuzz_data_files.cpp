@@ -1,4 +1,4 @@
-// fuzz_data_files.cpp: libFuzzer harness for the native data-file layer (data_files_native.h): file_read_bytes
+// fuzz_data_files.cpp: libFuzzer harness for the native data-file layer (data_files.h): file_read_bytes
 // (raw or gzip, with zlib) and the IDX and CIFAR-10 folder loaders. The layer takes paths, not bytes, so each input
 // is written to files in a temporary folder of this process (removed at exit) and read back through it.
 //
@@ -14,7 +14,7 @@
 #include <cstdlib>  // mkdtemp (POSIX)
 #include <filesystem>
 
-#include "data_files_native.h"
+#include "data_files.h"
 #include "fuzz_common.h"
 
 using namespace convlens;

@@ -1,8 +1,8 @@
-// data_files_native.h: reading data set files from disk on native builds: whole files into memory (gunzipped
-// when they start with the gzip magic), and the MNIST-style and CIFAR-10 folders laid out as data/ holds them.
+// data_files.h: files on disk, natively: whole files read into memory (gunzipped when they start with the gzip
+// magic) and written, and the MNIST-style and CIFAR-10 folders laid out as data/ holds them.
 //
-// It only finds, reads and decompresses files (and checks up front that an output file can be written); all
-// format checks are the engine parsers' (dataset.h). It does not download anything (./build_wasm.sh setup does)
+// It only finds, reads, decompresses and writes files (and checks up front that an output file can be written);
+// all format checks are the engine parsers' (dataset.h). It does not download anything (./build_wasm.sh setup does)
 // and is not built for the browser, which fetches files in JS.
 #pragma once
 #include <cstdint>
@@ -32,6 +32,9 @@ Result<std::vector<uint8_t>> file_read_bytes(const std::string& path);
 // Errors name the path: "cannot write out/w.bin: No such file or directory", "...: it is a directory, not a
 // regular file", "...: Permission denied".
 Status file_check_writable(const std::string& path);
+
+// Writes bytes to `path` (created, or truncated), with errors naming the path: "cannot write out/w.bin: ...".
+Status file_write_bytes(const std::string& path, const std::vector<uint8_t>& bytes);
 
 // Loads an IDX pair from `dir`: train-images-idx3-ubyte + train-labels-idx1-ubyte (t10k-... when !train), each
 // raw or with a .gz suffix (raw preferred when both exist). Replaces `out`'s contents and sets out.name = name.

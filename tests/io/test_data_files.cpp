@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "data_files_native.h"
+#include "data_files.h"
 #include "memory.h"
 
 using namespace convlens;

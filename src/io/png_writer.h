@@ -2,7 +2,7 @@
 // 5x7 bitmap font (the book titles each feature-map grid "layer 2 conv2d_1 (1, 14, 14, 36)").
 //
 // PNG encoding is stb_image_write's; the file itself is written here so that every failure (cannot open, disk
-// full, close error) becomes a Status naming the path. Native CLI only: no reading, no colour maps, no fonts
+// full, close error) becomes a Status naming the path. Native only (the CLI): no reading, no colour maps, no fonts
 // beyond uppercase letters, digits and " ()_,.-" (lowercase is drawn as uppercase, anything else as '?').
 #pragma once
 #include <cstdint>

@@ -1,9 +1,9 @@
-// data_files_native.cpp: native file reading with zlib gunzip, and the data-folder loaders (data_files_native.h).
+// data_files.cpp: native file reading with zlib gunzip, writing, and the data-folder loaders (data_files.h).
 //
 // Finds files, reads them whole and inflates gzip; every format check is left to the engine parsers. Does not
 // download, cache or memory-map anything: the largest set (CIFAR-10 train, 150 MB) is simply read into memory.
 // Only regular files are read or written: FIFOs, devices and sockets are refused by name before any open.
-#include "data_files_native.h"
+#include "data_files.h"
 
 #include <zlib.h>
 
@@ -181,6 +181,14 @@ Status file_check_writable(const std::string& path) {
   if (!f) return Status::fail("cannot write " + path + ": " + (errno != 0 ? std::strerror(errno) : "unknown error"));
   std::fclose(f);
   if (!existed) fs::remove(path, ec);
+  return Status::success();
+}
+
+Status file_write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream f(path, std::ios::binary);
+  if (f) f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  if (f) f.close();
+  if (!f) return Status::fail("cannot write " + path + ": " + std::strerror(errno));
   return Status::success();
 }
 
