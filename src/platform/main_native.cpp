@@ -108,6 +108,20 @@ int main(int argc, char** argv) {
   }
   shell_apply_options(shell, options);
   shell.ui->max_threads = std::max(engine_max_threads(), engine_threads());
+  // Save model / Load model: a weights file in the working directory (what `convlens eval --load` reads).
+  const std::string model_file = "convlens-model.bin";
+  shell.ui->save_model = [&shell, model_file] {
+    const Status saved = file_write_bytes(model_file, shell.lab.save_model());
+    shell.lab.log_line(saved.ok() ? "Saved the model to " + model_file : "Save model: " + saved.error);
+  };
+  shell.ui->load_model = [&shell, model_file] {
+    Result<std::vector<uint8_t>> bytes = file_read_bytes(model_file);
+    const Status loaded = bytes.ok() ? shell.lab.load_model(bytes.value) : Status::fail(bytes.error);
+    if (!loaded.ok()) {
+      shell.ui->warnings.push_back("Load model: " + loaded.error);
+      shell.ui->warnings_open = true;
+    }
+  };
   shell.lab.reset();  // asks for the data set
   shell_start_training_thread(shell);
   bool first_data = true;
