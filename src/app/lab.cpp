@@ -33,10 +33,9 @@ std::vector<float> softmax(const std::vector<float>& logits) {
 
 }  // namespace
 
-bool lab_dataset_known(const std::string& name) {
-  for (const char* d : kLabDatasets)
-    if (name == d) return true;
-  return false;
+const DatasetInfo* lab_dataset(const std::string& id) {
+  const DatasetInfo* d = dataset_info(id);
+  return d && d->in_page ? d : nullptr;
 }
 
 uint64_t lab_memory_bytes(const Model& plan, int batch) {
@@ -49,12 +48,6 @@ uint64_t lab_memory_bytes(const Model& plan, int batch) {
 Status lab_memory_check(const Model& plan, int batch) {
   return memory_check(lab_memory_bytes(plan, batch), "the model " + plan.spec + " at batch " + std::to_string(batch),
                       "lower the batch size, or the model's filters and units");
-}
-
-const char* lab_dataset_title(const std::string& name) {
-  if (name == "mnist") return "MNIST digits";
-  if (name == "fashion") return "Fashion-MNIST";
-  return "unknown data set";
 }
 
 const char* lab_state_name(LabState state) {
@@ -114,7 +107,8 @@ Status Lab::set_data(Dataset train, Dataset test) {
     publish_locked();
   }
   work_ready_.notify_all();
-  log_.push_back("Loaded " + std::string(lab_dataset_title(train_.name)) + ": " + std::to_string(train_.size()) +
+  const DatasetInfo* info = dataset_info(train_.name);
+  log_.push_back("Loaded " + (info ? info->title : train_.name) + ": " + std::to_string(train_.size()) +
                  " training and " + std::to_string(test_.size()) + " test images " + train_.shape.to_keras("N"));
   set_probe_index(probe_index_);
   sync();
@@ -136,10 +130,10 @@ Status Lab::reset() {
 }
 
 Status Lab::reset_locked() {
-  if (!lab_dataset_known(settings_.dataset)) settings_.dataset = "mnist";
+  if (!lab_dataset(settings_.dataset)) settings_.dataset = LabSettings().dataset;
   if (!has_data() || settings_.dataset != train_.name) {
     data_request_ = settings_.dataset;
-    loading_what_ = "requesting " + std::string(lab_dataset_title(settings_.dataset));
+    loading_what_ = "requesting " + lab_dataset(settings_.dataset)->title;
     loading_fraction_ = 0;
     work_.state = LabState::Loading;
     return Status::success();

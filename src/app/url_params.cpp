@@ -31,6 +31,12 @@ std::string quoted(const std::string& value) {
   return "'" + v + "'";
 }
 
+// `model` planned for the settings' data set (its input shape and classes).
+Result<Model> plan_for(const LabSettings& s, const std::string& model) {
+  const DatasetInfo* d = lab_dataset(s.dataset);
+  return model_plan(model, d->input, int(d->classes.size()));
+}
+
 struct Parser {
   UrlOptions& o;
 
@@ -59,10 +65,10 @@ struct Parser {
   void set(const std::string& key, const std::string& value) {
     LabSettings& s = o.settings;
     if (key == "dataset") {
-      if (lab_dataset_known(value)) s.dataset = value;
-      else warn(key, value, "is not a known data set (mnist, fashion)", s.dataset);
+      if (lab_dataset(value)) s.dataset = value;
+      else warn(key, value, "is not a known data set (" + dataset_ids(true) + ")", s.dataset);
     } else if (key == "model") {
-      Result<Model> m = model_plan(value, Shape{28, 28, 1}, 10);
+      Result<Model> m = plan_for(s, value);
       if (m.ok()) s.model = value;
       else warn(key, value, "is not a usable model (" + m.error + ")", s.model);
     } else if (key == "epochs") {
@@ -135,7 +141,7 @@ void url_params_apply(const std::string& query, UrlOptions& into) {
   // The model and the batch must fit the memory budget together, and the layer index exist in the model: both
   // can only be checked once the whole query is read.
   LabSettings& s = into.settings;
-  Result<Model> plan = model_plan(s.model, Shape{28, 28, 1}, 10);
+  Result<Model> plan = plan_for(s, s.model);
   const Status fits = plan.ok() ? lab_memory_check(plan.value, s.train.batch) : Status::success();
   if (!fits.ok()) {
     const LabSettings defaults;
@@ -145,7 +151,7 @@ void url_params_apply(const std::string& query, UrlOptions& into) {
     s.train.batch = defaults.train.batch;
   }
   if (into.layer >= 0) {
-    Result<Model> m = model_plan(s.model, Shape{28, 28, 1}, 10);
+    Result<Model> m = plan_for(s, s.model);
     const int count = m.ok() ? int(m.value.layers.size()) : 0;
     if (into.layer >= count) {
       into.warnings.push_back("layer: " + std::to_string(into.layer) + " is past the model's last layer (" +

@@ -6,6 +6,7 @@
 #include "cli_args.h"
 
 #include "data_files.h"
+#include "datasets.h"
 
 #include <algorithm>
 #include <cctype>
@@ -38,22 +39,6 @@ std::string set_in(const std::string& flag, const std::string& text, RealRange r
   return parse_in(text, range, out) ? "" : flag + " must be " + range.text() + got(text);
 }
 
-// One of `choices`, e.g. "--optimizer must be adam or sgd, got 'adamw'".
-std::string set_choice(const std::string& flag, const std::string& text, std::initializer_list<const char*> choices,
-                       std::string& out) {
-  std::string list;
-  size_t i = 0;
-  for (const char* c : choices) {
-    if (text == c) {
-      out = text;
-      return "";
-    }
-    list += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + std::string(c);
-    ++i;
-  }
-  return flag + " must be " + list + got(text);
-}
-
 std::string set_text(const std::string& flag, const std::string& text, std::string& out) {
   if (text.empty()) return flag + " must not be empty";
   out = text;
@@ -79,7 +64,8 @@ struct Flag {
 };
 
 const Flag kFlags[] = {
-    {"--dataset", true, [](O& o, S f, S v) { return set_choice(f, v, {"mnist", "fashion", "cifar10"}, o.dataset); }},
+    {"--dataset", true, [](O& o, S f, S v) {
+       return dataset_info(v) ? set_text(f, v, o.dataset) : f + " must be " + dataset_ids(false) + got(v); }},
     {"--data", true, [](O& o, S f, S v) { return set_text(f, v, o.data_dir); }},
     {"--model", true, [](O& o, S f, S v) { return set_text(f, v, o.model); }},
     {"--epochs", true, [](O& o, S f, S v) { return set_in(f, v, kEpochsRange, o.train.epochs); }},
@@ -232,8 +218,7 @@ commands:
   help      print this text (also --help, -h)
 
 data:
-  --dataset NAME        mnist, fashion or cifar10 (default mnist)
-  --data DIR            dataset directory (default $CONVLENS_DATA/<dataset> if set, else the
+)" + line("--dataset NAME", with_default(dataset_ids(false), d.dataset)) + R"(  --data DIR            dataset directory (default $CONVLENS_DATA/<dataset> if set, else the
                         checkout's data/<dataset>, filled by ./build_wasm.sh setup)
 )" + line("--subset N", with_default("the first N training images, " + kSubsetRange.text() + "; 0 = all", "0")) +
          line("--val-split F", with_default("fraction held out for validation, " + kValSplitRange.text(),

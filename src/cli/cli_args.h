@@ -22,9 +22,9 @@ namespace convlens {
 // The ranges of the flags are in cli_args.cpp (kThreadsRange, ...), the run's in trainer.h and optimizer.h.
 struct CliOptions {
   std::string command;            // "train", "eval", "bench", "summary", "help"
-  std::string dataset = "mnist";  // --dataset: mnist | fashion | cifar10
+  std::string dataset = "mnist";  // --dataset: a data set of datasets.h
   std::string data_dir;           // --data DIR; empty = cli_default_data_dir(dataset)
-  std::string model;              // --model SPEC|preset; empty = the dataset's preset ("mnist" or "cifar10")
+  std::string model;              // --model SPEC|preset; empty = the data set's preset (datasets.h)
   // The run: --epochs, --batch (also the bench batch), --lr, --optimizer, --momentum, --seed, --val-split,
   // --subset N (the first N training images; 0 = all), --snapshot-every B (feature maps every B batches too),
   // with the engine's defaults and ranges (trainer.h, optimizer.h).

@@ -7,6 +7,7 @@
 #include "data_files.h"
 #include "memory.h"
 #include "threads.h"
+#include "datasets.h"
 #include "trainer.h"
 
 namespace convlens {
@@ -16,13 +17,11 @@ int cli_fail(int code, const std::string& message) {
   return code;
 }
 
-Shape cli_input_shape(const std::string& dataset) {
-  return dataset == "cifar10" ? Shape{32, 32, 3} : Shape{28, 28, 1};
-}
+Shape cli_input_shape(const std::string& dataset) { return dataset_info(dataset)->input; }
 
 int cli_load_dataset(const CliOptions& opts, bool train, Dataset& out) {
   const std::string dir = opts.data_dir.empty() ? cli_default_data_dir(opts.dataset) : opts.data_dir;
-  const Status s = opts.dataset == "cifar10" ? dataset_load_cifar10_dir(dir, train, out)
+  const Status s = dataset_info(opts.dataset)->format == "cifar10" ? dataset_load_cifar10_dir(dir, train, out)
                                              : dataset_load_idx_dir(dir, opts.dataset, train, out);
   if (s.ok()) return 0;
   // The loader's message says what is wrong and how to get the data; only the exit code is decided here.
@@ -31,8 +30,8 @@ int cli_load_dataset(const CliOptions& opts, bool train, Dataset& out) {
 }
 
 Result<Model> cli_plan_model(const CliOptions& opts) {
-  const std::string spec = opts.model.empty() ? (opts.dataset == "cifar10" ? "cifar10" : "mnist") : opts.model;
-  return model_plan(spec, cli_input_shape(opts.dataset), 10);
+  const DatasetInfo& d = *dataset_info(opts.dataset);
+  return model_plan(opts.model.empty() ? d.model : opts.model, d.input, int(d.classes.size()));
 }
 
 Status cli_memory_check(uint64_t need, const std::string& what) {

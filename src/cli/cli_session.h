@@ -17,7 +17,7 @@ constexpr int kExitUsage = 2;  // bad usage or settings
 // Prints "convlens: <message>" to stderr and returns `code`.
 int cli_fail(int code, const std::string& message);
 
-// One image of the dataset kind: (28,28,1) for mnist/fashion, (32,32,3) for cifar10.
+// One image of the data set (datasets.h).
 Shape cli_input_shape(const std::string& dataset);
 
 // Loads the train (or test) split of opts.dataset from opts.data_dir (or the default folder). Returns 0, or

@@ -15,7 +15,9 @@
 
 using namespace convlens;
 
-EM_JS(void, js_fetch_dataset, (const char* name), { convlensFetchDataset(UTF8ToString(name)); });
+// The data set's id, title and files ('|'-separated), as datasets.h has them.
+EM_JS(void, js_fetch_dataset, (const char* name, const char* title, const char* files),
+      { convlensFetchDataset(UTF8ToString(name), UTF8ToString(title), UTF8ToString(files).split('|')); });
 EM_JS(void, js_post_event, (const char* json), { convlensPostEvent(UTF8ToString(json)); });
 EM_JS(void, js_fatal, (const char* message), { convlensFatal(UTF8ToString(message)); });
 EM_JS(void, js_save_model, (), { convlensSaveModel(); });  // a download of convlens.saveModel()
@@ -87,7 +89,11 @@ void frame(void*) {
   WebApp& app = web_app();
   follow_canvas_size(app.shell.window);
   const std::string wanted = app.shell.lab.take_data_request();
-  if (!wanted.empty()) js_fetch_dataset(wanted.c_str());
+  if (const DatasetInfo* d = wanted.empty() ? nullptr : lab_dataset(wanted)) {
+    std::string files;
+    for (const std::string& f : d->files) files += (files.empty() ? "" : "|") + f;
+    js_fetch_dataset(d->id.c_str(), d->title.c_str(), files.c_str());
+  }
   if (!app.data_seen && app.shell.lab.has_data()) {
     app.data_seen = true;
     shell_apply_data_options(app.shell, app.options);

@@ -33,11 +33,9 @@ void warnings_box(UiState& ui) {
 }  // namespace
 
 const char* ui_class_name(const Lab& lab, int k) {
-  static const char* digits[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
-  static const char* fashion[] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                  "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
-  if (k < 0 || k > 9) return "?";
-  return lab.train_data().name == "fashion" ? fashion[k] : digits[k];
+  const DatasetInfo* d = dataset_info(lab.train_data().name);
+  if (!d || k < 0 || size_t(k) >= d->classes.size()) return "?";
+  return d->classes[size_t(k)].c_str();
 }
 
 void ui_draw(Lab& lab, UiState& ui, double dt) {

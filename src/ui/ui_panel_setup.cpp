@@ -91,12 +91,16 @@ void ui_panel_data_model(Lab& lab, UiState& ui) {
   if (!ImGui::CollapsingHeader("Data & model", ui.embed ? 0 : ImGuiTreeNodeFlags_DefaultOpen)) return;
   const bool can_edit = editable(lab);
   ImGui::BeginDisabled(!can_edit);
-  int current = lab.settings().dataset == "fashion" ? 1 : 0;
-  const char* names[] = {"MNIST digits", "Fashion-MNIST"};
+  const DatasetInfo* current = lab_dataset(lab.settings().dataset);
   ImGui::SetNextItemWidth(-80);
-  if (ImGui::Combo("data set", &current, names, 2)) {
-    lab.settings().dataset = kLabDatasets[current];
-    lab.reset();  // the platform fetches it
+  if (ImGui::BeginCombo("data set", current ? current->title.c_str() : "")) {
+    for (const DatasetInfo& d : datasets()) {
+      if (d.in_page && ImGui::Selectable(d.title.c_str(), &d == current)) {
+        lab.settings().dataset = d.id;
+        lab.reset();  // the platform fetches it
+      }
+    }
+    ImGui::EndCombo();
   }
   ImGui::EndDisabled();
 

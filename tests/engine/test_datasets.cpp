@@ -1,0 +1,32 @@
+// test_datasets.cpp: the data sets' table (datasets.h), generated from assets/datasets.json: every set is
+// complete, and the model the book trains on each builds for its input and classes.
+#include <catch2/catch.hpp>
+
+#include "datasets.h"
+#include "model.h"
+
+using namespace convlens;
+
+TEST_CASE("datasets: the table generated from assets/datasets.json is complete", "[datasets]") {
+  REQUIRE(datasets().size() >= 3);
+  for (const DatasetInfo& d : datasets()) {
+    INFO(d.id);
+    CHECK(dataset_info(d.id) == &d);
+    CHECK_FALSE(d.title.empty());
+    CHECK(d.classes.size() == 10);
+    CHECK(d.input.size() > 0);
+    CHECK((d.format == "idx" || d.format == "cifar10"));
+    CHECK(d.files.size() == (d.format == "idx" ? 4u : 6u));
+    Result<Model> m = model_plan(d.model, d.input, int(d.classes.size()));
+    CHECK(m.ok());
+  }
+  REQUIRE(dataset_info("mnist"));
+  CHECK(dataset_info("mnist")->title == "MNIST digits");
+  CHECK(dataset_info("mnist")->in_page);
+  CHECK(dataset_info("fashion")->classes[9] == "Ankle boot");
+  CHECK(dataset_info("cifar10")->input == Shape{32, 32, 3});
+  CHECK_FALSE(dataset_info("cifar10")->in_page);
+  CHECK(dataset_info("imagenet") == nullptr);
+  CHECK(dataset_ids(false) == "mnist, fashion or cifar10");
+  CHECK(dataset_ids(true) == "mnist or fashion");
+}
