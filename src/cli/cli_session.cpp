@@ -5,8 +5,8 @@
 #include <filesystem>
 
 #include "data_files.h"
+#include "kernels/threads.h"
 #include "memory.h"
-#include "threads.h"
 #include "trainer.h"
 
 namespace convlens {
