@@ -1,9 +1,9 @@
 // lab.cpp: the interactive training session (see lab.h).
 #include "lab.h"
 
+#include "kernels/threads.h"
 #include "layers.h"
 #include "memory.h"
-#include "threads.h"
 #include "weights_file.h"
 
 #include <algorithm>

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "status.h"
+#include "kernels/threads.h"
 #include "memory.h"
-#include "threads.h"
+#include "status.h"
 #include "trainer.h"
 
 namespace convlens {

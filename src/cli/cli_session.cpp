@@ -5,9 +5,9 @@
 #include <filesystem>
 
 #include "data_files.h"
-#include "memory.h"
-#include "threads.h"
 #include "datasets.h"
+#include "kernels/threads.h"
+#include "memory.h"
 #include "trainer.h"
 
 namespace convlens {

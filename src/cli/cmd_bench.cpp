@@ -7,7 +7,7 @@
 #include "benchmark.h"
 #include "cli_session.h"
 #include "commands.h"
-#include "threads.h"
+#include "kernels/threads.h"
 
 namespace convlens {
 

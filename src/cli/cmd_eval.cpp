@@ -7,7 +7,7 @@
 #include "commands.h"
 #include "data_files.h"
 #include "feature_map_files.h"
-#include "threads.h"
+#include "kernels/threads.h"
 #include "trainer.h"
 #include "weights_file.h"
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "eigen_maps.h"
-#include "gemm.h"
+#include "kernels/gemm.h"
 #include "optimizer.h"
 
 namespace convlens {

@@ -8,12 +8,12 @@
 #include <cstddef>
 #include <vector>
 
-#include "conv_sparse_grad.h"
-#include "conv_winograd.h"
 #include "eigen_maps.h"
-#include "gemm.h"
-#include "hot_loops.h"
-#include "threads.h"
+#include "kernels/conv_sparse_grad.h"
+#include "kernels/conv_winograd.h"
+#include "kernels/gemm.h"
+#include "kernels/hot_loops.h"
+#include "kernels/threads.h"
 
 namespace convlens {
 
@@ -29,20 +29,6 @@ namespace {
 constexpr size_t kFloatsPerShare = 32768;
 // Layers that make their output in two steps (a GEMM, then bias and ReLU) go in chunks of about this many floats.
 constexpr size_t kFloatsPerChunk = 65536;
-
-// Calls fn(run, first, count) once for every run [first, first + count) of `run_length` items of [0, total), in
-// parallel. The runs are the same whatever the number of threads, so a result built run by run (a random
-// stream per run, a partial sum per run) does not depend on it.
-template <class Fn>
-void parallel_runs(size_t total, size_t run_length, Fn&& fn) {
-  const int runs = int((total + run_length - 1) / run_length);
-  parallel_for(runs, 1, [&](int first_run, int last_run) {
-    for (int r = first_run; r < last_run; ++r) {
-      const size_t first = size_t(r) * run_length;
-      fn(r, first, std::min(run_length, total - first));
-    }
-  });
-}
 
 // Calls fn(first, count) on runs of [0, total) in parallel.
 template <class Fn>
@@ -115,13 +101,13 @@ void col2im_sample(const float* rows, Shape in, int k, int p, Shape out, float* 
 // threads. Each run is summed right after its ReLU mask, while it is still in cache.
 void relu_and_bias_gradient(float* dy, const float* relu_y, long m, int f, float* db) {
   const size_t run_length = rows_per_run(f);
-  const int runs = int((size_t(m) + run_length - 1) / run_length);
+  const int runs = run_count(size_t(m), run_length);
   thread_local std::vector<float> buffer;
   buffer.resize(size_t(runs) * f);
   float* partial = buffer.data();  // (runs, F); by pointer: in the workers `buffer` would be their own
   parallel_runs(size_t(m), run_length, [&](int r, size_t first, size_t rows) {
     float* run = dy + first * f;
-    if (relu_y) CONVLENS_FASTEST(relu_backward)(run, relu_y + first * f, rows * f, run);
+    if (relu_y) relu_backward_loop(run, relu_y + first * f, rows * f, run);
     column_sums(run, long(rows), f, partial + size_t(r) * f);
   });
   std::fill(db, db + f, 0.0f);
@@ -286,8 +272,8 @@ void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w,
 
 void maxpool_forward(const float* x, int n, Shape in, int p, Shape out, float* y, int32_t* argmax) {
   parallel_rows(n, int(in.size()), [&](long first, long count) {  // samples; argmax indices are per sample
-    CONVLENS_FASTEST(maxpool_forward)(x + first * in.size(), int(count), in, p, out, y + first * out.size(),
-                                      argmax + first * out.size());  // hot_loops.h
+    maxpool_forward_loop(x + first * in.size(), int(count), in, p, out, y + first * out.size(),
+                         argmax + first * out.size());  // hot_loops.h
   });
 }
 
@@ -306,13 +292,11 @@ void maxpool_backward(const float* dy, int n, Shape in, Shape out, const int32_t
 // ---- ReLU, Dropout ------------------------------------------------------------------------------------------
 
 void relu_forward(const float* x, size_t count, float* y) {
-  parallel_floats(count, [&](size_t first, size_t n) { CONVLENS_FASTEST(relu_forward)(x + first, n, y + first); });
+  parallel_floats(count, [&](size_t first, size_t n) { relu_forward_loop(x + first, n, y + first); });
 }
 
 void relu_backward(const float* dy, const float* y, size_t count, float* dx) {
-  parallel_floats(count, [&](size_t first, size_t n) {
-    CONVLENS_FASTEST(relu_backward)(dy + first, y + first, n, dx + first);
-  });
+  parallel_floats(count, [&](size_t first, size_t n) { relu_backward_loop(dy + first, y + first, n, dx + first); });
 }
 
 namespace {

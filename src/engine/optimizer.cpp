@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "hot_loops.h"
+#include "kernels/hot_loops.h"
 
 namespace convlens {
 

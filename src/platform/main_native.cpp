@@ -21,7 +21,7 @@
 
 #include "app_shell.h"
 #include "data_files.h"
-#include "threads.h"
+#include "kernels/threads.h"
 
 #define STB_IMAGE_WRITE_STATIC
 #define STB_IMAGE_WRITE_IMPLEMENTATION

@@ -14,8 +14,9 @@
 #include <vector>
 
 #include "benchmark.h"
+#include "kernels/simd_vec.h"
+#include "kernels/threads.h"
 #include "lab_json.h"
-#include "threads.h"
 #include "web_app.h"
 
 using namespace convlens;
@@ -210,12 +211,7 @@ EMSCRIPTEN_KEEPALIVE const char* cl_benchmark(int batch, int steps, int runs) {
              ",\"inferGflops\":" + json_number(r.infer_gflops) + ",\"gemmGflops\":" + json_number(gemm) +
              ",\"batch\":" + std::to_string(config.batch) + ",\"steps\":" + std::to_string(config.steps) +
              ",\"runs\":" + std::to_string(config.runs) + ",\"threads\":" + std::to_string(engine_threads()) + ",\"simd\":" +
-#ifdef __wasm_simd128__
-             "true"
-#else
-             "false"
-#endif
-             + ",\"model\":" + json_quote(model.spec) + "}");
+             (kSimd ? "true" : "false") + ",\"model\":" + json_quote(model.spec) + "}");
 }
 
 EMSCRIPTEN_KEEPALIVE int cl_threads() { return engine_threads(); }

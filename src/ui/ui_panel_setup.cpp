@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "imgui.h"
-#include "threads.h"
+#include "kernels/threads.h"
 #include "ui_app.h"
 
 namespace convlens {

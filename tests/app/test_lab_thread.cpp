@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "handoff.h"
+#include "kernels/threads.h"
 #include "lab.h"
 #include "test_data.h"
-#include "threads.h"
 
 using namespace convlens;
 

@@ -7,12 +7,12 @@
 #include <cmath>
 #include <vector>
 
-#include "conv_sparse_grad.h"
-#include "gemm.h"
+#include "kernels/conv_sparse_grad.h"
+#include "kernels/gemm.h"
+#include "kernels/threads.h"
 #include "layers.h"
 #include "rng.h"
 #include "test_vectors.h"
-#include "threads.h"
 
 using namespace convlens;
 using convlens_test::max_abs_diff;
@@ -50,7 +50,7 @@ Shape output_of(const Case& tc) {
 }  // namespace
 
 TEST_CASE("add_scaled_rows: the SIMD loop agrees with the scalar reference", "[conv_sparse][simd]") {
-#ifndef CONVLENS_SIMD_VEC
+#ifndef CONVLENS_SIMD
   SUCCEED("no SIMD vector type in this build");
 #else
   // Widths: whole vectors in one block and in two blocks, vectors plus a scalar tail, a tail only.
@@ -66,7 +66,7 @@ TEST_CASE("add_scaled_rows: the SIMD loop agrees with the scalar reference", "[c
       std::vector<float> scalar = random_vector(size_t(dst_stride) * height, 13), simd = scalar;
       add_scaled_rows_scalar(rows.data(), count, src.data(), src_stride, height, width, scalar.data(), dst_stride);
       add_scaled_rows_simd(rows.data(), count, src.data(), src_stride, height, width, simd.data(), dst_stride);
-#ifdef __wasm_simd128__
+#if CONVLENS_SIMD == 128
       CHECK(simd == scalar);  // the same multiplies and adds in the same order
 #else
       CHECK(max_abs_diff(simd, scalar) < 1e-5);  // fused multiply-adds round once

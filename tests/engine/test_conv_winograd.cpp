@@ -6,11 +6,11 @@
 #include <cmath>
 #include <vector>
 
-#include "conv_winograd.h"
-#include "gemm.h"
+#include "kernels/conv_winograd.h"
+#include "kernels/gemm.h"
+#include "kernels/threads.h"
 #include "layers.h"
 #include "test_vectors.h"
-#include "threads.h"
 
 using namespace convlens;
 using convlens_test::max_abs_diff;

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "gemm.h"
+#include "kernels/gemm.h"
+#include "kernels/threads.h"
 #include "rng.h"
 #include "test_vectors.h"
-#include "threads.h"
 
 using namespace convlens;
 using convlens_test::random_vector;
@@ -95,7 +95,7 @@ TEST_CASE("gemm: shared out over 3 threads, every GEMM still agrees with the tri
   engine_set_threads(saved);
 }
 
-#ifdef CONVLENS_HAS_SIMD_GEMM
+#ifdef CONVLENS_SIMD
 // Both micro-kernels multiply and add in the same order. WebAssembly has no fused multiply-add, so there they
 // agree to the bit; natively FMA rounds once instead of twice, hence a tolerance of float rounding.
 TEST_CASE("gemm: the SIMD micro-kernel agrees with the scalar one", "[gemm][simd]") {
@@ -129,7 +129,7 @@ TEST_CASE("gemm: B packed once, then multiplied, agrees with the triple loop and
     if (t.op_a != Op::N) continue;
     INFO(describe(t));
     CHECK(max_error(gemm_packed_then_multiplied, t) < 1e-6);
-#ifdef CONVLENS_HAS_SIMD_GEMM
+#ifdef CONVLENS_SIMD
     const int ldb = (t.op_b == Op::N ? t.n : t.k) + t.pad, ldc = t.n;
     const std::vector<float> a = random_vector(size_t(t.m) * (t.k + 1), 4);
     const std::vector<float> b = random_vector(size_t(t.op_b == Op::N ? t.k : t.n) * ldb, 5);

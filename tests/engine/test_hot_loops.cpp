@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "hot_loops.h"
+#include "kernels/hot_loops.h"
 #include "rng.h"
 
 using namespace convlens;
@@ -15,7 +15,7 @@ using namespace convlens;
 TEST_CASE("hot loops: ReLU forward and backward, NaN passing through the forward pass", "[hot_loops]") {
   const std::vector<float> x = {-2.0f, 0.0f, 3.0f, std::nanf(""), -0.5f};
   std::vector<float> y(5);
-  relu_forward_scalar(x.data(), 5, y.data());
+  relu_forward_loop_scalar(x.data(), 5, y.data());
   CHECK(y[0] == 0.0f);
   CHECK(y[1] == 0.0f);
   CHECK(y[2] == 3.0f);
@@ -23,7 +23,7 @@ TEST_CASE("hot loops: ReLU forward and backward, NaN passing through the forward
   CHECK(y[4] == 0.0f);
   const std::vector<float> dy = {1, 2, 3, 4, 5};
   std::vector<float> dx(5);
-  relu_backward_scalar(dy.data(), y.data(), 5, dx.data());
+  relu_backward_loop_scalar(dy.data(), y.data(), 5, dx.data());
   CHECK(dx == std::vector<float>{0, 0, 3, 0, 0});
 }
 
@@ -50,7 +50,7 @@ TEST_CASE("hot loops: max-pool keeps each maximum and where it was, the first of
   const std::vector<float> x = {1, 7, 4, 7, 3, 7, 2, 7};
   std::vector<float> y(2);
   std::vector<int32_t> at(2);
-  maxpool_forward_scalar(x.data(), 1, Shape{2, 2, 2}, 2, Shape{1, 1, 2}, y.data(), at.data());
+  maxpool_forward_loop_scalar(x.data(), 1, Shape{2, 2, 2}, 2, Shape{1, 1, 2}, y.data(), at.data());
   CHECK(y == std::vector<float>{4, 7});
   CHECK(at == std::vector<int32_t>{2, 1});
 }
@@ -65,7 +65,7 @@ TEST_CASE("hot loops: max-pool with 2x2 and 3x3 windows agrees with a plain refe
     std::vector<float> x(n * in.size()), y(n * out.size());
     for (float& v : x) v = float(int(rng.below(6)));  // values 0..5: many equal maxima
     std::vector<int32_t> at(n * out.size());
-    maxpool_forward_scalar(x.data(), n, in, p, out, y.data(), at.data());
+    maxpool_forward_loop_scalar(x.data(), n, in, p, out, y.data(), at.data());
     for (int i = 0; i < n; ++i)
       for (int oy = 0; oy < out.h; ++oy)
         for (int ox = 0; ox < out.w; ++ox)
@@ -92,7 +92,7 @@ TEST_CASE("hot loops: one Adam step from zero moments moves every weight by abou
   CHECK(p[1] == Approx(1.001f).margin(1e-6));
 }
 
-#ifdef __wasm_simd128__
+#if CONVLENS_SIMD == 128  // the SIMD128 loops: WebAssembly only (hot_loops.h)
 namespace {
 
 std::vector<float> random_vector(size_t n, uint64_t seed) {
@@ -113,14 +113,14 @@ TEST_CASE("hot loops: every SIMD128 version agrees with its scalar reference to 
   const std::vector<float> x = random_vector(count, 1), dy = random_vector(count, 2);
   std::vector<float> a(count), b(count);
   SECTION("relu forward") {
-    relu_forward_simd(x.data(), count, a.data());
-    relu_forward_scalar(x.data(), count, b.data());
+    relu_forward_loop_simd(x.data(), count, a.data());
+    relu_forward_loop_scalar(x.data(), count, b.data());
     CHECK(same_bits(a, b));
   }
   SECTION("relu backward, in place as the layers call it") {
     a = dy, b = dy;
-    relu_backward_simd(a.data(), x.data(), count, a.data());
-    relu_backward_scalar(b.data(), x.data(), count, b.data());
+    relu_backward_loop_simd(a.data(), x.data(), count, a.data());
+    relu_backward_loop_scalar(b.data(), x.data(), count, b.data());
     CHECK(same_bits(a, b));
   }
   SECTION("bias + relu, with and without the ReLU, rows of 16 and of 17") {
@@ -157,8 +157,8 @@ TEST_CASE("hot loops: every SIMD128 version agrees with its scalar reference to 
       for (size_t i = 0; i < img.size(); i += 5) img[i] = 0.25f;  // plenty of equal values
       std::vector<float> ya(2 * out.size()), yb(2 * out.size());
       std::vector<int32_t> ia(2 * out.size()), ib(2 * out.size());
-      maxpool_forward_simd(img.data(), 2, in, 2, out, ya.data(), ia.data());
-      maxpool_forward_scalar(img.data(), 2, in, 2, out, yb.data(), ib.data());
+      maxpool_forward_loop_simd(img.data(), 2, in, 2, out, ya.data(), ia.data());
+      maxpool_forward_loop_scalar(img.data(), 2, in, 2, out, yb.data(), ib.data());
       CHECK(same_bits(ya, yb));
       CHECK(ia == ib);
     }

@@ -5,12 +5,12 @@
 #include <cmath>
 #include <vector>
 
-#include "gemm.h"
 #include "gradcheck.h"
+#include "kernels/gemm.h"
+#include "kernels/threads.h"
 #include "layers.h"
 #include "rng.h"
 #include "test_vectors.h"
-#include "threads.h"
 
 using namespace convlens;
 using convlens_test::compare_gradients;

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "threads.h"
+#include "kernels/threads.h"
 
 using namespace convlens;
 

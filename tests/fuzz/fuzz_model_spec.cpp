@@ -16,7 +16,7 @@
 #include <cmath>
 
 #include "fuzz_common.h"
-#include "gemm.h"
+#include "kernels/gemm.h"
 #include "layers.h"
 #include "model.h"
 

@@ -1,11 +1,10 @@
 // hot_loops_wasm.cpp: SIMD128 versions of the hot loops (see hot_loops.h), four floats per instruction.
 // Each does exactly the scalar reference's operations in the same order, lane by lane, so the two agree to the
 // bit (tests/engine/test_hot_loops.cpp); rows whose length is not a multiple of 4 finish with scalar code.
-// Compiled to nothing outside WebAssembly.
-#ifdef __wasm_simd128__
-#include <wasm_simd128.h>
-
+// Compiled to nothing outside WebAssembly (CONVLENS_SIMD == 128, simd_vec.h).
 #include "hot_loops.h"
+
+#if CONVLENS_SIMD == 128
 
 namespace convlens {
 namespace {
@@ -17,19 +16,19 @@ inline v128_t relu4(v128_t v) { return wasm_v128_andnot(v, wasm_f32x4_lt(v, kZer
 
 }  // namespace
 
-void relu_forward_simd(const float* x, size_t count, float* y) {
+void relu_forward_loop_simd(const float* x, size_t count, float* y) {
   size_t i = 0;
   for (; i + 4 <= count; i += 4) wasm_v128_store(y + i, relu4(wasm_v128_load(x + i)));
-  relu_forward_scalar(x + i, count - i, y + i);
+  relu_forward_loop_scalar(x + i, count - i, y + i);
 }
 
-void relu_backward_simd(const float* dy, const float* y, size_t count, float* dx) {
+void relu_backward_loop_simd(const float* dy, const float* y, size_t count, float* dx) {
   size_t i = 0;
   for (; i + 4 <= count; i += 4) {
     const v128_t alive = wasm_f32x4_gt(wasm_v128_load(y + i), kZero);
     wasm_v128_store(dx + i, wasm_v128_and(wasm_v128_load(dy + i), alive));
   }
-  relu_backward_scalar(dy + i, y + i, count - i, dx + i);
+  relu_backward_loop_scalar(dy + i, y + i, count - i, dx + i);
 }
 
 void bias_relu_simd(const float* x, long m, int f, const float* b, bool relu, float* y) {
@@ -55,9 +54,9 @@ void column_sums_simd(const float* x, long m, int f, float* sums) {
   }
 }
 
-void maxpool_forward_simd(const float* x, int n, Shape in, int p, Shape out, float* y, int32_t* argmax) {
+void maxpool_forward_loop_simd(const float* x, int n, Shape in, int p, Shape out, float* y, int32_t* argmax) {
   const int c = in.c;
-  if (c % 4 != 0) return maxpool_forward_scalar(x, n, in, p, out, y, argmax);
+  if (c % 4 != 0) return maxpool_forward_loop_scalar(x, n, in, p, out, y, argmax);
   const v128_t lane = wasm_i32x4_make(0, 1, 2, 3);
   for (int i = 0; i < n; ++i) {
     const float* xi = x + size_t(i) * in.size();
@@ -115,4 +114,4 @@ void adam_update_simd(float* params, const float* grads, float* m, float* v, siz
 }
 
 }  // namespace convlens
-#endif  // __wasm_simd128__
+#endif  // CONVLENS_SIMD == 128

@@ -1,4 +1,5 @@
-// threads.h: how many threads the engine uses, and the one way its loops use them (parallel_for).
+// threads.h: how many threads the engine uses, and the one way its loops use them (parallel_for, and
+// parallel_runs over it for results that must not depend on the number of threads).
 // Natively and in the threaded WebAssembly build (-pthread) alike: a small pool of std::threads. Each job is cut
 // into a few contiguous shares per thread, which all threads, the calling one included, claim one at a time
 // (the caller from the front, workers from the back, so that each keeps to its end of the data) until none are
@@ -11,6 +12,9 @@
 // Not here: thread affinity, priorities, work stealing between nested jobs, threads for Eigen (it runs
 // single-threaded; the engine's GEMM is its own, gemm.h).
 #pragma once
+#include <algorithm>
+#include <cassert>
+#include <cstddef>
 #include <functional>
 
 namespace convlens {
@@ -31,5 +35,23 @@ int engine_max_threads();
 // its whole range on its own thread.
 void parallel_for(int count, int grain, const std::function<void(int begin, int end)>& fn);
 constexpr int kSharesPerThread = 3;
+
+// The number of runs of `run_length` items that cover [0, total).
+inline int run_count(size_t total, size_t run_length) { return int((total + run_length - 1) / run_length); }
+
+// Calls fn(run, first, count) once for every run [first, first + count) of `run_length` items of [0, total), in
+// parallel. The runs are the same whatever the number of threads, so a result built run by run (a random
+// stream per run, a partial sum per run added in run order) does not depend on it: the layers' bias gradients
+// (layers.cpp) and the sparse convolution gradients' partial weight gradients (conv_sparse_grad.cpp).
+template <class Fn>
+void parallel_runs(size_t total, size_t run_length, Fn&& fn) {
+  assert(run_length > 0);
+  parallel_for(run_count(total, run_length), 1, [&](int first_run, int last_run) {
+    for (int r = first_run; r < last_run; ++r) {
+      const size_t first = size_t(r) * run_length;
+      fn(r, first, std::min(run_length, total - first));
+    }
+  });
+}
 
 }  // namespace convlens

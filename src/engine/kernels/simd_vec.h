@@ -1,19 +1,38 @@
-// simd_vec.h: the small vector types the SIMD kernels are written over, so that each kernel is written once:
-// WebAssembly SIMD128 (F32x4: 4 floats, multiply then add) and, natively, AVX2 + FMA (F32x8: 8 floats, fused).
-// Used by the GEMM micro-kernel (gemm_kernel_simd.h) and the sparse convolution gradients (conv_sparse_grad.cpp).
+// simd_vec.h: the engine's one SIMD switch, CONVLENS_SIMD, and the small vector types the SIMD kernels are
+// written over, so that each kernel is written once: WebAssembly SIMD128 (F32x4: 4 floats, multiply then add)
+// and, natively, AVX2 + FMA (F32x8: 8 floats, fused). Used by the GEMM micro-kernel (gemm_kernel_simd.h), the
+// sparse convolution gradients (conv_sparse_grad.cpp), Winograd's transforms and the hot loops (hot_loops.h).
+//
+// Every kernel with a SIMD version has the same three names, all declared in its header: foo_scalar (the
+// reference, always built), foo_simd (built where CONVLENS_SIMD is defined) and foo, an inline function that runs
+// `if constexpr (kSimd) foo_simd(...); else foo_scalar(...);` (the branch not taken is never compiled, so foo_simd
+// needs no definition where there is no SIMD). The hot loops' foo_simd are SIMD128 only (kSimdHotLoops,
+// hot_loops.h): natively the compiler vectorises their scalar loops by itself. No other file tests the target
+// macros.
 #pragma once
+
+// CONVLENS_SIMD: the width in bits of the vectors this build's kernels use; undefined without SIMD.
 #if defined(__wasm_simd128__)
+#define CONVLENS_SIMD 128  // WebAssembly SIMD128 (emcc -msimd128)
 #include <wasm_simd128.h>
 #elif defined(__AVX2__) && defined(__FMA__)
+#define CONVLENS_SIMD 256  // AVX2 + FMA (-march=native on a CPU that has them)
 #include <immintrin.h>
 #endif
 
 namespace convlens {
 
-#if defined(__wasm_simd128__)
+#ifdef CONVLENS_SIMD
+constexpr bool kSimd = true;  // CONVLENS_SIMD for `if constexpr`
+#else
+constexpr bool kSimd = false;
+#endif
+
+#if CONVLENS_SIMD == 128
 struct F32x4 {  // WebAssembly SIMD128: V8 maps these to SSE/AVX (x86) or NEON (ARM)
   using V = v128_t;
   static constexpr int kWidth = 4;
+  static constexpr const char* kName = "wasm-simd128";
   static V zero() { return wasm_f32x4_splat(0.0f); }
   static V load(const float* p) { return wasm_v128_load(p); }
   static V broadcast(const float* p) { return wasm_v128_load32_splat(p); }
@@ -27,10 +46,11 @@ struct F32x4 {  // WebAssembly SIMD128: V8 maps these to SSE/AVX (x86) or NEON (
     return wasm_i32x4_bitmask(wasm_f32x4_ne(wasm_v128_load(p), zero()));
   }
 };
-#elif defined(__AVX2__) && defined(__FMA__)
+#elif CONVLENS_SIMD == 256
 struct F32x8 {  // AVX2 + FMA (x86-64 built with -march=native on a CPU that has them)
   using V = __m256;
   static constexpr int kWidth = 8;
+  static constexpr const char* kName = "avx2-fma";
   static V zero() { return _mm256_setzero_ps(); }
   static V load(const float* p) { return _mm256_loadu_ps(p); }
   static V broadcast(const float* p) { return _mm256_broadcast_ss(p); }
@@ -46,12 +66,10 @@ struct F32x8 {  // AVX2 + FMA (x86-64 built with -march=native on a CPU that has
 };
 #endif
 
-#if defined(__wasm_simd128__)
+#if CONVLENS_SIMD == 128
 using SimdVec = F32x4;  // the vector type of this build, where it has one
-#define CONVLENS_SIMD_VEC 1
-#elif defined(__AVX2__) && defined(__FMA__)
+#elif CONVLENS_SIMD == 256
 using SimdVec = F32x8;
-#define CONVLENS_SIMD_VEC 1
 #endif
 
 }  // namespace convlens

@@ -5,6 +5,7 @@
 #include "conv_winograd.h"
 
 #include <algorithm>
+#include <cassert>
 #include <vector>
 
 #include "gemm.h"
@@ -43,7 +44,7 @@ struct Lane {
 template <class Fn>
 void for_channel_vectors(int c, Fn&& at) {
   int x = 0;
-#ifdef CONVLENS_SIMD_VEC
+#ifdef CONVLENS_SIMD
   constexpr int kWidth = SimdVec::kWidth;
   if (c >= kWidth) {
     for (; x + kWidth <= c; x += kWidth) at(SimdVec{}, x);
@@ -139,6 +140,7 @@ uint64_t conv2d_winograd_thread_bytes(Shape in, Shape out) {
 void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w, const float* b, bool relu,
                              Shape out, float* scratch, float* y) {
   const int c = xp.c, f = out.c, fp = gemm_packed_columns(f);
+  assert(xp.h == out.h + 4 && xp.w == out.w + 4);  // 5x5 windows, all inside xpad
   const int tiles_y = (out.h + 1) / 2, tiles_x = (out.w + 1) / 2, per_image = tiles_y * tiles_x;
   const long tiles = long(n) * per_image;
   float* u = scratch;  // (36, C, Fp)

@@ -46,15 +46,13 @@ struct SimdKernelT {
   }
 };
 
-#if defined(__wasm_simd128__)
+#if CONVLENS_SIMD == 128
 // 4 x 8: 8 accumulators, 2 B vectors and a splat leave V8 room in x64's 16 vector registers. Measured under
 // Node 20 against 6x8, 8x8, 5x8, 4x12, 3x12 and 2x16 on the model's GEMM shapes: best or close on all of them.
 using SimdKernel = SimdKernelT<F32x4, 4, 2>;
-#define CONVLENS_GEMM_SIMD 1
-#elif defined(__AVX2__) && defined(__FMA__)
+#elif CONVLENS_SIMD == 256
 // 6 x 16: 12 accumulators, 2 B vectors and a broadcast in the 16 ymm registers (the classic AVX2 shape).
 using SimdKernel = SimdKernelT<F32x8, 6, 2>;
-#define CONVLENS_GEMM_SIMD 1
 #endif
 
 }  // namespace convlens

@@ -2,8 +2,8 @@
 // It is our own blocked GEMM: B is packed into panels of kNr columns, A is read in place, and a
 // register-blocked micro-kernel (kMr x kNr accumulators) does the arithmetic, in SIMD (gemm_kernel_simd.h:
 // WebAssembly SIMD128, or AVX2 + FMA natively; Eigen gets no explicit SIMD in WebAssembly and is slower on this
-// model's narrow matrices natively). Without either, Eigen's GEMM. The scalar micro-kernel, Eigen and a plain
-// triple loop stay beside it as references for the tests.
+// model's narrow matrices natively). Without either (no CONVLENS_SIMD, simd_vec.h), Eigen's GEMM. The scalar
+// micro-kernel, Eigen and a plain triple loop stay beside it as references for the tests.
 //
 // Legend: op(A) is (M,K): A itself (stored M rows of lda) or A transposed (A stored K rows of lda).
 //         op(B) is (K,N): B itself (stored K rows of ldb) or B transposed (B stored N rows of ldb).
@@ -12,13 +12,23 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "simd_vec.h"
+
 namespace convlens {
 
 enum class Op { N, T };  // use the matrix as stored, or its transpose
 
+// The blocked GEMM with the SIMD micro-kernel (gemm_kernel_simd.h; built where CONVLENS_SIMD is), and Eigen's.
+void gemm_blocked_simd(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+                       float* c, int ldc, bool accumulate);
+void gemm_eigen(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+                int ldc, bool accumulate);
 // The fastest implementation built for this target (see above).
-void gemm(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
-          int ldc, bool accumulate);
+inline void gemm(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+                 int ldc, bool accumulate) {
+  if constexpr (kSimd) gemm_blocked_simd(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+  else gemm_eigen(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+}
 
 // op(A) as a gather: op(A)(i, p) = a[row_offset[i] + col_offset[p]]. This is how convolutions avoid im2col
 // (layers.cpp): with rows = output pixels and columns = kernel taps it is the patch matrix read straight from
@@ -28,7 +38,14 @@ struct GatherA {
   const std::ptrdiff_t* row_offset;  // m entries
   const std::ptrdiff_t* col_offset;  // k entries
 };
-void gemm_gather(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate);
+void gemm_gather_scalar(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc,
+                        bool accumulate);  // with the scalar micro-kernel
+void gemm_gather_simd(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc,
+                      bool accumulate);  // with the SIMD one (where CONVLENS_SIMD)
+inline void gemm_gather(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate) {
+  if constexpr (kSimd) gemm_gather_simd(m, n, k, a, b, ldb, c, ldc, accumulate);
+  else gemm_gather_scalar(m, n, k, a, b, ldb, c, ldc, accumulate);
+}
 
 // B packed once for many products with it (Winograd multiplies every block of tiles by the same 36 matrices):
 // gemm_pack_b writes gemm_packed_b_floats(k, n) floats; gemm_with_packed_b is then C = A B (+ C) with A (M,K)
@@ -50,16 +67,6 @@ void gemm_reference(Op op_a, Op op_b, int m, int n, int k, const float* a, int l
                     float* c, int ldc, bool accumulate);  // triple loop, double accumulators
 void gemm_blocked_scalar(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
                          float* c, int ldc, bool accumulate);  // the blocked GEMM, scalar micro-kernel
-void gemm_gather_scalar(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc,
-                        bool accumulate);  // gemm_gather with the scalar micro-kernel
-void gemm_eigen(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
-                int ldc, bool accumulate);
-#if defined(__wasm_simd128__) || (defined(__AVX2__) && defined(__FMA__))
-#define CONVLENS_HAS_SIMD_GEMM 1
-// The blocked GEMM with the SIMD micro-kernel (gemm_kernel_simd.h): SIMD128 in WebAssembly, AVX2 + FMA natively.
-void gemm_blocked_simd(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                       float* c, int ldc, bool accumulate);
-#endif
 
 // Name of what gemm() runs here ("wasm-simd128", "avx2-fma", "eigen"), for benchmark reports.
 const char* gemm_kind();

@@ -1,4 +1,4 @@
-// gemm.cpp: the blocked GEMM driver, its scalar micro-kernel, the references and the dispatch (see gemm.h).
+// gemm.cpp: the blocked GEMM driver, its scalar micro-kernel and the references (see gemm.h).
 //
 // Blocking: B is cut into blocks of kNc columns and kKc steps of K, each packed into panels of kNr columns (kc
 // rows of kNr floats each, zero-padded at the right edge); then every kMr rows of A meet every panel in the
@@ -10,12 +10,13 @@
 #include "gemm.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <vector>
 
 #include "eigen_maps.h"
-#include "threads.h"
 #include "gemm_kernel_simd.h"
+#include "threads.h"
 
 namespace convlens {
 namespace {
@@ -185,6 +186,13 @@ void multiply_row_panels(int first, int last, const Source& sa, int m, int n, in
   }
 }
 
+// The programmer invariants of a product's arguments: sizes not negative, each stored row at least as long as
+// the matrix's row (a single row may have any ld). Asserted once per product (debug and sanitizer builds).
+[[maybe_unused]] bool shapes_ok(Op op_a, Op op_b, int m, int n, int k, int lda, int ldb, int ldc) {
+  return m >= 0 && n >= 0 && k >= 0 && ((op_a == Op::N ? m : k) <= 1 || lda >= (op_a == Op::N ? k : m)) &&
+         ((op_b == Op::N ? k : n) <= 1 || ldb >= (op_b == Op::N ? n : k)) && (m <= 1 || ldc >= n);
+}
+
 // C with k <= 0: nothing to multiply. Returns whether that was the case.
 bool empty_product(int m, int n, int k, float* c, int ldc, bool accumulate) {
   if (m <= 0 || n <= 0) return true;
@@ -272,30 +280,30 @@ void gemm_reference(Op op_a, Op op_b, int m, int n, int k, const float* a, int l
 
 void gemm_blocked_scalar(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
                          float* c, int ldc, bool accumulate) {
+  assert(shapes_ok(op_a, op_b, m, n, k, lda, ldb, ldc));
   gemm_blocked<ScalarKernel<4, 8>>(strided_source(op_a, a, lda), op_b, m, n, k, b, ldb, c, ldc, accumulate);
 }
 
 void gemm_gather_scalar(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate) {
+  assert(shapes_ok(Op::N, Op::N, m, n, k, k, ldb, ldc));
   gemm_blocked<ScalarKernel<4, 8>>(GatherSource{a}, Op::N, m, n, k, b, ldb, c, ldc, accumulate);
 }
 
-#ifdef CONVLENS_GEMM_SIMD
+#ifdef CONVLENS_SIMD
 void gemm_blocked_simd(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
                        float* c, int ldc, bool accumulate) {
+  assert(shapes_ok(op_a, op_b, m, n, k, lda, ldb, ldc));
   gemm_blocked<SimdKernel>(strided_source(op_a, a, lda), op_b, m, n, k, b, ldb, c, ldc, accumulate);
 }
-#endif
 
-void gemm_gather(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate) {
-#ifdef CONVLENS_GEMM_SIMD
+void gemm_gather_simd(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate) {
+  assert(shapes_ok(Op::N, Op::N, m, n, k, k, ldb, ldc));
   gemm_blocked<SimdKernel>(GatherSource{a}, Op::N, m, n, k, b, ldb, c, ldc, accumulate);
-#else
-  gemm_gather_scalar(m, n, k, a, b, ldb, c, ldc, accumulate);
-#endif
 }
+#endif
 
 // The kernel that products with a packed B use: the SIMD one where there is one.
-#ifdef CONVLENS_GEMM_SIMD
+#ifdef CONVLENS_SIMD
 using PackedKernel = SimdKernel;
 #else
 using PackedKernel = ScalarKernel<4, 8>;
@@ -316,6 +324,7 @@ void gemm_pack_b(Op op_b, int k, int n, const float* b, int ldb, float* packed) 
 
 void gemm_with_packed_b(int m, int n, int k, const float* a, int lda, const float* packed, float* c, int ldc,
                         bool accumulate) {
+  assert(shapes_ok(Op::N, Op::N, m, n, k, lda, n, ldc));
   if (empty_product(m, n, k, c, ldc, accumulate)) return;
   constexpr int kMr = PackedKernel::kMr;
   multiply_row_panels<PackedKernel>(0, (m + kMr - 1) / kMr, strided_source(Op::N, a, lda), m, n, k, packed, c, ldc,
@@ -339,20 +348,9 @@ void gemm_eigen(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, 
   else eigen_product(am.transpose(), bm.transpose(), cm, accumulate);
 }
 
-void gemm(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc,
-          bool accumulate) {
-#ifdef CONVLENS_GEMM_SIMD
-  gemm_blocked_simd(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
-#else
-  gemm_eigen(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
-#endif
-}
-
 const char* gemm_kind() {
-#if defined(__wasm_simd128__)
-  return "wasm-simd128";
-#elif defined(__AVX2__) && defined(__FMA__)
-  return "avx2-fma";
+#ifdef CONVLENS_SIMD
+  return SimdVec::kName;
 #else
   return "eigen";
 #endif

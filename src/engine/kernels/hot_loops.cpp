@@ -6,11 +6,11 @@
 
 namespace convlens {
 
-void relu_forward_scalar(const float* x, size_t count, float* y) {
+void relu_forward_loop_scalar(const float* x, size_t count, float* y) {
   for (size_t i = 0; i < count; ++i) y[i] = x[i] < 0.0f ? 0.0f : x[i];
 }
 
-void relu_backward_scalar(const float* dy, const float* y, size_t count, float* dx) {
+void relu_backward_loop_scalar(const float* dy, const float* y, size_t count, float* dx) {
   for (size_t i = 0; i < count; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
 }
 
@@ -53,7 +53,7 @@ void maxpool2_pixel(const float* __restrict xi, int32_t a, int32_t row, int c, f
 
 }  // namespace
 
-void maxpool_forward_scalar(const float* x, int n, Shape in, int p, Shape out, float* y, int32_t* argmax) {
+void maxpool_forward_loop_scalar(const float* x, int n, Shape in, int p, Shape out, float* y, int32_t* argmax) {
   const int c = in.c;
   if (p == 2) {  // the book models' pools: see maxpool2_pixel
     for (int i = 0; i < n; ++i)

@@ -6,8 +6,8 @@
 // conv2d_backward (layers.cpp) takes this path when conv2d_prefers_sparse() says so.
 //
 // Legend as in layers.h; xp: the zero-padded input (Hp, Wp, C) the forward pass keeps, KC = K*C, KKC = K*K*C.
-// Results do not depend on the number of threads: images are taken in fixed runs, each with its own partial
-// weight gradient, and the partials are added in run order.
+// Results do not depend on the number of threads: images are taken in fixed runs (parallel_runs, threads.h), each
+// with its own partial weight gradient, and the partials are added in run order.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -39,19 +39,15 @@ struct ScaledRow {
 // that order, for r < height and x < width.
 void add_scaled_rows_scalar(const ScaledRow* rows, int count, const float* src, int src_stride, int height,
                             int width, float* dst, int dst_stride);
-#ifdef CONVLENS_SIMD_VEC
-// The same with SimdVec (simd_vec.h); a row's last width % kWidth elements as in the scalar loop.
+// The same with SimdVec (simd_vec.h; built where CONVLENS_SIMD is); a row's last width % kWidth elements as in
+// the scalar loop.
 void add_scaled_rows_simd(const ScaledRow* rows, int count, const float* src, int src_stride, int height,
                           int width, float* dst, int dst_stride);
-#endif
 // The fastest one built.
 inline void add_scaled_rows(const ScaledRow* rows, int count, const float* src, int src_stride, int height,
                             int width, float* dst, int dst_stride) {
-#ifdef CONVLENS_SIMD_VEC
-  add_scaled_rows_simd(rows, count, src, src_stride, height, width, dst, dst_stride);
-#else
-  add_scaled_rows_scalar(rows, count, src, src_stride, height, width, dst, dst_stride);
-#endif
+  if constexpr (kSimd) add_scaled_rows_simd(rows, count, src, src_stride, height, width, dst, dst_stride);
+  else add_scaled_rows_scalar(rows, count, src, src_stride, height, width, dst, dst_stride);
 }
 
 }  // namespace convlens

@@ -2,6 +2,7 @@
 #include "conv_sparse_grad.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <vector>
 
@@ -17,19 +18,17 @@ constexpr int kImagesPerRun = 8;       // images per partial weight gradient
 constexpr double kSparseBelow = 0.35;  // largest share of nonzeros in dy for which the sparse path pays
 constexpr int kSampleImages = 4;       // images of dy conv2d_prefers_sparse looks at
 
-#ifdef CONVLENS_SIMD_VEC
+#ifdef CONVLENS_SIMD
 constexpr int kMinRowFloats = 4 * SimdVec::kWidth;  // shorter kernel rows leave SIMD lanes idle: stay dense
 #else
 constexpr int kMinRowFloats = 16;
 #endif
 
-int runs_of(int n) { return (n + kImagesPerRun - 1) / kImagesPerRun; }
-
 // Bit i set where v[i] != 0 (or NaN), i < count <= 64.
 uint64_t nonzero_bits(const float* v, int count) {
   uint64_t bits = 0;
   int i = 0;
-#ifdef CONVLENS_SIMD_VEC
+#ifdef CONVLENS_SIMD
   for (; i + SimdVec::kWidth <= count; i += SimdVec::kWidth) bits |= uint64_t(SimdVec::nonzero_bits(v + i)) << i;
 #endif
   for (; i < count; ++i) bits |= uint64_t(v[i] != 0.0f) << i;
@@ -47,7 +46,7 @@ bool conv2d_prefers_sparse(const float* dy, int n, Shape in, int k, Shape out) {
 }
 
 uint64_t conv2d_sparse_scratch_floats(int n, Shape in, int k, Shape out) {
-  return uint64_t(1 + runs_of(n)) * out.c * k * k * in.c;  // the kernel by filter + one weight gradient per run
+  return uint64_t(1 + run_count(size_t(n), kImagesPerRun)) * out.c * k * k * in.c;  // the kernel by filter + one weight gradient per run
 }
 
 uint64_t conv2d_sparse_thread_bytes(Shape in, int k, Shape out) {
@@ -59,12 +58,15 @@ uint64_t conv2d_sparse_thread_bytes(Shape in, int k, Shape out) {
 void conv2d_sparse_grads(const float* dy, int n, Shape in, const float* xpad, Shape xp, int pad_before,
                          const float* w, int k, Shape out, float* scratch, float* dw, float* dx) {
   const int f = out.c, kc = k * in.c, kkc = k * kc, pixels = out.h * out.w, row = xp.w * in.c;
+  assert(xp.h == out.h + k - 1 && xp.w == out.w + k - 1 && xp.c == in.c);  // every window inside xpad
+  assert(pad_before >= 0 && pad_before + in.h <= xp.h && pad_before + in.w <= xp.w);
   float* filters = scratch;                     // (F, K, KC): w with each filter's K*K*C taps contiguous
   float* partials = scratch + size_t(f) * kkc;  // (runs, F, K, KC)
   for (int t = 0; t < kkc; ++t)
     for (int o = 0; o < f; ++o) filters[size_t(o) * kkc + t] = w[size_t(t) * f + o];
 
-  parallel_for(runs_of(n), 1, [&](int first_run, int last_run) {
+  // Images in fixed runs of kImagesPerRun (threads.h), each run into its own partial weight gradient.
+  parallel_runs(size_t(n), kImagesPerRun, [&](int r, size_t first_image, size_t images) {
     thread_local std::vector<ScaledRow> by_pixel, by_filter;  // nonzeros of one image, grouped two ways
     thread_local std::vector<int> pixel_end, filter_count;
     thread_local FloatBuffer dx_padded;  // 64-byte aligned, like xpad: no load splits a cache line
@@ -73,53 +75,51 @@ void conv2d_sparse_grads(const float* dy, int n, Shape in, const float* xpad, Sh
     pixel_end.resize(pixels);
     filter_count.resize(f);
     if (dx) dx_padded.resize(xp.size());
-    for (int r = first_run; r < last_run; ++r) {
-      float* dw_run = partials + size_t(r) * f * kkc;
-      std::fill(dw_run, dw_run + size_t(f) * kkc, 0.0f);
-      for (int i = r * kImagesPerRun; i < std::min(n, (r + 1) * kImagesPerRun); ++i) {
-        // The nonzeros of dy, by output pixel (each scales filter o: offset into `filters`) and by filter (each
-        // scales the window of pixel p: offset of its corner into the image's xpad).
-        const float* dyi = dy + size_t(i) * out.size();
-        const float* xi = xpad + size_t(i) * xp.size();
-        std::fill(filter_count.begin(), filter_count.end(), 0);
-        int count = 0;
-        for (int p = 0; p < pixels; ++p) {
-          const int corner = ((p / out.w) * xp.w + p % out.w) * in.c;
-          const float* g = dyi + size_t(p) * f;
-          for (int first = 0; first < f; first += 64) {  // a bit per nonzero, then the set bits only
-            const uint64_t live_bits = nonzero_bits(g + first, std::min(64, f - first));
-            for (uint64_t live = live_bits; live != 0; live &= live - 1) {
-              const int o = first + __builtin_ctzll(live);
-              by_pixel[count++] = ScaledRow{o * kkc, g[o]};
-              by_filter[size_t(o) * pixels + filter_count[o]++] = ScaledRow{corner, g[o]};
-            }
+    float* dw_run = partials + size_t(r) * f * kkc;
+    std::fill(dw_run, dw_run + size_t(f) * kkc, 0.0f);
+    for (int i = int(first_image); i < int(first_image + images); ++i) {
+      // The nonzeros of dy, by output pixel (each scales filter o: offset into `filters`) and by filter (each
+      // scales the window of pixel p: offset of its corner into the image's xpad).
+      const float* dyi = dy + size_t(i) * out.size();
+      const float* xi = xpad + size_t(i) * xp.size();
+      std::fill(filter_count.begin(), filter_count.end(), 0);
+      int count = 0;
+      for (int p = 0; p < pixels; ++p) {
+        const int corner = ((p / out.w) * xp.w + p % out.w) * in.c;
+        const float* g = dyi + size_t(p) * f;
+        for (int first = 0; first < f; first += 64) {  // a bit per nonzero, then the set bits only
+          const uint64_t live_bits = nonzero_bits(g + first, std::min(64, f - first));
+          for (uint64_t live = live_bits; live != 0; live &= live - 1) {
+            const int o = first + __builtin_ctzll(live);
+            by_pixel[count++] = ScaledRow{o * kkc, g[o]};
+            by_filter[size_t(o) * pixels + filter_count[o]++] = ScaledRow{corner, g[o]};
           }
-          pixel_end[p] = count;
         }
-        // dW (F, K, KC) += the windows of x scaled by dy, filter by filter; kernel row ky of a window is KC
-        // contiguous floats of xpad row (corner row + ky).
-        for (int o = 0; o < f; ++o)
-          add_scaled_rows(by_filter.data() + size_t(o) * pixels, filter_count[o], xi, row, k, kc,
-                          dw_run + size_t(o) * kkc, kc);
-        if (!dx) continue;
-        // dx (padded) += the filters scaled by dy, added onto each output pixel's window; then cropped.
-        std::fill(dx_padded.begin(), dx_padded.end(), 0.0f);
-        for (int p = 0, start = 0; p < pixels; start = pixel_end[p++]) {
-          if (pixel_end[p] == start) continue;
-          const int corner = ((p / out.w) * xp.w + p % out.w) * in.c;
-          add_scaled_rows(by_pixel.data() + start, pixel_end[p] - start, filters, kc, k, kc,
-                          dx_padded.data() + corner, row);
-        }
-        float* dxi = dx + size_t(i) * in.size();
-        for (int y = 0; y < in.h; ++y)
-          copy_floats(dx_padded.data() + (size_t(y + pad_before) * xp.w + pad_before) * in.c,
-                      size_t(in.w) * in.c, dxi + size_t(y) * in.w * in.c);
+        pixel_end[p] = count;
       }
+      // dW (F, K, KC) += the windows of x scaled by dy, filter by filter; kernel row ky of a window is KC
+      // contiguous floats of xpad row (corner row + ky).
+      for (int o = 0; o < f; ++o)
+        add_scaled_rows(by_filter.data() + size_t(o) * pixels, filter_count[o], xi, row, k, kc,
+                        dw_run + size_t(o) * kkc, kc);
+      if (!dx) continue;
+      // dx (padded) += the filters scaled by dy, added onto each output pixel's window; then cropped.
+      std::fill(dx_padded.begin(), dx_padded.end(), 0.0f);
+      for (int p = 0, start = 0; p < pixels; start = pixel_end[p++]) {
+        if (pixel_end[p] == start) continue;
+        const int corner = ((p / out.w) * xp.w + p % out.w) * in.c;
+        add_scaled_rows(by_pixel.data() + start, pixel_end[p] - start, filters, kc, k, kc,
+                        dx_padded.data() + corner, row);
+      }
+      float* dxi = dx + size_t(i) * in.size();
+      for (int y = 0; y < in.h; ++y)
+        copy_floats(dx_padded.data() + (size_t(y + pad_before) * xp.w + pad_before) * in.c,
+                    size_t(in.w) * in.c, dxi + size_t(y) * in.w * in.c);
     }
   });
 
   // dw (KKC, F) = the runs' partials added in run order (into the first), then transposed.
-  const int runs = runs_of(n);
+  const int runs = run_count(size_t(n), kImagesPerRun);
   const size_t per_run = size_t(f) * kkc;
   parallel_for(f, 1, [&](int first, int last) {
     for (int o = first; o < last; ++o) {
@@ -142,7 +142,7 @@ void add_scaled_rows_scalar(const ScaledRow* rows, int count, const float* src, 
     }
 }
 
-#ifdef CONVLENS_SIMD_VEC
+#ifdef CONVLENS_SIMD
 namespace {
 
 // dst[0, Nv*W) += rows[j].scale * src[rows[j].offset + (0, Nv*W)] for j = 0, 1, ..., in Nv vector registers.
