@@ -6,7 +6,8 @@
 #   ./build_wasm.sh test    install what is missing, build natively and for the browser, run every test (the
 #                           native unit tests also with ASan + UBSan, and each fuzz target for 20 s)
 #   ./build_wasm.sh bench   the training/inference benchmark: natively (convlens bench, and PyTorch where it is
-#                           installed), then ConvLens and TensorFlow.js side by side in headless Chromium
+#                           installed), then ConvLens and TensorFlow.js side by side in headless Chromium; the
+#                           whole output as markdown in build/bench/report.md
 #   ./build_wasm.sh site    only build the browser app into build/site (a static site for any web server)
 #   ./build_wasm.sh setup   only install packages, fetch sources and the data sets
 #   ./build_wasm.sh fuzz [seconds]   build the libFuzzer targets of tests/fuzz (clang, ASan + UBSan) in build/fuzz
@@ -268,6 +269,17 @@ bench_pytorch() {
   echo "PyTorch: not installed, so not measured (optional: apt-get install python3-torch)"
 }
 
+# Every benchmark, its output as markdown (build_wasm.sh bench tees it into build/bench/report.md): the figures
+# are the programs' own, never retyped.
+run_benchmarks() {
+  local fence='```'
+  echo "# ConvLens benchmarks: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+  echo; echo "## Natively: \`convlens bench $*\`"; echo "$fence"; "$NATIVE_BUILD/convlens" bench "$@"; echo "$fence"
+  echo; echo "## PyTorch (tests/bench/pytorch_bench.py)"; echo "$fence"; bench_pytorch; echo "$fence"
+  echo; echo "## In the browser: \`node tests/web/bench.js\` (JSON: build/bench/bench-report.json)"; echo "$fence"
+  node "$ROOT/tests/web/bench.js" --site "$SITE"; echo "$fence"
+}
+
 cmd=${1:-help}
 case "$cmd" in
   setup) setup ;;
@@ -279,9 +291,9 @@ case "$cmd" in
     install_packages; build_fuzzers; run_fuzzers "${2:-60}" ;;
   site)  setup; build_site ;;
   bench)
-    setup; build_native; "$NATIVE_BUILD/convlens" bench "${@:2}"
-    echo; bench_pytorch
-    build_site; echo; node "$ROOT/tests/web/bench.js" --site "$SITE" ;;
+    setup; build_native; build_site
+    mkdir -p "$ROOT/build/bench"
+    run_benchmarks "${@:2}" 2>&1 | tee "$ROOT/build/bench/report.md" ;;
   serve)
     setup; build_site
     say "open http://127.0.0.1:${PORT:-8080}/ (Ctrl-C stops the server)"
