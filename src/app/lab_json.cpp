@@ -88,4 +88,44 @@ std::string lab_history_json(const Lab& lab) {
   return j + "]";
 }
 
+std::string lab_epoch_event_json(const Lab& lab, size_t i) {
+  const EpochRecord& e = lab.view().history[i];
+  return "{\"type\":\"epoch\",\"epoch\":" + std::to_string(e.epoch) + ",\"loss\":" + json_number(e.loss) +
+         ",\"acc\":" + json_number(e.acc) + ",\"valLoss\":" + json_number(e.val_loss) + ",\"valAcc\":" +
+         json_number(e.val_acc) + ",\"log\":" +
+         json_quote(train_epoch_log(e, lab.view().epochs, lab.view().batches_per_epoch)) + "}";
+}
+
+std::string lab_state_event_json(const Lab& lab) {
+  return "{\"type\":\"state\",\"state\":" + json_quote(lab_state_name(lab.state())) + ",\"error\":" +
+         json_quote(lab.error()) + "}";
+}
+
+std::string json_result(const Status& s, const std::vector<std::string>& warnings) {
+  std::string w = "[";
+  for (size_t i = 0; i < warnings.size(); ++i) w += (i ? "," : "") + json_quote(warnings[i]);
+  return "{\"ok\":" + std::string(s.ok() ? "true" : "false") + ",\"error\":" + json_quote(s.error) +
+         ",\"warnings\":" + w + "]}";
+}
+
+std::string json_feature_map(const FeatureMap& map, uintptr_t ptr) {
+  return "{\"name\":" + json_quote(map.layer_name) + ",\"title\":" + json_quote(map.title()) + ",\"shape\":[" +
+         std::to_string(map.shape.h) + "," + std::to_string(map.shape.w) + "," + std::to_string(map.shape.c) +
+         "],\"ptr\":" + std::to_string(ptr) + ",\"count\":" + std::to_string(map.data.size()) + "}";
+}
+
+std::string json_bytes(uintptr_t ptr, size_t count) {
+  return "{\"ptr\":" + std::to_string(ptr) + ",\"count\":" + std::to_string(count) + "}";
+}
+
+std::string json_benchmark(const BenchResult& r, const BenchConfig& config, double gemm_gflops, int threads, bool simd,
+                           const std::string& model) {
+  return "{\"trainSamplesPerSec\":" + json_number(r.train_samples_per_sec) + ",\"inferSamplesPerSec\":" +
+         json_number(r.infer_samples_per_sec) + ",\"gflops\":" + json_number(r.train_gflops) + ",\"inferGflops\":" +
+         json_number(r.infer_gflops) + ",\"gemmGflops\":" + json_number(gemm_gflops) + ",\"batch\":" +
+         std::to_string(config.batch) + ",\"steps\":" + std::to_string(config.steps) + ",\"runs\":" +
+         std::to_string(config.runs) + ",\"threads\":" + std::to_string(threads) + ",\"simd\":" +
+         (simd ? "true" : "false") + ",\"model\":" + json_quote(model) + "}";
+}
+
 }  // namespace convlens

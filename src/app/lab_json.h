@@ -1,11 +1,14 @@
-// lab_json.h: the Lab's state as the JSON the page's window.convlens API returns (status(), history()).
+// lab_json.h: every JSON the page's window.convlens API returns (status(), history(), featureMaps(), benchmark(),
+// call results) and the events it posts to an embedding page.
 //
 // Built here, in plain C++, so the exact fields are unit-tested natively; the web bridge only hands the
 // strings to JavaScript. Non-finite numbers are written as null (JSON has no NaN).
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "benchmark.h"
 #include "lab.h"
 
 namespace convlens {
@@ -27,6 +30,23 @@ std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std:
 
 // [{"epoch":1,"loss":..,"acc":..,"valLoss":..,"valAcc":..,"seconds":..,"samplesPerSec":..}, ...]
 std::string lab_history_json(const Lab& lab);
+
+// Messages to an embedding page (posted with source: 'convlens'): a finished epoch, i of the history,
+// {"type":"epoch","epoch":1,"loss":..,"acc":..,"valLoss":..,"valAcc":..,"log":"Epoch 1/10 ..."}; the state,
+// {"type":"state","state":"training","error":""}.
+std::string lab_epoch_event_json(const Lab& lab, size_t i);
+std::string lab_state_event_json(const Lab& lab);
+
+// A call's outcome: {"ok":true|false,"error":"...","warnings":[...]}.
+std::string json_result(const Status& s, const std::vector<std::string>& warnings);
+// A feature map whose values JavaScript copies from the heap: {"name","title","shape":[h,w,c],"ptr","count"}.
+std::string json_feature_map(const FeatureMap& map, uintptr_t ptr);
+// Bytes JavaScript copies from the heap: {"ptr":..,"count":..}.
+std::string json_bytes(uintptr_t ptr, size_t count);
+// benchmark(): {"trainSamplesPerSec","inferSamplesPerSec","gflops","inferGflops","gemmGflops","batch","steps",
+// "runs","threads","simd","model"}.
+std::string json_benchmark(const BenchResult& r, const BenchConfig& config, double gemm_gflops, int threads, bool simd,
+                           const std::string& model);
 
 // JSON string literal with quotes and escapes.
 std::string json_quote(const std::string& text);

@@ -69,19 +69,10 @@ void post_events(WebApp& app) {
   Lab& lab = app.shell.lab;
   const auto& epochs = lab.view().history;
   if (epochs.size() < app.last_epochs) app.last_epochs = 0;  // a reset
-  for (; app.last_epochs < epochs.size(); ++app.last_epochs) {
-    const EpochRecord& e = epochs[app.last_epochs];
-    const std::string json = "{\"type\":\"epoch\",\"epoch\":" + std::to_string(e.epoch) + ",\"loss\":" +
-                             json_number(e.loss) + ",\"acc\":" + json_number(e.acc) + ",\"valLoss\":" +
-                             json_number(e.val_loss) + ",\"valAcc\":" + json_number(e.val_acc) + ",\"log\":" +
-                             json_quote(train_epoch_log(e, lab.view().epochs, lab.view().batches_per_epoch)) + "}";
-    js_post_event(json.c_str());
-  }
+  for (; app.last_epochs < epochs.size(); ++app.last_epochs) js_post_event(lab_epoch_event_json(lab, app.last_epochs).c_str());
   if (lab.state() != app.last_state) {
     app.last_state = lab.state();
-    const std::string json = "{\"type\":\"state\",\"state\":" + json_quote(lab_state_name(lab.state())) +
-                             ",\"error\":" + json_quote(lab.error()) + "}";
-    js_post_event(json.c_str());
+    js_post_event(lab_state_event_json(lab).c_str());
   }
 }
 

@@ -56,13 +56,6 @@ const char* out(std::string s) {
   return g_out.c_str();
 }
 
-std::string result_json(const Status& s, const std::vector<std::string>& warnings) {
-  std::string w = "[";
-  for (size_t i = 0; i < warnings.size(); ++i) w += (i ? "," : "") + json_quote(warnings[i]);
-  return "{\"ok\":" + std::string(s.ok() ? "true" : "false") + ",\"error\":" + json_quote(s.error) +
-         ",\"warnings\":" + w + "]}";
-}
-
 // Applies API options (a query string) over the current settings; warnings also go to the UI.
 std::vector<std::string> apply_query(const char* query) {
   WebApp& app = web_app();
@@ -103,13 +96,13 @@ EMSCRIPTEN_KEEPALIVE const char* cl_train(const char* query) {
   Status s;
   if (fresh && lab.state() != LabState::Loading) s = lab.reset();
   if (s.ok()) s = lab.train();
-  return out(result_json(s, warnings));
+  return out(json_result(s, warnings));
 }
 
 EMSCRIPTEN_KEEPALIVE const char* cl_reset(const char* query) {
   web_api_call();
   const std::vector<std::string> warnings = apply_query(query);
-  return out(result_json(web_app().shell.lab.reset(), warnings));
+  return out(json_result(web_app().shell.lab.reset(), warnings));
 }
 
 EMSCRIPTEN_KEEPALIVE void cl_pause() {
@@ -119,7 +112,7 @@ EMSCRIPTEN_KEEPALIVE void cl_pause() {
 
 EMSCRIPTEN_KEEPALIVE const char* cl_step(int batches) {
   web_api_call();
-  return out(result_json(web_app().shell.lab.step(batches), {}));
+  return out(json_result(web_app().shell.lab.step(batches), {}));
 }
 
 // featureMaps(layer, epoch): epoch < 0 = the current weights. Returns {"name","shape","ptr","count"} or null.
@@ -136,10 +129,7 @@ EMSCRIPTEN_KEEPALIVE const char* cl_feature_maps(int layer, int epoch) {
   }
   if (!maps || layer < 0 || size_t(layer) >= maps->size()) return out("null");
   g_map = (*maps)[size_t(layer)];
-  return out("{\"name\":" + json_quote(g_map.layer_name) + ",\"title\":" + json_quote(g_map.title()) +
-             ",\"shape\":[" + std::to_string(g_map.shape.h) + "," + std::to_string(g_map.shape.w) + "," +
-             std::to_string(g_map.shape.c) + "],\"ptr\":" + std::to_string(uintptr_t(g_map.data.data())) +
-             ",\"count\":" + std::to_string(g_map.data.size()) + "}");
+  return out(json_feature_map(g_map, uintptr_t(g_map.data.data())));
 }
 
 EMSCRIPTEN_KEEPALIVE int cl_set_probe_index(int index) {
@@ -157,7 +147,7 @@ EMSCRIPTEN_KEEPALIVE const char* cl_set_probe_pixels(const float* pixels, int co
     app.shell.ui->pad = app.shell.lab.probe();
     app.shell.ui->drawing = true;
   }
-  return out(result_json(s, {}));
+  return out(json_result(s, {}));
 }
 
 // predict(pixels): a pointer to the class probabilities, or 0 if the image has the wrong size.
@@ -175,7 +165,7 @@ EMSCRIPTEN_KEEPALIVE const float* cl_predict(const float* pixels, int count) {
 EMSCRIPTEN_KEEPALIVE const char* cl_save_model() {
   web_api_read();
   g_bytes = web_app().shell.lab.save_model();
-  return out("{\"ptr\":" + std::to_string(uintptr_t(g_bytes.data())) + ",\"count\":" + std::to_string(g_bytes.size()) + "}");
+  return out(json_bytes(uintptr_t(g_bytes.data()), g_bytes.size()));
 }
 
 // The size of a weights file that fits the current model: JavaScript copies no more than that of a file into
@@ -194,7 +184,7 @@ EMSCRIPTEN_KEEPALIVE const char* cl_load_model(const uint8_t* bytes, int n, doub
     app.shell.ui->warnings.push_back("Load model: " + s.error);
     app.shell.ui->warnings_open = true;
   }
-  return out(result_json(s, {}));
+  return out(json_result(s, {}));
 }
 
 // benchmark({batch, steps, runs}): training and inference throughput of the current model on synthetic data,
@@ -206,12 +196,7 @@ EMSCRIPTEN_KEEPALIVE const char* cl_benchmark(int batch, int steps, int runs) {
   const BenchConfig config{batch, steps, runs, 42};
   const BenchResult r = benchmark_model(model, config);
   const double gemm = benchmark_gemm_gflops(512, runs);
-  return out("{\"trainSamplesPerSec\":" + json_number(r.train_samples_per_sec) + ",\"inferSamplesPerSec\":" +
-             json_number(r.infer_samples_per_sec) + ",\"gflops\":" + json_number(r.train_gflops) +
-             ",\"inferGflops\":" + json_number(r.infer_gflops) + ",\"gemmGflops\":" + json_number(gemm) +
-             ",\"batch\":" + std::to_string(config.batch) + ",\"steps\":" + std::to_string(config.steps) +
-             ",\"runs\":" + std::to_string(config.runs) + ",\"threads\":" + std::to_string(engine_threads()) + ",\"simd\":" +
-             (kSimd ? "true" : "false") + ",\"model\":" + json_quote(model.spec) + "}");
+  return out(json_benchmark(r, config, gemm, engine_threads(), kSimd, model.spec));
 }
 
 EMSCRIPTEN_KEEPALIVE int cl_threads() { return engine_threads(); }

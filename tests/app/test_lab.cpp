@@ -333,3 +333,27 @@ TEST_CASE("status and history JSON carry the API's fields", "[lab][json]") {
   CHECK(json_number(std::nan("")) == "null");
   CHECK(json_quote("a\"b\\\n\x01") == "\"a\\\"b\\\\\\n\\u0001\"");
 }
+
+TEST_CASE("the API's other JSON: events, call results, feature maps, benchmark", "[lab][json]") {
+  Lab lab;
+  ready_lab(lab);
+  REQUIRE(lab.train().ok());
+  run_to_end(lab);
+  CHECK(lab_epoch_event_json(lab, 0).rfind("{\"type\":\"epoch\",\"epoch\":1,\"loss\":", 0) == 0);
+  CHECK(lab_epoch_event_json(lab, 1).find("\"log\":\"Epoch 2/2") != std::string::npos);
+  CHECK(lab_state_event_json(lab) == "{\"type\":\"state\",\"state\":\"done\",\"error\":\"\"}");
+  CHECK(json_result(Status::success(), {}) == "{\"ok\":true,\"error\":\"\",\"warnings\":[]}");
+  CHECK(json_result(Status::fail("no"), {"a", "b"}) == "{\"ok\":false,\"error\":\"no\",\"warnings\":[\"a\",\"b\"]}");
+  const FeatureMap& m = lab.live_maps()[0];
+  CHECK(json_feature_map(m, 4096) == "{\"name\":\"" + m.layer_name + "\",\"title\":" + json_quote(m.title()) +
+                                          ",\"shape\":[28,28,4],\"ptr\":4096,\"count\":3136}");
+  CHECK(json_bytes(16, 3) == "{\"ptr\":16,\"count\":3}");
+  BenchResult r;
+  r.train_samples_per_sec = 100;
+  const std::string b = json_benchmark(r, BenchConfig{200, 5, 3, 42}, 12.5, 2, true, "mnist");
+  for (const char* key : {"\"trainSamplesPerSec\":100", "\"gemmGflops\":12.5", "\"batch\":200", "\"steps\":5",
+                          "\"runs\":3", "\"threads\":2", "\"simd\":true", "\"model\":\"mnist\""}) {
+    INFO(key << " in " << b);
+    CHECK(b.find(key) != std::string::npos);
+  }
+}
