@@ -226,8 +226,9 @@ build_site() {
   say "building the browser app (Emscripten, -O3 -msimd128): single-threaded, then threaded"
   build_app_variant "$WASM_BUILD/app" "$WASM_BUILD/sdl2" OFF
   build_app_variant "$WASM_BUILD/app-mt" "$WASM_BUILD/sdl2-mt" ON
-  mkdir -p "$SITE"
-  cp "$ROOT"/web/index.html "$ROOT"/web/convlens_web.js "$WASM_BUILD"/app/convlens.js "$WASM_BUILD"/app/convlens.wasm \
+  mkdir -p "$SITE/lessons"
+  cp "$ROOT"/web/lessons/*.html "$SITE/lessons/"
+  cp "$ROOT"/web/index.html "$ROOT"/web/convlens_web.js "$ROOT"/web/convlens-embed.js "$WASM_BUILD"/app/convlens.js "$WASM_BUILD"/app/convlens.wasm \
     "$WASM_BUILD"/app-mt/convlens-mt.js "$WASM_BUILD"/app-mt/convlens-mt.wasm "$WASM_BUILD"/app-mt/convlens-mt.worker.js "$SITE/"
   local id f
   for id in $(node -p "require('$ROOT/assets/datasets.json').datasets.filter((d) => d.in_page).map((d) => d.id).join(' ')"); do

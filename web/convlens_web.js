@@ -120,13 +120,38 @@
     }
   };
 
-  // ---- events for an embedding page ---------------------------------------------------------------------------
+  // ---- an embedding page: events out, commands in (postMessage) ---------------------------------------------
+  // Commands: {target: 'convlens', id, call, args: [...]}, answered with {source: 'convlens', id, result} or
+  // {source: 'convlens', id, error}; every window.convlens call may be sent (web/convlens-embed.js wraps them as
+  // promises). Any parent may send them (the page trains locally and holds no user data) unless
+  // ?allow_origin=https://a.example,... names the ones that may; events go only to those too.
+  const allowedOrigins = () => (window.convlens ? JSON.parse(Module.ccall('cl_allow_origins', 'string', [], [])) : []);
+
   window.convlensPostEvent = function (json) {
     if (window.parent === window) return;
-    const event = JSON.parse(json);
-    event.source = 'convlens';
-    window.parent.postMessage(event, '*');
+    const event = Object.assign(JSON.parse(json), { source: 'convlens' });
+    const origins = allowedOrigins();
+    for (const origin of origins.length ? origins : ['*']) window.parent.postMessage(event, origin);
   };
+
+  window.addEventListener('message', (event) => {
+    const m = event.data;
+    if (!m || typeof m !== 'object' || m.target !== 'convlens' || !event.source) return;
+    const reply = (body) => event.source.postMessage(Object.assign({ source: 'convlens', id: m.id }, body),
+      event.origin && event.origin !== 'null' ? event.origin : '*');
+    try {
+      if (!window.convlens) throw new Error('ConvLens is still loading');
+      const origins = allowedOrigins();
+      if (origins.length && !origins.includes(event.origin)) throw new Error('origin ' + event.origin + ' may not drive this page (allow_origin)');
+      if (typeof m.call !== 'string' || !Object.prototype.hasOwnProperty.call(window.convlens, m.call)) {
+        throw new Error('unknown call ' + JSON.stringify(m.call) + '; calls: ' + Object.keys(window.convlens).join(', '));
+      }
+      const args = m.args === undefined ? [] : Array.isArray(m.args) ? m.args : [m.args];
+      reply({ result: window.convlens[m.call](...args) });
+    } catch (e) {
+      reply({ error: String((e && e.message) || e) });
+    }
+  });
 
   // ---- keeping the model (the UI's Save model / Load model buttons) ------------------------------------------
   window.convlensSaveModel = function () {
@@ -232,6 +257,7 @@
         if (!(bytes instanceof Uint8Array)) throw new TypeError('loadModel needs a weights file as a Uint8Array or ArrayBuffer');
         return loadModel(bytes.subarray(0, headBytes(bytes.length)), bytes.length);
       },
+      setLayer: (layerIndex) => Module.ccall('cl_set_layer', 'number', ['number'], [Math.floor(Number(layerIndex)) || 0]),
       predict: (pixels) => {
         const [p, n] = toPixels(pixels);
         try {

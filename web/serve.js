@@ -8,7 +8,9 @@
 // Cache-Control: no-cache so a rebuilt convlens.wasm is always picked up.
 // Content-Length is always sent: the page shows download progress from it.
 //
-// Usage: node web/serve.js --root <dir> [--port 8080] [--host 127.0.0.1]
+// Usage: node web/serve.js --root <dir> [--port 8080] [--host 127.0.0.1] [--isolation on|off]
+//   --isolation off: no COOP/COEP/CORP headers, as most sites that host lessons send (an embedded ConvLens from
+//   another origin then runs its single-threaded build).
 //   PORT in the environment is used when --port is absent.
 //   --port 0 picks a free port; the printed line shows the real one.
 // On start it prints exactly one line on stdout:
@@ -38,16 +40,15 @@ const MIME_TYPES = {
 };
 const DEFAULT_MIME = 'application/octet-stream';
 
-const COMMON_HEADERS = {
+const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
-  'Cache-Control': 'no-cache',
-  'X-Content-Type-Options': 'nosniff',
 };
+let commonHeaders = { ...ISOLATION_HEADERS, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
 
 function usage() {
-  return 'usage: node web/serve.js --root <dir> [--port 8080] [--host 127.0.0.1]';
+  return 'usage: node web/serve.js --root <dir> [--port 8080] [--host 127.0.0.1] [--isolation on|off]';
 }
 
 function fail(message) {
@@ -56,19 +57,23 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const options = { root: null, port: process.env.PORT || '8080', host: '127.0.0.1' };
+  const options = { root: null, port: process.env.PORT || '8080', host: '127.0.0.1', isolation: 'on' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') {
       process.stdout.write(usage() + '\n');
       process.exit(0);
     }
-    const key = { '--root': 'root', '--port': 'port', '--host': 'host' }[arg];
+    const key = { '--root': 'root', '--port': 'port', '--host': 'host', '--isolation': 'isolation' }[arg];
     if (!key) fail(`unknown argument '${arg}'\n${usage()}`);
     if (i + 1 >= argv.length) fail(`${arg} needs a value\n${usage()}`);
     options[key] = argv[++i];
   }
   if (!options.root) fail(`--root is required\n${usage()}`);
+  if (options.isolation !== 'on' && options.isolation !== 'off') fail(`--isolation must be on or off\n${usage()}`);
+  if (options.isolation === 'off') {
+    commonHeaders = Object.fromEntries(Object.entries(commonHeaders).filter(([k]) => !(k in ISOLATION_HEADERS)));
+  }
   const port = Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid port '${options.port}'`);
   options.port = port;
@@ -90,7 +95,7 @@ function checkRoot(root) {
 function sendText(req, res, status, text, extraHeaders = {}) {
   const body = Buffer.from(text + '\n', 'utf8');
   res.writeHead(status, {
-    ...COMMON_HEADERS,
+    ...commonHeaders,
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': body.length,
     ...extraHeaders,
@@ -137,7 +142,7 @@ function findFile(target, urlPath) {
 function sendFile(req, res, file, stat) {
   const type = MIME_TYPES[path.extname(file).toLowerCase()] || DEFAULT_MIME;
   res.writeHead(200, {
-    ...COMMON_HEADERS,
+    ...commonHeaders,
     'Content-Type': type,
     'Content-Length': stat.size,
     'Last-Modified': stat.mtime.toUTCString(),

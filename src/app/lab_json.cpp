@@ -68,9 +68,7 @@ std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std:
   field("loading", json_quote(lab.state() == LabState::Loading ? lab.loading_what() : ""));
   field("loadingProgress", json_number(lab.loading_fraction()));
   field("error", json_quote(lab.error()));
-  std::string list = "[";
-  for (size_t i = 0; i < warnings.size(); ++i) list += (i ? "," : "") + json_quote(warnings[i]);
-  field("warnings", list + "]");
+  field("warnings", json_strings(warnings));
   return j + "}";
 }
 
@@ -101,11 +99,15 @@ std::string lab_state_event_json(const Lab& lab) {
          json_quote(lab.error()) + "}";
 }
 
+std::string json_strings(const std::vector<std::string>& texts) {
+  std::string j = "[";
+  for (size_t i = 0; i < texts.size(); ++i) j += (i ? "," : "") + json_quote(texts[i]);
+  return j + "]";
+}
+
 std::string json_result(const Status& s, const std::vector<std::string>& warnings) {
-  std::string w = "[";
-  for (size_t i = 0; i < warnings.size(); ++i) w += (i ? "," : "") + json_quote(warnings[i]);
   return "{\"ok\":" + std::string(s.ok() ? "true" : "false") + ",\"error\":" + json_quote(s.error) +
-         ",\"warnings\":" + w + "]}";
+         ",\"warnings\":" + json_strings(warnings) + "}";
 }
 
 std::string json_feature_map(const FeatureMap& map, uintptr_t ptr) {

@@ -48,6 +48,8 @@ std::string json_bytes(uintptr_t ptr, size_t count);
 std::string json_benchmark(const BenchResult& r, const BenchConfig& config, double gemm_gflops, int threads, bool simd,
                            const std::string& model);
 
+// ["a","b"]
+std::string json_strings(const std::vector<std::string>& texts);
 // JSON string literal with quotes and escapes.
 std::string json_quote(const std::string& text);
 std::string json_number(double value);

@@ -1,6 +1,7 @@
 // url_params.cpp: query-string parsing with a warning per ignored value (see url_params.h).
 #include "url_params.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -58,6 +59,34 @@ struct Parser {
     if (!parse_in(value, range, field)) warn(key, value, "is not " + range.text(), number_text(field));
   }
 
+  // scheme://host[:port], as browsers write an origin: http or https, no path, query, spaces or quotes.
+  static bool is_origin(const std::string& text) {
+    const size_t start = text.rfind("https://", 0) == 0 ? 8 : text.rfind("http://", 0) == 0 ? 7 : 0;
+    if (start == 0 || text.size() == start || text.size() > 200) return false;
+    for (size_t i = start; i < text.size(); ++i) {
+      const char c = text[i];
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
+        return false;
+    }
+    return true;
+  }
+
+  void origins(const std::string& key, const std::string& value) {
+    std::vector<std::string> good;
+    size_t at = 0;
+    while (at <= value.size()) {
+      size_t end = value.find(',', at);
+      if (end == std::string::npos) end = value.size();
+      std::string origin = value.substr(at, end - at);
+      if (!origin.empty() && origin.back() == '/') origin.pop_back();
+      if (is_origin(origin)) good.push_back(origin);
+      else warn(key, origin, "is not an origin like https://example.org", "the others");
+      at = end + 1;
+    }
+    if (good.empty()) o.warnings.push_back("allow_origin: no usable origin; any page may drive this one");
+    o.allow_origins = good;
+  }
+
   void flag(const std::string& key, const std::string& value, bool& field) {
     if (!parse_bool(value, field)) warn(key, value, "is not 0 or 1", field ? "1" : "0");
   }
@@ -98,6 +127,8 @@ struct Parser {
       flag(key, value, o.autostart);
     } else if (key == "embed") {
       flag(key, value, o.embed);
+    } else if (key == "allow_origin") {
+      origins(key, value);
     } else if (!key.empty()) {
       o.warnings.push_back("unknown parameter " + quoted(key) + " ignored");
     }

@@ -201,6 +201,19 @@ EMSCRIPTEN_KEEPALIVE const char* cl_benchmark(int batch, int steps, int runs) {
 
 EMSCRIPTEN_KEEPALIVE int cl_threads() { return engine_threads(); }
 
+// setLayer(i): the feature-map layer the page shows (the book's idx), clamped to the model's layers; returns it.
+EMSCRIPTEN_KEEPALIVE int cl_set_layer(int layer) {
+  WebApp& app = web_api_call();
+  const int count = int(app.shell.lab.model().layers.size());
+  app.shell.ui->layer = std::max(0, std::min(layer, count - 1));
+  return app.shell.ui->layer;
+}
+
+// The origins that may drive this page by postMessage (?allow_origin=...): a JSON array, empty = any.
+EMSCRIPTEN_KEEPALIVE const char* cl_allow_origins() {
+  return out(json_strings(web_app().options.allow_origins));
+}
+
 EMSCRIPTEN_KEEPALIVE int cl_num_classes() {
   web_api_read();
   return web_app().shell.lab.model().num_classes;

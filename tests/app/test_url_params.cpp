@@ -129,3 +129,17 @@ TEST_CASE("the page's defaults are the book's recipe, the same as the engine's a
   CHECK(s.train.optimizer.kind == OptimizerKind::Adam);
   CHECK(s.model == "mnist");
 }
+
+TEST_CASE("allow_origin: a list of origins; anything else warns and is left out", "[url]") {
+  UrlOptions o = url_params_parse("allow_origin=https://a.example,http://127.0.0.1:8081/");
+  CHECK(o.allow_origins == std::vector<std::string>{"https://a.example", "http://127.0.0.1:8081"});
+  CHECK(o.warnings.empty());
+  o = url_params_parse("allow_origin=https://a.example/path,javascript:alert(1),https://b.example");
+  CHECK(o.allow_origins == std::vector<std::string>{"https://b.example"});
+  REQUIRE(o.warnings.size() == 2);
+  CHECK(o.warnings[0] == "allow_origin: 'https://a.example/path' is not an origin like https://example.org; keeping the others");
+  o = url_params_parse("allow_origin=*");
+  CHECK(o.allow_origins.empty());
+  CHECK(o.warnings.back() == "allow_origin: no usable origin; any page may drive this one");
+  CHECK(url_params_parse("").allow_origins.empty());
+}

@@ -22,6 +22,10 @@
 //               train/pause/step/setProbe/predict/reset through window.convlens, and the epoch and state
 //               messages posted to the parent page.
 //   scenario 4: broken data files (not gzip, missing, truncated) end in state 'error' with a clear message.
+//   scenario 5: the lesson (web/lessons/feature-maps.html) served from another origin without isolation headers
+//               drives the app through convlens-embed.js: ready in the single-threaded build, its buttons draw
+//               maps, calls and bad calls answer across origins, the lesson stays responsive while the lab trains,
+//               the epoch event arrives, and ?allow_origin refuses a lesson it does not name.
 // Every check prints one PASS/FAIL line; a summary follows. Requests to any other origin are
 // blocked and fail the test, as do console errors and uncaught page errors.
 // Writes to --out: app-training.png, app-after-training.png, e2e-report.json, e2e-console.log,
@@ -109,7 +113,7 @@ async function phase(name, fn) {
 
 function usage() {
   return 'usage: node tests/web/e2e.js --site <dir> --out <dir> [--timeout-ms 480000] [--chromium /usr/bin/chromium]\n' +
-    '       [--scenarios 1,1b,2,2b,3,4]   (default: all; scenario 1b compares its run with 1\'s)';
+    '       [--scenarios 1,1b,2,2b,3,4,5]   (default: all; scenario 1b compares its run with 1\'s)';
 }
 
 function parseArgs(argv) {
@@ -141,13 +145,15 @@ function usageError(message) {
 
 // ---------- the static server (web/serve.js as a child process) ----------
 
-let serverChild = null;
+const serverChildren = [];  // web/serve.js processes, stopped at the end
+let siteDir = null;         // the built site (--site)
 
-function startServer(site) {
+// Starts web/serve.js on a free port (extraArgs: e.g. ['--isolation', 'off']); resolves with its URL.
+function startServer(site, extraArgs = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVE_JS, '--root', site, '--port', '0'],
+    const child = spawn(process.execPath, [SERVE_JS, '--root', site, '--port', '0', ...extraArgs],
       { stdio: ['ignore', 'pipe', 'pipe'] });
-    serverChild = child;
+    serverChildren.push(child);
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => reject(new Error('server printed no URL within 10 s')), 10000);
@@ -168,20 +174,20 @@ function startServer(site) {
   });
 }
 
+const running = (child) => child.exitCode === null && child.signalCode === null;
+
 async function stopServer() {
-  const child = serverChild;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
+  for (const child of serverChildren.filter(running)) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  }
 }
 
-// Last resort if the process exits some other way: never leave the server running.
-process.on('exit', () => {
-  if (serverChild && serverChild.exitCode === null && serverChild.signalCode === null) serverChild.kill('SIGKILL');
-});
+// Last resort if the process exits some other way: never leave a server running.
+process.on('exit', () => serverChildren.filter(running).forEach((child) => child.kill('SIGKILL')));
 
 // ---------- page setup and monitoring ----------
 
@@ -197,12 +203,14 @@ function isForeign(url, origin) {
 }
 
 // Opens a fresh context + page that records console errors, page errors and foreign requests.
-async function openPage(browser, baseUrl, label, deviceScaleFactor = 1) {
-  const origin = new URL(baseUrl).origin;
+// `alsoAllowed`: other origins the page may load from (a lesson embedding the app from another server).
+async function openPage(browser, baseUrl, label, deviceScaleFactor = 1, alsoAllowed = []) {
+  const origins = [new URL(baseUrl).origin, ...alsoAllowed.map((u) => new URL(u).origin)];
+  const foreign = (url) => origins.every((origin) => isForeign(url, origin));
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor });
   const monitor = { consoleErrors: [], pageErrors: [], foreign: [] };
   // Block (and record, below) anything that would leave the test server.
-  await context.route((url) => isForeign(url.toString(), origin), (route) => route.abort('blockedbyclient'));
+  await context.route((url) => foreign(url.toString()), (route) => route.abort('blockedbyclient'));
   const page = await context.newPage();
   page.on('console', (msg) => {
     logLines.console.push(`[${label}] ${msg.type()}: ${msg.text()}`);
@@ -214,10 +222,10 @@ async function openPage(browser, baseUrl, label, deviceScaleFactor = 1) {
   });
   page.on('crash', () => monitor.pageErrors.push('page crashed'));
   context.on('request', (req) => { // context level: also sees requests from workers
-    if (isForeign(req.url(), origin)) monitor.foreign.push(req.url());
+    if (foreign(req.url())) monitor.foreign.push(req.url());
   });
   page.on('websocket', (ws) => {
-    if (isForeign(ws.url().replace(/^ws/, 'http'), origin)) monitor.foreign.push(ws.url());
+    if (foreign(ws.url().replace(/^ws/, 'http'))) monitor.foreign.push(ws.url());
   });
   page.on('response', (res) => {
     const size = res.headers()['content-length'] || '?';
@@ -308,7 +316,7 @@ function browserCpuSeconds() {
     children.get(ppid).push(pid);
   }
   let total = 0;
-  const stack = (children.get(process.pid) || []).filter((pid) => !serverChild || pid !== serverChild.pid);
+  const stack = (children.get(process.pid) || []).filter((pid) => !serverChildren.some((c) => c.pid === pid));
   while (stack.length) {
     const pid = stack.pop();
     total += cpu.get(pid) || 0;
@@ -795,14 +803,92 @@ async function scenarioBadData(browser, baseUrl) {
   }
 }
 
+// ---------- scenario 5: a lesson on another site drives the app through convlens-embed.js ----------
+
+async function scenarioLesson(browser, appUrl, out) {
+  const result = {};
+  report.lesson = result;
+  // The lesson's site: another origin (port), without the isolation headers, as a blog or course platform.
+  const lessonUrl = await phase('s5: lesson server', () => startServer(siteDir, ['--isolation', 'off']));
+  const { context, page, monitor } = await openPage(browser, lessonUrl, 'lesson', 1, [appUrl]);
+  try {
+    await page.goto(`${lessonUrl}lessons/feature-maps.html?app=${encodeURIComponent(appUrl)}`, { waitUntil: 'load' });
+    const ready = await phase('s5: lab.ready', () => page.evaluate(() => window.lesson.lab.ready));
+    result.ready = { state: ready.state, build: ready.build };
+    check('lesson from another origin: lab.ready resolves, in the single-threaded build (not isolated)',
+      ready.state === 'ready' && ready.build === 'single', JSON.stringify(result.ready));
+    await page.click('#before');
+    await page.waitForFunction(() => /^before training: layer 0 conv2d \(1, 28, 28, 16\)$/.test(
+      document.getElementById('caption-before').textContent), null, { timeout: 10000 });
+    check("lesson: its button draws the untrained layer 0 maps from lab.featureMaps(0, 0)", true);
+    const calls = await page.evaluate(async () => {
+      const lab = window.lesson.lab;
+      const layer = await lab.setLayer(2);
+      const maps = await lab.featureMaps(2);
+      const error = (p) => p.then(() => 'no error', (e) => e.message);
+      return { layer, shape: maps.shape, length: maps.data.length, typed: maps.data instanceof Float32Array,
+        unknown: await error(lab.call('nope')), badProbe: await lab.setProbe('x'),
+        badTrain: await lab.train({ epochs: 'banana', subset: 12000 }) };
+    });
+    result.calls = calls;
+    check('lesson: setLayer(2) and featureMaps(2) answer across origins ([14,14,36], a Float32Array)',
+      calls.layer === 2 && JSON.stringify(calls.shape) === '[14,14,36]' && calls.length === 14 * 14 * 36 && calls.typed,
+      JSON.stringify({ layer: calls.layer, shape: calls.shape, length: calls.length }));
+    check('lesson: bad calls are answered with an error, not thrown in the page',
+      /unknown call "nope"/.test(calls.unknown) && calls.badProbe.ok === false && /784 values/.test(calls.badProbe.error),
+      `${calls.unknown} | ${JSON.stringify(calls.badProbe)}`);
+    check('lesson: bad options warn (train({epochs: "banana"}) trains with the default and says so)',
+      calls.badTrain.ok && calls.badTrain.warnings.some((w) => /epochs: 'banana'/.test(w)), JSON.stringify(calls.badTrain));
+    // While the embedded page trains (in its frames: no threads), the lesson page stays responsive.
+    const lags = [];
+    for (let i = 0; i < 20; ++i) {
+      const t0 = Date.now();
+      await page.evaluate(() => document.getElementById('status').textContent);
+      lags.push(Date.now() - t0);
+      await sleep(100);
+    }
+    lags.sort((a, b) => a - b);
+    result.lessonLagMs = { median: lags[10], max: lags[19] };
+    check(`lesson: answers within ${MAX_INPUT_MS} ms (median) while the lab trains`, lags[10] <= MAX_INPUT_MS,
+      `median ${lags[10]} ms, max ${lags[19]} ms`);
+    await phase('s5: epoch event', () => page.waitForFunction(() => /^Epoch 1: loss/.test(
+      document.getElementById('status').textContent), null, { timeout: 180000 }));
+    result.epochLine = await page.textContent('#status');
+    check("lesson: the lab's 'epoch' event reaches the lesson", true, result.epochLine);
+    // ?allow_origin restricts who may drive the page: calls from this lesson are refused.
+    const refused = await page.evaluate(async (app) => {
+      const other = document.createElement('convlens-lab');
+      other.setAttribute('src', app);
+      other.setAttribute('allow_origin', 'https://lessons.example');
+      document.body.appendChild(other);
+      for (let i = 0; i < 240; ++i) {
+        const message = await other.call('status').then(() => 'answered', (e) => e.message);
+        if (message !== 'ConvLens is still loading') return message;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return 'timeout';
+    }, appUrl);
+    result.allowOrigin = refused;
+    check('lesson: with ?allow_origin=https://lessons.example, this lesson\'s calls are refused',
+      /may not drive this page/.test(refused), refused);
+    await page.screenshot({ path: path.join(out, 'lesson.png'), fullPage: true });
+  } catch (err) {
+    check('scenario 5: completed (no exception)', false, err.message.split('\n')[0]);
+  } finally {
+    checkMonitor('scenario 5', monitor, { consoleErrors: true });
+    await context.close().catch(() => {});
+  }
+}
+
 // ---------- main: setup, run, always clean up ----------
 
 const SCENARIOS = { 1: scenarioTraining, '1b': scenarioSingle, 2: scenarioBadParams, '2b': scenarioMemory,
-  3: scenarioEmbedded, 4: scenarioBadData };
+  3: scenarioEmbedded, 4: scenarioBadData, 5: scenarioLesson };
 
 const resources = { browser: null };
 
 async function run(opts) {
+  siteDir = opts.site;
   const baseUrl = await phase('start server', () => startServer(opts.site));
   log(`server at ${baseUrl}`);
   report.baseUrl = baseUrl;
