@@ -42,7 +42,8 @@ uint64_t lab_memory_bytes(const Model& plan, int batch) {
   // Beside the trainer's: the weights in the three published views, the reading side's model and its scratch
   // copy for snapshots, and the probe's workspace.
   const uint64_t weights = uint64_t(plan.param_count) * sizeof(float);
-  return Trainer::memory_bytes(plan, batch, engine_max_threads()) + 5 * weights + workspace_bytes(plan, 1);
+  const int threads = engine_max_threads();
+  return Trainer::memory_bytes(plan, batch, threads) + 5 * weights + workspace_bytes(plan, 1, threads);
 }
 
 Status lab_memory_check(const Model& plan, int batch) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <vector>
 
+#include "aligned_buffer.h"
 #include "eigen_maps.h"
 #include "kernels/gemm.h"
 #include "optimizer.h"
@@ -66,8 +67,9 @@ BenchResult benchmark_model(const Model& original, const BenchConfig& c) {
 
 double benchmark_gemm_gflops(int n, int runs) {
   MatrixR a = MatrixR::Random(n, n), b = MatrixR::Random(n, n), c(n, n);
+  FloatBuffer scratch(size_t(gemm_scratch_floats(uint64_t(n), n)));  // where gemm() packs B, as a layer's slice
   const double seconds = median_seconds(std::max(1, runs), 2, [&] {
-    gemm(Op::N, Op::N, n, n, n, a.data(), n, b.data(), n, c.data(), n, false);
+    gemm(Op::N, Op::N, n, n, n, a.data(), n, b.data(), n, c.data(), n, false, scratch.data());
   });
   return 2.0 * 2.0 * double(n) * n * n / seconds / 1e9;
 }

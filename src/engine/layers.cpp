@@ -4,9 +4,9 @@
 #include "layers.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstddef>
-#include <vector>
 
 #include "eigen_maps.h"
 #include "kernels/conv_sparse_grad.h"
@@ -96,15 +96,18 @@ void col2im_sample(const float* rows, Shape in, int k, int p, Shape out, float* 
   }
 }
 
+// The floats of relu_and_bias_gradient's partial sums (runs, F), in the calling thread's scratch.
+uint64_t bias_partials_floats(uint64_t m, int f) { return uint64_t(run_count(m, rows_per_run(f))) * uint64_t(f); }
+
 // Given relu_y (the ReLU's output, M,F), first dy = relu_y > 0 ? dy : 0 in place. Then dB (F) = the column sums
 // of dy (M,F): runs of rows summed in parallel, then added in order, so the result is the same for any number of
-// threads. Each run is summed right after its ReLU mask, while it is still in cache.
-void relu_and_bias_gradient(float* dy, const float* relu_y, long m, int f, float* db) {
+// threads. Each run is summed right after its ReLU mask, while it is still in cache. The partial sums take the
+// front of the calling thread's slice of `threads` (bias_partials_floats()).
+void relu_and_bias_gradient(float* dy, const float* relu_y, long m, int f, ThreadScratch threads, float* db) {
   const size_t run_length = rows_per_run(f);
   const int runs = run_count(size_t(m), run_length);
-  thread_local std::vector<float> buffer;
-  buffer.resize(size_t(runs) * f);
-  float* partial = buffer.data();  // (runs, F); by pointer: in the workers `buffer` would be their own
+  assert(threads.floats.caller >= bias_partials_floats(uint64_t(m), f));
+  float* partial = threads.mine();  // (runs, F); by pointer: in the workers mine() would be their own
   parallel_runs(size_t(m), run_length, [&](int r, size_t first, size_t rows) {
     float* run = dy + first * f;
     if (relu_y) relu_backward_loop(run, relu_y + first * f, rows * f, run);
@@ -161,28 +164,59 @@ void pad_images(const float* images, int n, Shape from, int top, int left, Shape
   });
 }
 
+// The layer's scratch (conv2d_scratch_floats): the padded input x kept for the backward pass, then room for the
+// dense, sparse or Winograd path's own, then the two tables of offsets of the implicit GEMMs.
+struct ConvScratch {
+  float* xpad;                   // (N, padded_input)
+  float* rest;                   // the backward pass's padded dy and turned kernel; or the sparse or Winograd kernel's
+  std::ptrdiff_t* window_table;  // N * max(Ho*Wo, H*W): row offsets (window_offsets)
+  std::ptrdiff_t* tap_table;     // max(K*K*C, K*K*F): column offsets (tap_offsets)
+};
+
+// The floats of ConvScratch for these shapes; with `scratch`, also where its parts start.
+uint64_t conv_scratch_layout(int n, Shape in, int k, Shape out, float* scratch, ConvScratch* into) {
+  const uint64_t xpad = uint64_t(n) * padded_input(in, k, out).size64();
+  const uint64_t dense = uint64_t(n) * padded_output_grad(in, k, out).size64() + uint64_t(k) * k * in.c * out.c;
+  const uint64_t rest =
+      std::max({dense, conv2d_sparse_scratch_floats(n, in, k, out), conv2d_winograd_scratch_floats(in, out)});
+  const uint64_t windows = uint64_t(n) * std::max(uint64_t(out.h) * out.w, uint64_t(in.h) * in.w);
+  const uint64_t taps = uint64_t(k) * k * std::max(in.c, out.c);
+  if (into) {
+    into->xpad = scratch;
+    into->rest = scratch + xpad;
+    float* tables = scratch + scratch_floats<float>(xpad + rest);  // 64-byte aligned again
+    into->window_table = scratch_take<std::ptrdiff_t>(tables, windows);
+    into->tap_table = scratch_take<std::ptrdiff_t>(tables, taps);
+  }
+  return scratch_floats<float>(xpad + rest) + scratch_floats<std::ptrdiff_t>(windows) +
+         scratch_floats<std::ptrdiff_t>(taps);
+}
+
+ConvScratch conv_scratch(int n, Shape in, int k, Shape out, float* scratch) {
+  ConvScratch parts;
+  conv_scratch_layout(n, in, k, out, scratch, &parts);
+  return parts;
+}
+
 // Offsets into padded images (N, padded) of the top-left corner of every window, window (i, oy, ox) for
-// oy < rows, ox < cols, in that order: the row offsets of the patch matrix.
-std::ptrdiff_t* window_offsets(int n, Shape padded, int rows, int cols) {
-  thread_local std::vector<std::ptrdiff_t> table;  // reused: no page faults per call
-  table.resize(size_t(n) * rows * cols);
-  std::ptrdiff_t* t = table.data();
+// oy < rows, ox < cols, in that order, into `table`: the row offsets of the patch matrix.
+const std::ptrdiff_t* window_offsets(int n, Shape padded, int rows, int cols, std::ptrdiff_t* table) {
+  std::ptrdiff_t* t = table;
   for (int i = 0; i < n; ++i)
     for (int oy = 0; oy < rows; ++oy)
       for (int ox = 0; ox < cols; ++ox)
         *t++ = std::ptrdiff_t(i) * padded.size() + (std::ptrdiff_t(oy) * padded.w + ox) * padded.c;
-  return table.data();
+  return table;
 }
 
-// Offsets of a window's K*K*C taps from its corner, tap (ky, kx, c) in that order: the column offsets.
-std::ptrdiff_t* tap_offsets(Shape padded, int k) {
-  thread_local std::vector<std::ptrdiff_t> table;
-  table.resize(size_t(k) * k * padded.c);
-  std::ptrdiff_t* t = table.data();
+// Offsets of a window's K*K*C taps from its corner, tap (ky, kx, c) in that order, into `table`: the column
+// offsets.
+const std::ptrdiff_t* tap_offsets(Shape padded, int k, std::ptrdiff_t* table) {
+  std::ptrdiff_t* t = table;
   for (int ky = 0; ky < k; ++ky)
     for (int kx = 0; kx < k; ++kx)
       for (int c = 0; c < padded.c; ++c) *t++ = (std::ptrdiff_t(ky) * padded.w + kx) * padded.c + c;
-  return table.data();
+  return table;
 }
 
 // w (K,K,C,F) -> turned (K,K,F,C): the kernel rotated 180 degrees, input and output channels swapped.
@@ -199,73 +233,78 @@ void rotate_kernel(const float* w, int k, int c, int f, float* turned) {
 }  // namespace
 
 uint64_t conv2d_scratch_floats(int n, Shape in, int k, Shape out) {
-  const uint64_t dense = uint64_t(n) * padded_output_grad(in, k, out).size64() + uint64_t(k) * k * in.c * out.c;
-  return uint64_t(n) * padded_input(in, k, out).size64() +
-         std::max({dense, conv2d_sparse_scratch_floats(n, in, k, out), conv2d_winograd_scratch_floats(in, out)});
+  return conv_scratch_layout(n, in, k, out, nullptr, nullptr);
 }
 
-uint64_t conv2d_thread_bytes(int n, Shape in, int k, Shape out) {
+ThreadFloats conv2d_thread_floats(int n, Shape in, int k, Shape out) {
   const uint64_t m = uint64_t(n) * out.h * out.w, f = uint64_t(out.c), kkc = uint64_t(k) * k * in.c;
-  const uint64_t tables = (uint64_t(n) * std::max(uint64_t(out.h) * out.w, uint64_t(in.h) * in.w) + kkc + uint64_t(k) * k * f) *
-                          sizeof(std::ptrdiff_t);  // window_offsets, tap_offsets
-  const uint64_t packed = std::max({gemm_pack_bytes(kkc, out.c), gemm_pack_bytes(m, out.c),
-                                    gemm_pack_bytes(uint64_t(k) * k * f, in.c)});  // the three GEMMs' B
-  const uint64_t partials = (m / rows_per_run(out.c) + 1) * f * sizeof(float);  // relu_and_bias_gradient
-  return tables + packed + partials + conv2d_winograd_thread_bytes(in, out) + conv2d_sparse_thread_bytes(in, k, out);
+  // Every thread packs w for the forward pass's chunks; the calling thread alone packs the backward GEMMs' B and
+  // keeps the bias gradient's partial sums. One at a time, and the Winograd or the sparse kernel's in their place.
+  const uint64_t forward_pack = gemm_scratch_floats(kkc, out.c);
+  const uint64_t caller = std::max({forward_pack, gemm_scratch_floats(m, out.c),
+                                    gemm_scratch_floats(uint64_t(k) * k * f, in.c), bias_partials_floats(m, out.c)});
+  const ThreadFloats kernels = thread_floats_max(conv2d_winograd_thread_floats(in, out),
+                                                 conv2d_sparse_thread_floats(in, k, out));
+  return thread_floats_max(ThreadFloats{caller, forward_pack}, kernels);
 }
 
 void conv2d_forward(const float* x, int n, Shape in, const float* w, const float* b, int k, Padding pad,
-                    bool relu, Shape out, float* scratch, float* y) {
+                    bool relu, Shape out, float* scratch, ThreadScratch threads, float* y) {
+  assert(threads.holds(conv2d_thread_floats(n, in, k, out)));
   const int kkc = k * k * in.c;
   const Shape xp = padded_input(in, k, out);
-  float* xpad = scratch;  // (N, xp), kept for the backward pass
+  const ConvScratch s = conv_scratch(n, in, k, out, scratch);
+  float* xpad = s.xpad;  // (N, xp), kept for the backward pass
   const int p = conv2d_pad_before(k, pad);
   pad_images(x, n, in, p, p, xp, xpad);
   if (conv2d_prefers_winograd(k, in)) {  // 5x5 kernels on enough channels: 2.8x fewer FLOPs (conv_winograd.h)
-    conv2d_winograd_forward(xpad, n, xp, w, b, relu, out, scratch + size_t(n) * xp.size(), y);
+    conv2d_winograd_forward(xpad, n, xp, w, b, relu, out, s.rest, threads, y);
     return;
   }
   // y (M,F) = patches (M,KKC) w (KKC,F), then bias and ReLU: a few images at a time, so that their output is
-  // still in cache for the second step (conv1's output is 10 MB a batch of 200).
-  const std::ptrdiff_t* windows = window_offsets(n, xp, out.h, out.w);
-  const std::ptrdiff_t* taps = tap_offsets(xp, k);
+  // still in cache for the second step (conv1's output is 10 MB a batch of 200). Each thread packs w into its
+  // own slice of `threads`.
+  const std::ptrdiff_t* windows = window_offsets(n, xp, out.h, out.w, s.window_table);
+  const std::ptrdiff_t* taps = tap_offsets(xp, k, s.tap_table);
   const int pixels = out.h * out.w, images_per_chunk = int(std::max<size_t>(1, kFloatsPerChunk / out.size()));
   parallel_for((n + images_per_chunk - 1) / images_per_chunk, 1, [&](int first, int last) {
     for (int chunk = first; chunk < last; ++chunk) {
       const int i0 = chunk * images_per_chunk, rows = (std::min(n, i0 + images_per_chunk) - i0) * pixels;
       float* yc = y + size_t(i0) * out.size();
-      gemm_gather(rows, out.c, kkc, GatherA{xpad, windows + size_t(i0) * pixels, taps}, w, out.c, yc, out.c, false);
+      gemm_gather(rows, out.c, kkc, GatherA{xpad, windows + size_t(i0) * pixels, taps}, w, out.c, yc, out.c, false,
+                  threads.mine());
       bias_relu(yc, rows, out.c, b, relu, yc);
     }
   });
 }
 
 void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w, int k, Padding pad, bool relu,
-                     Shape out, float* scratch, float* dw, float* db, float* dx) {
+                     Shape out, float* scratch, ThreadScratch threads, float* dw, float* db, float* dx) {
+  assert(threads.holds(conv2d_thread_floats(n, in, k, out)));
   const int m = n * out.h * out.w, kkc = k * k * in.c;
-  relu_and_bias_gradient(dy, relu ? y : nullptr, m, out.c, db);  // dy masked by the ReLU; dB (F)
+  relu_and_bias_gradient(dy, relu ? y : nullptr, m, out.c, threads, db);  // dy masked by the ReLU; dB (F)
   const Shape xp = padded_input(in, k, out);
-  const float* xpad = scratch;
+  const ConvScratch s = conv_scratch(n, in, k, out, scratch);
+  const float* xpad = s.xpad;
   if (conv2d_prefers_sparse(dy, n, in, k, out)) {  // behind a max-pool: mostly zeros (conv_sparse_grad.h)
-    conv2d_sparse_grads(dy, n, in, xpad, xp, conv2d_pad_before(k, pad), w, k, out, scratch + size_t(n) * xp.size(),
-                        dw, dx);
+    conv2d_sparse_grads(dy, n, in, xpad, xp, conv2d_pad_before(k, pad), w, k, out, s.rest, threads, dw, dx);
     return;
   }
   // dW (KKC,F) = patches^T (KKC,M) dy (M,F): the forward pass's gather with rows and columns swapped.
-  const GatherA patches_t{xpad, tap_offsets(xp, k), window_offsets(n, xp, out.h, out.w)};
-  gemm_gather(kkc, out.c, m, patches_t, dy, out.c, dw, out.c, false);
+  const GatherA patches_t{xpad, tap_offsets(xp, k, s.tap_table), window_offsets(n, xp, out.h, out.w, s.window_table)};
+  gemm_gather(kkc, out.c, m, patches_t, dy, out.c, dw, out.c, false, threads.mine());
   if (!dx) return;
   // dx (N*H*W, C): input pixel (iy, ix) got dy from outputs oy = iy + p - ky for all taps ky (and so for x),
   // which is a 'full' correlation of dy with the kernel turned 180 degrees: with dy padded by q = K-1-p above
   // and left, dx = dy_windows (N*H*W, K*K*F) turned (K*K*F, C), one more implicit GEMM.
   const Shape dp = padded_output_grad(in, k, out);
-  float* dypad = scratch + size_t(n) * xp.size();
+  float* dypad = s.rest;
   float* turned = dypad + size_t(n) * dp.size();
   const int q = k - 1 - conv2d_pad_before(k, pad);
   pad_images(dy, n, out, q, q, dp, dypad);
   rotate_kernel(w, k, in.c, out.c, turned);
-  const GatherA dy_windows{dypad, window_offsets(n, dp, in.h, in.w), tap_offsets(dp, k)};
-  gemm_gather(n * in.h * in.w, in.c, k * k * out.c, dy_windows, turned, in.c, dx, in.c, false);
+  const GatherA dy_windows{dypad, window_offsets(n, dp, in.h, in.w, s.window_table), tap_offsets(dp, k, s.tap_table)};
+  gemm_gather(n * in.h * in.w, in.c, k * k * out.c, dy_windows, turned, in.c, dx, in.c, false, threads.mine());
 }
 
 // ---- MaxPool2D ---------------------------------------------------------------------------------------------
@@ -337,14 +376,17 @@ void dropout_backward(const float* dy, const float* mask, size_t count, float* d
 // for all rows: a general GEMM would copy ("pack") all of W on every call, costing more than the arithmetic.
 constexpr int kDenseSmallBatch = 8;
 
-uint64_t dense_thread_bytes(int n, int in_units, int out_units) {
-  const uint64_t packed = std::max({gemm_pack_bytes(uint64_t(in_units), out_units), gemm_pack_bytes(uint64_t(n), out_units),
-                                    gemm_pack_bytes(uint64_t(out_units), in_units)});  // the three GEMMs' B
-  return packed + (uint64_t(n) / rows_per_run(out_units) + 1) * uint64_t(out_units) * sizeof(float);
+ThreadFloats dense_thread_floats(int n, int in_units, int out_units) {
+  const uint64_t packed = std::max({gemm_scratch_floats(uint64_t(in_units), out_units),
+                                    gemm_scratch_floats(uint64_t(n), out_units),
+                                    gemm_scratch_floats(uint64_t(out_units), in_units)});  // the three GEMMs' B
+  // The calling thread only (the GEMMs' workers read what it packed), one at a time.
+  return ThreadFloats{std::max(packed, bias_partials_floats(uint64_t(n), out_units)), 0};
 }
 
 void dense_forward(const float* x, int n, int in_units, const float* w, const float* b, int out_units, bool relu,
-                   float* y) {
+                   ThreadScratch threads, float* y) {
+  assert(threads.holds(dense_thread_floats(n, in_units, out_units)));
   if (n <= kDenseSmallBatch) {
     std::fill(y, y + size_t(n) * out_units, 0.0f);  // y (N, O)
     for (int i = 0; i < in_units; ++i) {
@@ -357,14 +399,16 @@ void dense_forward(const float* x, int n, int in_units, const float* w, const fl
       }
     }
   } else {
-    gemm(Op::N, Op::N, n, out_units, in_units, x, in_units, w, out_units, y, out_units, false);  // (N,I) (I,O)
+    gemm(Op::N, Op::N, n, out_units, in_units, x, in_units, w, out_units, y, out_units, false,
+         threads.mine());  // (N,I) (I,O)
   }
   bias_relu(y, n, out_units, b, relu, y);
 }
 
 void dense_backward(float* dy, const float* y, const float* x, int n, int in_units, const float* w, int out_units,
-                    bool relu, float* dw, float* db, float* dx) {
-  relu_and_bias_gradient(dy, relu ? y : nullptr, n, out_units, db);  // dy masked by the ReLU; dB (O)
+                    bool relu, ThreadScratch threads, float* dw, float* db, float* dx) {
+  assert(threads.holds(dense_thread_floats(n, in_units, out_units)));
+  relu_and_bias_gradient(dy, relu ? y : nullptr, n, out_units, threads, db);  // dy masked by the ReLU; dB (O)
   if (n <= kDenseSmallBatch) {  // see dense_forward
     for (int i = 0; i < in_units; ++i) {
       float* dwi = dw + size_t(i) * out_units;  // row i of dW (O)
@@ -383,8 +427,9 @@ void dense_backward(float* dy, const float* y, const float* x, int n, int in_uni
     }
     return;
   }
-  gemm(Op::T, Op::N, in_units, out_units, n, x, in_units, dy, out_units, dw, out_units, false);  // dW (I,O) = x^T dy
-  if (dx) gemm(Op::N, Op::T, n, in_units, out_units, dy, out_units, w, out_units, dx, in_units, false);  // dx = dy W^T
+  float* pack = threads.mine();
+  gemm(Op::T, Op::N, in_units, out_units, n, x, in_units, dy, out_units, dw, out_units, false, pack);  // dW = x^T dy
+  if (dx) gemm(Op::N, Op::T, n, in_units, out_units, dy, out_units, w, out_units, dx, in_units, false, pack);  // dy W^T
 }
 
 // ---- Softmax + cross-entropy -------------------------------------------------------------------------------

@@ -4,11 +4,14 @@
 // Legend: N batch, H/W input rows/cols, C input channels, Ho/Wo output rows/cols, F filters (output channels),
 //         K kernel side, P pool size, I/O dense input/output units, M = N*Ho*Wo, KKC = K*K*C.
 // Gradient buffers carry a `d` prefix. Backward functions OVERWRITE parameter gradients (one use per batch).
+// threads: the kernels' per-thread scratch (kernels/scratch.h), holding *_thread_floats() for at least
+// engine_threads() threads; the layers keep no memory of their own.
 // Not here: buffer allocation, parameter initialisation, the order of layers (model.cpp).
 #pragma once
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/scratch.h"
 #include "model_spec.h"
 #include "rng.h"
 #include "shape.h"
@@ -16,19 +19,19 @@
 namespace convlens {
 
 // ---- Conv2D: stride 1, 'same' or 'valid' padding, optional fused ReLU; implicit GEMMs (no im2col) ----------
-// x (N,H,W,C), w (K,K,C,F), b (F), y (N,Ho,Wo,F). scratch: conv2d_scratch_floats() floats; the forward pass
-// leaves a zero-padded copy of x there for the backward pass.
+// x (N,H,W,C), w (K,K,C,F), b (F), y (N,Ho,Wo,F). scratch: conv2d_scratch_floats() floats, 64-byte aligned; the
+// forward pass leaves a zero-padded copy of x there for the backward pass (and the implicit GEMMs' offset tables).
 int conv2d_pad_before(int k, Padding pad);  // zero rows/cols added above/left ('same': (K-1)/2, like Keras)
 uint64_t conv2d_scratch_floats(int n, Shape in, int k, Shape out);  // 64-bit: see workspace_bytes
-// A bound on the bytes of the grow-only buffers a thread keeps for this layer's passes over a batch of n (offset
-// tables, GEMM packing, the Winograd and sparse kernels' own): memory a Workspace does not hold.
-uint64_t conv2d_thread_bytes(int n, Shape in, int k, Shape out);
+// The per-thread scratch of this layer's passes over a batch of n: GEMM packing, the bias gradient's partial
+// sums, the Winograd and sparse kernels' own (one at a time).
+ThreadFloats conv2d_thread_floats(int n, Shape in, int k, Shape out);
 void conv2d_forward(const float* x, int n, Shape in, const float* w, const float* b, int k, Padding pad,
-                    bool relu, Shape out, float* scratch, float* y);
+                    bool relu, Shape out, float* scratch, ThreadScratch threads, float* y);
 // dy (N,Ho,Wo,F) is modified in place (ReLU mask); scratch as the forward pass left it.
 // dw (K,K,C,F), db (F); dx (N,H,W,C) may be null when the input gradient is not needed (first layer).
 void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w, int k, Padding pad, bool relu,
-                     Shape out, float* scratch, float* dw, float* db, float* dx);
+                     Shape out, float* scratch, ThreadScratch threads, float* dw, float* db, float* dx);
 
 // im2col / col2im: the patch matrix made explicit, and its adjoint; the reference for the tests.
 // cols row (n,oy,ox) holds the KxK patch, C channels each: (M, KKC).
@@ -53,13 +56,13 @@ void dropout_backward(const float* dy, const float* mask, size_t count, float* d
 
 // ---- Dense: y = x w + b, optional fused ReLU -----------------------------------------------------------------
 // x (N,I), w (I,O), b (O), y (N,O)
-// A bound on the bytes of the grow-only buffers a thread keeps for this layer's passes (GEMM packing, partial sums).
-uint64_t dense_thread_bytes(int n, int in_units, int out_units);
+// The per-thread scratch of this layer's passes (GEMM packing, the bias gradient's partial sums).
+ThreadFloats dense_thread_floats(int n, int in_units, int out_units);
 void dense_forward(const float* x, int n, int in_units, const float* w, const float* b, int out_units, bool relu,
-                   float* y);
+                   ThreadScratch threads, float* y);
 // dy (N,O) is modified in place (ReLU mask). dw (I,O), db (O); dx (N,I) may be null.
 void dense_backward(float* dy, const float* y, const float* x, int n, int in_units, const float* w, int out_units,
-                    bool relu, float* dw, float* db, float* dx);
+                    bool relu, ThreadScratch threads, float* dw, float* db, float* dx);
 
 // ---- Softmax + categorical cross-entropy (numerically stable) ----------------------------------------------
 // logits (N,K) -> probs (N,K); returns the summed (not averaged) loss over the batch and counts correct argmaxes.

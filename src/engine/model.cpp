@@ -2,12 +2,15 @@
 // the layer kernels of layers.h in order.
 #include "model.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <map>
 
+#include "kernels/scratch.h"
+#include "kernels/threads.h"
 #include "layers.h"
 
 namespace convlens {
@@ -193,6 +196,39 @@ void workspace_layout(Workspace& ws, const Model& model, int n, Size&& size) {
   size(&ws.probs, batch * uint64_t(model.num_classes));
 }
 
+ThreadFloats model_thread_floats(const Model& model, int n) {
+  ThreadFloats floats;  // the largest of any layer's: the layers run one at a time, each in the whole slices
+  for (const Layer& l : model.layers) {
+    if (l.spec.kind == LayerKind::Conv2D)
+      floats = thread_floats_max(floats, conv2d_thread_floats(n, l.in, l.spec.kernel, l.out));
+    if (l.spec.kind == LayerKind::Dense) floats = thread_floats_max(floats, dense_thread_floats(n, l.in.c, l.out.c));
+  }
+  return floats;
+}
+
+namespace {
+
+// The workspace's per-thread scratch, grown (never shrunk) to hold `need` for `threads` threads.
+ThreadScratch thread_scratch_reserve(Workspace& ws, ThreadFloats need, int threads) {
+  ThreadFloats& have = ws.thread_floats;
+  if (have.caller < need.caller || have.worker < need.worker || ws.threads < threads) {
+    have = thread_floats_max(have, ThreadFloats{scratch_floats<float>(need.caller), scratch_floats<float>(need.worker)});
+    ws.threads = std::max(ws.threads, threads);
+    const uint64_t floats = thread_scratch_floats(have, ws.threads);
+    assert(floats <= SIZE_MAX / sizeof(float));  // callers check memory_check (memory.h) first
+    ws.thread_scratch.resize(size_t(floats));
+  }
+  return ThreadScratch{ws.thread_scratch.data(), have, ws.threads};
+}
+
+// The per-thread scratch for a pass over n samples on engine_threads() threads (grown if need be: the number of
+// threads may have changed since workspace_reserve).
+ThreadScratch thread_scratch(Workspace& ws, const Model& model, int n) {
+  return thread_scratch_reserve(ws, model_thread_floats(model, n), engine_threads());
+}
+
+}  // namespace
+
 void workspace_reserve(Workspace& ws, const Model& model, int n) {
   // Grows each buffer to what a batch of n needs and never shrinks one: a workspace serves batches of any size and
   // models of any shape in turn, and the first touch of its memory (page faults, most of a first batch) is paid once.
@@ -203,9 +239,10 @@ void workspace_reserve(Workspace& ws, const Model& model, int n) {
     assert(values <= SIZE_MAX / sizeof(float));  // callers check memory_check (memory.h) first
     if (buffer->size() < values) buffer->resize(size_t(values));
   });
+  thread_scratch(ws, model, n);
 }
 
-uint64_t workspace_bytes(const Model& model, int n) {
+uint64_t workspace_bytes(const Model& model, int n, int threads) {
   Workspace sizes;  // empty buffers: workspace_layout only names them
   sizes.act.resize(model.layers.size() + 1);
   sizes.dact.resize(model.layers.size() + 1);
@@ -213,21 +250,11 @@ uint64_t workspace_bytes(const Model& model, int n) {
   sizes.argmax.resize(model.layers.size());
   uint64_t bytes = 0;
   workspace_layout(sizes, model, n, [&](auto* buffer, uint64_t values) { bytes += values * sizeof((*buffer)[0]); });
-  return bytes;
-}
-
-uint64_t model_thread_bytes(const Model& model, int n) {
-  uint64_t bytes = 0;  // a sum over layers: each kernel's buffers are its own, and grow to its largest use
-  for (const Layer& l : model.layers) {
-    if (l.spec.kind == LayerKind::Conv2D) bytes += conv2d_thread_bytes(n, l.in, l.spec.kernel, l.out);
-    if (l.spec.kind == LayerKind::Dense) bytes += dense_thread_bytes(n, l.in.c, l.out.c);
-  }
-  return bytes;
+  return bytes + thread_scratch_floats(model_thread_floats(model, n), threads) * sizeof(float);
 }
 
 uint64_t model_inference_bytes(const Model& model, int n, int threads) {
-  return uint64_t(model.param_count) * sizeof(float) + workspace_bytes(model, n) +
-         uint64_t(std::max(1, threads)) * model_thread_bytes(model, n);
+  return uint64_t(model.param_count) * sizeof(float) + workspace_bytes(model, n, threads);
 }
 
 void model_set_input_u8(const Model& model, Workspace& ws, const uint8_t* images, int n) {
@@ -250,6 +277,7 @@ void model_gather_range(const Model& model, Workspace& ws, const Dataset& data, 
 }
 
 void model_forward(const Model& model, Workspace& ws, int n, bool training, Rng* rng) {
+  const ThreadScratch threads = thread_scratch(ws, model, n);
   for (size_t i = 0; i < model.layers.size(); ++i) {
     const Layer& l = model.layers[i];
     const float* x = ws.act[i].data();
@@ -258,7 +286,7 @@ void model_forward(const Model& model, Workspace& ws, int n, bool training, Rng*
     switch (l.spec.kind) {
       case LayerKind::Conv2D:
         conv2d_forward(x, n, l.in, model.weights(l), model.biases(l), l.spec.kernel, l.spec.padding, l.spec.relu,
-                       l.out, ws.scratch[i].data(), y);
+                       l.out, ws.scratch[i].data(), threads, y);
         break;
       case LayerKind::MaxPool2D: maxpool_forward(x, n, l.in, l.spec.pool, l.out, y, ws.argmax[i].data()); break;
       case LayerKind::ReLU: relu_forward(x, count, y); break;
@@ -267,7 +295,7 @@ void model_forward(const Model& model, Workspace& ws, int n, bool training, Rng*
         break;
       case LayerKind::Flatten: std::copy(x, x + count, y); break;
       case LayerKind::Dense:
-        dense_forward(x, n, int(l.in.size()), model.weights(l), model.biases(l), l.out.c, l.spec.relu, y);
+        dense_forward(x, n, int(l.in.size()), model.weights(l), model.biases(l), l.out.c, l.spec.relu, threads, y);
         break;
     }
   }
@@ -278,6 +306,7 @@ double model_softmax(const Model& model, Workspace& ws, const uint8_t* labels, i
 }
 
 void model_backward(Model& model, Workspace& ws, const uint8_t* labels, int n, bool input_grad) {
+  const ThreadScratch threads = thread_scratch(ws, model, n);
   const size_t count = model.layers.size();
   softmax_xent_backward(ws.probs.data(), labels, n, model.num_classes, 1.0f / float(n), ws.dact[count].data());
   for (size_t i = count; i-- > 0;) {
@@ -292,7 +321,7 @@ void model_backward(Model& model, Workspace& ws, const uint8_t* labels, int n, b
     switch (l.spec.kind) {
       case LayerKind::Conv2D:
         conv2d_backward(dy, y, n, l.in, model.weights(l), l.spec.kernel, l.spec.padding, l.spec.relu, l.out,
-                        ws.scratch[i].data(), dw, db, dx);
+                        ws.scratch[i].data(), threads, dw, db, dx);
         break;
       case LayerKind::MaxPool2D:
         if (dx) maxpool_backward(dy, n, l.in, l.out, ws.argmax[i].data(), dx);
@@ -307,7 +336,7 @@ void model_backward(Model& model, Workspace& ws, const uint8_t* labels, int n, b
         if (dx) std::copy(dy, dy + out_count, dx);
         break;
       case LayerKind::Dense:
-        dense_backward(dy, y, x, n, int(l.in.size()), model.weights(l), l.out.c, l.spec.relu, dw, db, dx);
+        dense_backward(dy, y, x, n, int(l.in.size()), model.weights(l), l.out.c, l.spec.relu, threads, dw, db, dx);
         break;
     }
   }

@@ -1,9 +1,10 @@
 // model.h: a sequential CNN — its layers, its parameters in one flat buffer, and the passes over a batch.
 //
-// The Model holds only what defines the network (layers, shapes, parameters, gradients). Every per-batch buffer
-// lives in a Workspace, so several callers (the trainer, the feature-map probe, a test) can run the same model
-// with their own scratch memory without touching each other's state. Workspaces grow once per batch size and
-// are then reused: no allocation on the training hot path.
+// The Model holds only what defines the network (layers, shapes, parameters, gradients). Every per-batch buffer,
+// the kernels' per-thread scratch included, lives in a Workspace, so several callers (the trainer, the feature-map
+// probe, a test) can run the same model with their own scratch memory without touching each other's state.
+// Workspaces grow once per batch size (and number of threads) and are then reused: no allocation on the training
+// hot path; freeing the Workspace frees all of it.
 //
 // Legend: N batch, L number of layers, K classes. Layout NHWC (shape.h).
 #pragma once
@@ -14,6 +15,7 @@
 #include "aligned_buffer.h"
 #include "dataset.h"
 #include "feature_map.h"
+#include "kernels/scratch.h"
 #include "model_spec.h"
 #include "rng.h"
 #include "shape.h"
@@ -52,6 +54,9 @@ struct Workspace {
   std::vector<FloatBuffer> scratch;          // per layer: Conv2D padded input etc. (layers.h); Dropout mask (N, out)
   std::vector<std::vector<int32_t>> argmax;  // per layer: MaxPool2D argmax (N, out)
   FloatBuffer probs;                         // (N, K) softmax of the last forward pass
+  FloatBuffer thread_scratch;                // the kernels' per-thread scratch (kernels/scratch.h), one slice a thread
+  ThreadFloats thread_floats;                // floats of the calling thread's slice and of each worker's (x16)
+  int threads = 0;                           // slices: the calling thread's, then threads - 1 workers'
 };
 
 // Builds the layers, shapes and parameter layout from a spec or preset name. Parameters are zero: call
@@ -70,15 +75,17 @@ std::string model_summary(const Model& model);
 // Floating-point operations (multiply and add counted as 2) for one sample: forward, or forward + backward.
 double model_flops_per_sample(const Model& model, bool training);
 
-// Grows the workspace to hold batches of n of this model (never shrinks; any earlier model's sizes stay).
+// Grows the workspace to hold batches of n of this model on engine_threads() threads (never shrinks; any earlier
+// model's sizes stay).
 void workspace_reserve(Workspace& ws, const Model& model, int n);
-// The bytes workspace_reserve allocates for batches of n in an empty workspace (model may be a plan).
-uint64_t workspace_bytes(const Model& model, int n);
-// A bound on the bytes the layer kernels keep per thread, outside any Workspace, once they have run passes over
-// batches of n (model may be a plan).
-uint64_t model_thread_bytes(const Model& model, int n);
-// What inference over batches of n on `threads` threads needs: the parameters, the workspace and the kernels'
-// per-thread scratch (model may be a plan). Training adds its copies to this (Trainer::memory_bytes).
+// The bytes workspace_reserve allocates for batches of n on `threads` threads in an empty workspace (model may be
+// a plan): the per-layer buffers and `threads` slices of per-thread scratch.
+uint64_t workspace_bytes(const Model& model, int n, int threads);
+// The per-thread scratch the layer kernels need for passes over batches of n (model may be a plan): the largest
+// of any layer's, as the layers run one at a time.
+ThreadFloats model_thread_floats(const Model& model, int n);
+// What inference over batches of n on `threads` threads needs: the parameters and the workspace, per-thread
+// scratch included (model may be a plan). Training adds its copies to this (Trainer::memory_bytes).
 uint64_t model_inference_bytes(const Model& model, int n, int threads);
 
 // Copies images (N, H, W, C) uint8 into act[0] as floats in [0, 1] (the per-batch normalisation).
@@ -90,6 +97,7 @@ void model_gather_batch(const Model& model, Workspace& ws, const Dataset& data, 
 void model_gather_range(const Model& model, Workspace& ws, const Dataset& data, size_t first, int n, uint8_t* labels);
 
 // Forward pass over act[0] for n samples; logits end in act[L]. `training` switches dropout on (rng required).
+// The passes grow the per-thread scratch if the engine has more threads than when the workspace was reserved.
 void model_forward(const Model& model, Workspace& ws, int n, bool training, Rng* rng);
 // Softmax of the logits into ws.probs; with labels, returns the SUMMED cross-entropy and counts correct ones.
 double model_softmax(const Model& model, Workspace& ws, const uint8_t* labels, int n, int* correct);

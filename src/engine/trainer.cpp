@@ -80,7 +80,7 @@ uint64_t Trainer::memory_bytes(const Model& plan, int batch, int threads) {
   uint64_t map_floats = 0;
   for (const Layer& l : plan.layers) map_floats += l.out.size64();
   const uint64_t snapshots = kMaxSnapshots * map_floats * sizeof(float) + kMaxBatchRecords * sizeof(BatchRecord);
-  return model_inference_bytes(plan, batch, threads) + copies + snapshots + workspace_bytes(plan, 1);
+  return model_inference_bytes(plan, batch, threads) + copies + snapshots + workspace_bytes(plan, 1, threads);
 }
 
 void Trainer::clear() {

@@ -17,6 +17,7 @@
 using namespace convlens;
 using convlens_test::max_abs_diff;
 using convlens_test::random_vector;
+using convlens_test::TestThreadScratch;
 
 namespace {
 
@@ -96,16 +97,18 @@ TEST_CASE("conv2d_sparse_grads agrees with im2col + GEMM on a max-pooled dy", "[
     col2im(dcols.data(), n, tc.in, k, tc.pad, out, want_dx.data());
 
     std::vector<float> scratch(conv2d_scratch_floats(n, tc.in, k, out)), y(size_t(m) * f);
-    conv2d_forward(x.data(), n, tc.in, w.data(), b.data(), k, tc.pad, false, out, scratch.data(), y.data());
+    TestThreadScratch threads(conv2d_thread_floats(n, tc.in, k, out));
+    conv2d_forward(x.data(), n, tc.in, w.data(), b.data(), k, tc.pad, false, out, scratch.data(), threads.view,
+                   y.data());
     const Shape xp{out.h + k - 1, out.w + k - 1, tc.in.c};  // the padded input the forward pass left in scratch
     std::vector<float> sparse_scratch(conv2d_sparse_scratch_floats(n, tc.in, k, out));
     std::vector<float> dw(w.size(), 99.0f), dx(x.size(), 99.0f), dw_only(w.size(), 99.0f);
     conv2d_sparse_grads(dy.data(), n, tc.in, scratch.data(), xp, conv2d_pad_before(k, tc.pad), w.data(), k, out,
-                        sparse_scratch.data(), dw.data(), dx.data());
+                        sparse_scratch.data(), threads.view, dw.data(), dx.data());
     CHECK(max_abs_diff(dw, want_dw) < 1e-5 * std::sqrt(double(m)));
     CHECK(max_abs_diff(dx, want_dx) < 1e-5 * std::sqrt(double(k * k * f)));
     conv2d_sparse_grads(dy.data(), n, tc.in, scratch.data(), xp, conv2d_pad_before(k, tc.pad), w.data(), k, out,
-                        sparse_scratch.data(), dw_only.data(), nullptr);  // the first layer: no dx
+                        sparse_scratch.data(), threads.view, dw_only.data(), nullptr);  // the first layer: no dx
     CHECK(dw_only == dw);
   }
 }
@@ -124,7 +127,9 @@ TEST_CASE("conv2d_backward takes the sparse path for a max-pooled dy and long ke
   const std::vector<float> x = random_vector(n * in.size(), 1), w = random_vector(size_t(kkc) * 36, 2, -0.2f, 0.2f);
   const std::vector<float> b = random_vector(36, 3, -0.1f, 0.1f);
   std::vector<float> scratch(conv2d_scratch_floats(n, in, 5, out)), y(size_t(m) * 36);
-  conv2d_forward(x.data(), n, in, w.data(), b.data(), 5, Padding::Same, true, out, scratch.data(), y.data());
+  TestThreadScratch threads(conv2d_thread_floats(n, in, 5, out));
+  conv2d_forward(x.data(), n, in, w.data(), b.data(), 5, Padding::Same, true, out, scratch.data(), threads.view,
+                 y.data());
   std::vector<float> dy = pooled_gradient(n, out, 6), masked = dy;
   for (size_t i = 0; i < masked.size(); ++i)
     if (y[i] <= 0.0f) masked[i] = 0.0f;
@@ -134,8 +139,8 @@ TEST_CASE("conv2d_backward takes the sparse path for a max-pooled dy and long ke
   gemm_reference(Op::N, Op::T, m, kkc, 36, masked.data(), 36, w.data(), 36, dcols.data(), kkc, false);
   col2im(dcols.data(), n, in, 5, Padding::Same, out, want_dx.data());
   std::vector<float> dw(w.size()), db(36), dx(x.size());
-  conv2d_backward(dy.data(), y.data(), n, in, w.data(), 5, Padding::Same, true, out, scratch.data(), dw.data(),
-                  db.data(), dx.data());
+  conv2d_backward(dy.data(), y.data(), n, in, w.data(), 5, Padding::Same, true, out, scratch.data(), threads.view,
+                  dw.data(), db.data(), dx.data());
   CHECK(dy == masked);  // the ReLU mask, in place
   CHECK(max_abs_diff(dw, want_dw) < 1e-5 * std::sqrt(double(m)));
   CHECK(max_abs_diff(dx, want_dx) < 1e-5 * std::sqrt(double(kkc)));
@@ -147,17 +152,19 @@ TEST_CASE("conv2d_sparse_grads gives the same bits for any number of threads", "
   const std::vector<float> x = random_vector(n * in.size(), 1), w = random_vector(size_t(k) * k * 16 * 36, 2);
   const std::vector<float> b(36, 0.0f), dy = pooled_gradient(n, out, 3);
   std::vector<float> scratch(conv2d_scratch_floats(n, in, k, out)), y(n * out.size());
-  conv2d_forward(x.data(), n, in, w.data(), b.data(), k, Padding::Same, false, out, scratch.data(), y.data());
+  TestThreadScratch threads(conv2d_thread_floats(n, in, k, out));  // for 3 threads and more
+  conv2d_forward(x.data(), n, in, w.data(), b.data(), k, Padding::Same, false, out, scratch.data(), threads.view,
+                 y.data());
   const Shape xp{18, 18, 16};
   std::vector<float> sparse_scratch(conv2d_sparse_scratch_floats(n, in, k, out));
   std::vector<float> dw1(w.size()), dx1(x.size()), dw3(w.size()), dx3(x.size());
   const int saved = engine_threads();
   engine_set_threads(1);
-  conv2d_sparse_grads(dy.data(), n, in, scratch.data(), xp, 2, w.data(), k, out, sparse_scratch.data(), dw1.data(),
-                      dx1.data());
+  conv2d_sparse_grads(dy.data(), n, in, scratch.data(), xp, 2, w.data(), k, out, sparse_scratch.data(), threads.view,
+                      dw1.data(), dx1.data());
   engine_set_threads(3);
-  conv2d_sparse_grads(dy.data(), n, in, scratch.data(), xp, 2, w.data(), k, out, sparse_scratch.data(), dw3.data(),
-                      dx3.data());
+  conv2d_sparse_grads(dy.data(), n, in, scratch.data(), xp, 2, w.data(), k, out, sparse_scratch.data(), threads.view,
+                      dw3.data(), dx3.data());
   engine_set_threads(saved);
   CHECK(dw1 == dw3);
   CHECK(dx1 == dx3);

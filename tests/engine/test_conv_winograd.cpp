@@ -43,7 +43,9 @@ void forward_both(const Case& tc, int n, std::vector<float>& got, std::vector<fl
     want[i] += b[i % f];
     if (relu) want[i] = std::max(want[i], 0.0f);
   }
-  conv2d_forward(x.data(), n, tc.in, w.data(), b.data(), 5, tc.pad, relu, out, scratch.data(), got.data());
+  convlens_test::TestThreadScratch threads(conv2d_thread_floats(n, tc.in, 5, out));
+  conv2d_forward(x.data(), n, tc.in, w.data(), b.data(), 5, tc.pad, relu, out, scratch.data(), threads.view,
+                 got.data());
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "aligned_buffer.h"
 #include "kernels/gemm.h"
 #include "kernels/threads.h"
 #include "rng.h"
@@ -20,6 +21,15 @@ using convlens_test::random_vector;
 namespace {
 
 using GemmFn = void (*)(Op, Op, int, int, int, const float*, int, const float*, int, float*, int, bool);
+
+// A blocked GEMM with scratch of its own to pack B into (gemm_scratch_floats), as a GemmFn.
+using BlockedFn = void (*)(Op, Op, int, int, int, const float*, int, const float*, int, float*, int, bool, float*);
+template <BlockedFn fn>
+void with_scratch(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+                  int ldc, bool accumulate) {
+  FloatBuffer scratch(size_t(gemm_scratch_floats(uint64_t(std::max(k, 0)), n)));
+  fn(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate, scratch.data());
+}
 
 struct Case {
   Op op_a, op_b;
@@ -76,7 +86,7 @@ void check_against_reference(GemmFn fn, double bound = 1e-6) {
 }  // namespace
 
 TEST_CASE("gemm: the blocked GEMM with its scalar micro-kernel agrees with the triple loop", "[gemm]") {
-  check_against_reference(gemm_blocked_scalar);
+  check_against_reference(with_scratch<gemm_blocked_scalar>);
 }
 
 // Eigen's AVX-512 kernels (on a machine that has them) sum in longer runs: 1.3e-6 was measured for k = 600.
@@ -84,14 +94,14 @@ TEST_CASE("gemm: Eigen agrees with the triple loop", "[gemm]") { check_against_r
 
 TEST_CASE("gemm: what gemm() runs on this target agrees with the triple loop", "[gemm]") {
   INFO(gemm_kind());
-  check_against_reference(gemm);
+  check_against_reference(with_scratch<gemm>);
 }
 
 TEST_CASE("gemm: shared out over 3 threads, every GEMM still agrees with the triple loop", "[gemm][threads]") {
   const int saved = engine_threads();
   engine_set_threads(3);
-  check_against_reference(gemm_blocked_scalar);
-  check_against_reference(gemm);
+  check_against_reference(with_scratch<gemm_blocked_scalar>);
+  check_against_reference(with_scratch<gemm>);
   engine_set_threads(saved);
 }
 
@@ -99,15 +109,17 @@ TEST_CASE("gemm: shared out over 3 threads, every GEMM still agrees with the tri
 // Both micro-kernels multiply and add in the same order. WebAssembly has no fused multiply-add, so there they
 // agree to the bit; natively FMA rounds once instead of twice, hence a tolerance of float rounding.
 TEST_CASE("gemm: the SIMD micro-kernel agrees with the scalar one", "[gemm][simd]") {
-  check_against_reference(gemm_blocked_simd);
+  check_against_reference(with_scratch<gemm_blocked_simd>);
   for (const Case& t : cases()) {
     INFO(describe(t));
     const int rows_a = t.op_a == Op::N ? t.m : t.k, rows_b = t.op_b == Op::N ? t.k : t.n;
     const int lda = (t.op_a == Op::N ? t.k : t.m) + t.pad, ldb = (t.op_b == Op::N ? t.n : t.k) + t.pad, ldc = t.n;
     const std::vector<float> a = random_vector(size_t(rows_a) * lda, 4), b = random_vector(size_t(rows_b) * ldb, 5);
     std::vector<float> simd = random_vector(size_t(t.m) * ldc, 6), scalar = simd;
-    gemm_blocked_simd(t.op_a, t.op_b, t.m, t.n, t.k, a.data(), lda, b.data(), ldb, simd.data(), ldc, t.accumulate);
-    gemm_blocked_scalar(t.op_a, t.op_b, t.m, t.n, t.k, a.data(), lda, b.data(), ldb, scalar.data(), ldc, t.accumulate);
+    with_scratch<gemm_blocked_simd>(t.op_a, t.op_b, t.m, t.n, t.k, a.data(), lda, b.data(), ldb, simd.data(), ldc,
+                                    t.accumulate);
+    with_scratch<gemm_blocked_scalar>(t.op_a, t.op_b, t.m, t.n, t.k, a.data(), lda, b.data(), ldb, scalar.data(), ldc,
+                                      t.accumulate);
     double worst = 0;
     for (size_t i = 0; i < simd.size(); ++i) worst = std::max(worst, double(std::fabs(simd[i] - scalar[i])));
     CHECK(worst <= 2e-6 * std::sqrt(double(t.k)));
@@ -136,8 +148,8 @@ TEST_CASE("gemm: B packed once, then multiplied, agrees with the triple loop and
     std::vector<float> packed = random_vector(size_t(t.m) * ldc, 6), direct = packed;
     gemm_packed_then_multiplied(Op::N, t.op_b, t.m, t.n, t.k, a.data(), t.k + 1, b.data(), ldb, packed.data(), ldc,
                                 t.accumulate);
-    gemm_blocked_simd(Op::N, t.op_b, t.m, t.n, t.k, a.data(), t.k + 1, b.data(), ldb, direct.data(), ldc,
-                      t.accumulate);
+    with_scratch<gemm_blocked_simd>(Op::N, t.op_b, t.m, t.n, t.k, a.data(), t.k + 1, b.data(), ldb, direct.data(), ldc,
+                                    t.accumulate);
     CHECK(packed == direct);
 #endif
   }
@@ -167,12 +179,12 @@ TEST_CASE("gemm: packed products as wide as gemm_packed_columns(n) agree with th
 TEST_CASE("gemm: k = 0 clears C or leaves it, as asked, and an empty C is a no-op", "[gemm]") {
   std::vector<float> c = {1, 2, 3, 4};
   const float unused = 0;
-  gemm(Op::N, Op::N, 2, 2, 0, &unused, 1, &unused, 2, c.data(), 2, true);
+  gemm(Op::N, Op::N, 2, 2, 0, &unused, 1, &unused, 2, c.data(), 2, true, nullptr);  // nothing to pack
   CHECK(c == std::vector<float>{1, 2, 3, 4});
-  gemm(Op::N, Op::N, 2, 2, 0, &unused, 1, &unused, 2, c.data(), 2, false);
+  gemm(Op::N, Op::N, 2, 2, 0, &unused, 1, &unused, 2, c.data(), 2, false, nullptr);
   CHECK(c == std::vector<float>{0, 0, 0, 0});
-  gemm(Op::N, Op::N, 0, 2, 3, &unused, 3, &unused, 2, c.data(), 2, false);
-  gemm_blocked_scalar(Op::N, Op::N, 2, 2, 0, &unused, 1, &unused, 2, c.data(), 2, true);
+  gemm(Op::N, Op::N, 0, 2, 3, &unused, 3, &unused, 2, c.data(), 2, false, nullptr);
+  gemm_blocked_scalar(Op::N, Op::N, 2, 2, 0, &unused, 1, &unused, 2, c.data(), 2, true, nullptr);
   CHECK(c == std::vector<float>{0, 0, 0, 0});
 }
 
@@ -180,7 +192,7 @@ namespace {
 
 // A gathered A (op(A)(i, p) = a[row_offset[i] + col_offset[p]], overlapping like a convolution's windows)
 // through `fn`, against the triple loop on the same matrix written out. Returns the largest error as above.
-using GatherFn = void (*)(int, int, int, GatherA, const float*, int, float*, int, bool);
+using GatherFn = void (*)(int, int, int, GatherA, const float*, int, float*, int, bool, float*);
 double gather_error(GatherFn fn, const Case& t) {
   std::vector<std::ptrdiff_t> rows(t.m), cols(t.k);
   for (int i = 0; i < t.m; ++i) rows[i] = std::ptrdiff_t(i % 5) * 3 + std::ptrdiff_t(i / 5) * 11;  // windows overlap
@@ -194,7 +206,8 @@ double gather_error(GatherFn fn, const Case& t) {
   const std::vector<float> b = random_vector(size_t(t.k) * t.n, 8);
   std::vector<float> want = random_vector(size_t(t.m) * t.n, 9), got = want;
   gemm_reference(Op::N, Op::N, t.m, t.n, t.k, a.data(), t.k, b.data(), t.n, want.data(), t.n, t.accumulate);
-  fn(t.m, t.n, t.k, ga, b.data(), t.n, got.data(), t.n, t.accumulate);
+  FloatBuffer scratch(size_t(gemm_scratch_floats(uint64_t(t.k), t.n)));
+  fn(t.m, t.n, t.k, ga, b.data(), t.n, got.data(), t.n, t.accumulate, scratch.data());
   double worst = 0;
   for (size_t i = 0; i < got.size(); ++i)
     worst = std::max(worst, std::isfinite(got[i]) ? std::fabs(double(got[i]) - want[i]) : 1e30);

@@ -17,6 +17,7 @@ using convlens_test::compare_gradients;
 using convlens_test::max_abs_diff;
 using convlens_test::random_vector;
 using convlens_test::spread_indices;
+using convlens_test::TestThreadScratch;
 
 namespace {
 
@@ -36,10 +37,11 @@ TEST_CASE("conv2d forward: a 3x3 image, 2x2 kernel, valid padding, computed by h
   const float b = 0.5f;
   const Shape in{3, 3, 1}, out{2, 2, 1};
   std::vector<float> cols(conv2d_scratch_floats(1, in, 2, out)), y(4);
-  conv2d_forward(x.data(), 1, in, w.data(), &b, 2, Padding::Valid, false, out, cols.data(), y.data());
+  TestThreadScratch threads(conv2d_thread_floats(1, in, 2, out));
+  conv2d_forward(x.data(), 1, in, w.data(), &b, 2, Padding::Valid, false, out, cols.data(), threads.view, y.data());
   CHECK(y == std::vector<float>{-3.5f, -3.5f, -3.5f, -3.5f});
   // With the fused ReLU every output is clipped to 0.
-  conv2d_forward(x.data(), 1, in, w.data(), &b, 2, Padding::Valid, true, out, cols.data(), y.data());
+  conv2d_forward(x.data(), 1, in, w.data(), &b, 2, Padding::Valid, true, out, cols.data(), threads.view, y.data());
   CHECK(y == std::vector<float>{0, 0, 0, 0});
 }
 
@@ -49,12 +51,14 @@ TEST_CASE("conv2d forward: 'same' padding keeps the size and pads with zeros lik
   const float b = 0.0f;
   const Shape in{3, 3, 1}, out{3, 3, 1};
   std::vector<float> cols(conv2d_scratch_floats(1, in, 3, out)), y(9);
-  conv2d_forward(x.data(), 1, in, w.data(), &b, 3, Padding::Same, false, out, cols.data(), y.data());
+  TestThreadScratch threads(conv2d_thread_floats(1, in, 3, out));
+  conv2d_forward(x.data(), 1, in, w.data(), &b, 3, Padding::Same, false, out, cols.data(), threads.view, y.data());
   CHECK(y == std::vector<float>{4, 6, 4, 6, 9, 6, 4, 6, 4});
   // An even kernel (2x2) pads 0 before and 1 after, as TensorFlow does: the last row/column sees zeros.
   const Shape out2{3, 3, 1};
   std::vector<float> w2(4, 1.0f), cols2(conv2d_scratch_floats(1, in, 2, out2));
-  conv2d_forward(x.data(), 1, in, w2.data(), &b, 2, Padding::Same, false, out2, cols2.data(), y.data());
+  TestThreadScratch threads2(conv2d_thread_floats(1, in, 2, out2));
+  conv2d_forward(x.data(), 1, in, w2.data(), &b, 2, Padding::Same, false, out2, cols2.data(), threads2.view, y.data());
   CHECK(y == std::vector<float>{4, 4, 2, 4, 4, 2, 2, 2, 1});
 }
 
@@ -63,7 +67,9 @@ TEST_CASE("conv2d forward: channels and filters follow the (K,K,C,F) weight layo
   // y0 = 3*1 + 5*100 = 503, y1 = 3*10 + 5*1000 = 5030, plus biases 1 and 2.
   const std::vector<float> x = {3, 5}, w = {1, 10, 100, 1000}, b = {1, 2};
   std::vector<float> cols(conv2d_scratch_floats(1, {1, 1, 2}, 1, {1, 1, 2})), y(2);
-  conv2d_forward(x.data(), 1, {1, 1, 2}, w.data(), b.data(), 1, Padding::Same, false, {1, 1, 2}, cols.data(), y.data());
+  TestThreadScratch threads(conv2d_thread_floats(1, {1, 1, 2}, 1, {1, 1, 2}));
+  conv2d_forward(x.data(), 1, {1, 1, 2}, w.data(), b.data(), 1, Padding::Same, false, {1, 1, 2}, cols.data(),
+                 threads.view, y.data());
   CHECK(y == std::vector<float>{504, 5032});
 }
 
@@ -106,9 +112,11 @@ TEST_CASE("conv2d: the implicit GEMMs agree with im2col + GEMM, forward and back
 
     std::vector<float> scratch(conv2d_scratch_floats(n, tc.in, k, out)), y(want_y.size()), dy = dy0;
     std::vector<float> dw(w.size()), db(f), dx(x.size());
-    conv2d_forward(x.data(), n, tc.in, w.data(), b.data(), k, tc.pad, false, out, scratch.data(), y.data());
-    conv2d_backward(dy.data(), y.data(), n, tc.in, w.data(), k, tc.pad, false, out, scratch.data(), dw.data(),
-                    db.data(), dx.data());
+    TestThreadScratch threads(conv2d_thread_floats(n, tc.in, k, out));
+    conv2d_forward(x.data(), n, tc.in, w.data(), b.data(), k, tc.pad, false, out, scratch.data(), threads.view,
+                   y.data());
+    conv2d_backward(dy.data(), y.data(), n, tc.in, w.data(), k, tc.pad, false, out, scratch.data(), threads.view,
+                    dw.data(), db.data(), dx.data());
     CHECK(max_abs_diff(y, want_y) < 1e-5 * std::sqrt(double(kkc)));
     CHECK(max_abs_diff(dw, want_dw) < 1e-5 * std::sqrt(double(m)));
     CHECK(max_abs_diff(dx, want_dx) < 1e-5 * std::sqrt(double(k * k * f)));
@@ -135,14 +143,16 @@ TEST_CASE("conv2d backward matches finite differences (inputs, weights, biases)"
     std::vector<float> x = random_vector(n * tc.in.size(), 3), w = random_vector(kkc * tc.filters, 4, -0.5f, 0.5f);
     std::vector<float> b = random_vector(tc.filters, 5, -0.1f, 0.1f), r = random_vector(n * out.size(), 6);
     std::vector<float> cols(conv2d_scratch_floats(n, tc.in, k, out)), y(n * out.size());
+    TestThreadScratch threads(conv2d_thread_floats(n, tc.in, k, out));
     auto loss = [&] {
-      conv2d_forward(x.data(), n, tc.in, w.data(), b.data(), k, tc.pad, tc.relu, out, cols.data(), y.data());
+      conv2d_forward(x.data(), n, tc.in, w.data(), b.data(), k, tc.pad, tc.relu, out, cols.data(), threads.view,
+                     y.data());
       return dot(y, r);
     };
     loss();
     std::vector<float> dy = r, dx(x.size()), dw(w.size()), db(b.size());
-    conv2d_backward(dy.data(), y.data(), n, tc.in, w.data(), k, tc.pad, tc.relu, out, cols.data(), dw.data(),
-                    db.data(), dx.data());
+    conv2d_backward(dy.data(), y.data(), n, tc.in, w.data(), k, tc.pad, tc.relu, out, cols.data(), threads.view,
+                    dw.data(), db.data(), dx.data());
     CHECK(compare_gradients("conv2d dx", x.data(), dx.data(), spread_indices(x.size(), 200), loss).rel_error < 1e-3);
     CHECK(compare_gradients("conv2d dw", w.data(), dw.data(), spread_indices(w.size(), 200), loss).rel_error < 1e-3);
     CHECK(compare_gradients("conv2d db", b.data(), db.data(), spread_indices(b.size(), 200), loss).rel_error < 1e-3);
@@ -264,9 +274,10 @@ TEST_CASE("dense forward by hand and backward against finite differences", "[lay
   // x = [1, 2]; w = [[1, 2, 3], [4, 5, 6]]; b = [0.5, -20, 0] -> y = [9.5, -8, 15]; ReLU -> [9.5, 0, 15].
   const std::vector<float> x = {1, 2}, w = {1, 2, 3, 4, 5, 6}, b = {0.5f, -20, 0};
   std::vector<float> y(3);
-  dense_forward(x.data(), 1, 2, w.data(), b.data(), 3, false, y.data());
+  TestThreadScratch threads(dense_thread_floats(3, 7, 5));  // the largest case below
+  dense_forward(x.data(), 1, 2, w.data(), b.data(), 3, false, threads.view, y.data());
   CHECK(y == std::vector<float>{9.5f, -8, 15});
-  dense_forward(x.data(), 1, 2, w.data(), b.data(), 3, true, y.data());
+  dense_forward(x.data(), 1, 2, w.data(), b.data(), 3, true, threads.view, y.data());
   CHECK(y == std::vector<float>{9.5f, 0, 15});
 
   for (bool relu : {false, true}) {
@@ -274,12 +285,13 @@ TEST_CASE("dense forward by hand and backward against finite differences", "[lay
     std::vector<float> xs = random_vector(n * in_units, 10), ws = random_vector(in_units * out_units, 11);
     std::vector<float> bs = random_vector(out_units, 12), r = random_vector(n * out_units, 13), ys(n * out_units);
     auto loss = [&] {
-      dense_forward(xs.data(), n, in_units, ws.data(), bs.data(), out_units, relu, ys.data());
+      dense_forward(xs.data(), n, in_units, ws.data(), bs.data(), out_units, relu, threads.view, ys.data());
       return dot(ys, r);
     };
     loss();
     std::vector<float> dy = r, dx(xs.size()), dw(ws.size()), db(bs.size());
-    dense_backward(dy.data(), ys.data(), xs.data(), n, in_units, ws.data(), out_units, relu, dw.data(), db.data(), dx.data());
+    dense_backward(dy.data(), ys.data(), xs.data(), n, in_units, ws.data(), out_units, relu, threads.view, dw.data(),
+                   db.data(), dx.data());
     CHECK(compare_gradients("dense dx", xs.data(), dx.data(), spread_indices(xs.size(), 100), loss).rel_error < 1e-3);
     CHECK(compare_gradients("dense dw", ws.data(), dw.data(), spread_indices(ws.size(), 100), loss).rel_error < 1e-3);
     CHECK(compare_gradients("dense db", bs.data(), db.data(), spread_indices(bs.size(), 100), loss).rel_error < 1e-3);
@@ -301,15 +313,18 @@ TEST_CASE("dense: the small-batch loops and the GEMM path give the same outputs 
   std::vector<float> xb(size_t(big) * in, 0.0f), dyb(size_t(big) * out, 0.0f);
   std::copy(x.begin(), x.end(), xb.begin());
   std::copy(dy.begin(), dy.end(), dyb.begin());
+  TestThreadScratch threads(dense_thread_floats(big, in, out));
   for (bool relu : {false, true}) {
     std::vector<float> y(size_t(small) * out), yb(size_t(big) * out);
-    dense_forward(x.data(), small, in, w.data(), b.data(), out, relu, y.data());
-    dense_forward(xb.data(), big, in, w.data(), b.data(), out, relu, yb.data());
+    dense_forward(x.data(), small, in, w.data(), b.data(), out, relu, threads.view, y.data());
+    dense_forward(xb.data(), big, in, w.data(), b.data(), out, relu, threads.view, yb.data());
     for (size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == Approx(yb[i]).margin(1e-5));
     std::vector<float> dw(w.size()), dwb(w.size()), db(b.size()), dbb(b.size()), dx(x.size()), dxb(xb.size());
     std::vector<float> dy1 = dy, dy2 = dyb;  // backward applies the ReLU mask in place
-    dense_backward(dy1.data(), y.data(), x.data(), small, in, w.data(), out, relu, dw.data(), db.data(), dx.data());
-    dense_backward(dy2.data(), yb.data(), xb.data(), big, in, w.data(), out, relu, dwb.data(), dbb.data(), dxb.data());
+    dense_backward(dy1.data(), y.data(), x.data(), small, in, w.data(), out, relu, threads.view, dw.data(), db.data(),
+                   dx.data());
+    dense_backward(dy2.data(), yb.data(), xb.data(), big, in, w.data(), out, relu, threads.view, dwb.data(), dbb.data(),
+                   dxb.data());
     for (size_t i = 0; i < dw.size(); ++i) REQUIRE(dw[i] == Approx(dwb[i]).margin(1e-5));
     for (size_t i = 0; i < db.size(); ++i) REQUIRE(db[i] == Approx(dbb[i]).margin(1e-5));
     for (size_t i = 0; i < dx.size(); ++i) REQUIRE(dx[i] == Approx(dxb[i]).margin(1e-5));

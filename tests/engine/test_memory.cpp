@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "kernels/threads.h"
 #include "memory.h"
 #include "model.h"
 #include "trainer.h"
@@ -19,7 +20,7 @@ uint64_t allocated_bytes(const Workspace& ws) {
   for (const auto& b : ws.dact) bytes += b.size() * sizeof(float);
   for (const auto& b : ws.scratch) bytes += b.size() * sizeof(float);
   for (const auto& b : ws.argmax) bytes += b.size() * sizeof(int32_t);
-  return bytes;
+  return bytes + ws.thread_scratch.size() * sizeof(float);
 }
 
 // n 4x4 images of 2 classes (bright left or right half).
@@ -72,9 +73,34 @@ TEST_CASE("workspace_bytes is what workspace_reserve allocates", "[memory]") {
       REQUIRE(m.ok());
       Workspace ws;
       workspace_reserve(ws, m.value, batch);
-      CHECK(workspace_bytes(m.value, batch) == allocated_bytes(ws));
+      CHECK(workspace_bytes(m.value, batch, engine_threads()) == allocated_bytes(ws));
     }
   }
+}
+
+TEST_CASE("the kernels' per-thread scratch is the workspace's: a slice a thread, grown when threads are added",
+          "[memory][threads]") {
+  Result<Model> m = model_build("mnist", {28, 28, 1}, 10);
+  REQUIRE(m.ok());
+  model_init(m.value, 1);
+  const ThreadFloats per = model_thread_floats(m.value, 16);
+  CHECK(per.worker > 0);
+  CHECK(per.caller >= per.worker);  // the calling thread also packs the backward GEMMs' B
+  const uint64_t worker_bytes = scratch_floats<float>(per.worker) * sizeof(float);
+  CHECK(workspace_bytes(m.value, 16, 3) == workspace_bytes(m.value, 16, 1) + 2 * worker_bytes);
+  CHECK(model_inference_bytes(m.value, 16, 3) == m.value.param_count * sizeof(float) + workspace_bytes(m.value, 16, 3));
+
+  const int saved = engine_threads();
+  engine_set_threads(1);
+  Workspace ws;
+  workspace_reserve(ws, m.value, 16);
+  CHECK(allocated_bytes(ws) == workspace_bytes(m.value, 16, 1));
+  engine_set_threads(3);  // more threads than the workspace was reserved for: the pass grows it
+  const int threads = engine_threads();  // 1 in the single-threaded WebAssembly build
+  model_forward(m.value, ws, 16, false, nullptr);
+  engine_set_threads(saved);
+  CHECK(ws.threads == threads);
+  CHECK(allocated_bytes(ws) == workspace_bytes(m.value, 16, threads));
 }
 
 TEST_CASE("a need over the budget is refused with what it needs, what there is and what to change", "[memory]") {
@@ -93,7 +119,7 @@ TEST_CASE("a run's need grows with the batch and the model, and the book's run n
   Result<Model> mnist = model_plan("mnist", {28, 28, 1}, 10);
   REQUIRE(mnist.ok());
   const uint64_t book = Trainer::memory_bytes(mnist.value, 200, 2);
-  CHECK(book > workspace_bytes(mnist.value, 200));
+  CHECK(book > workspace_bytes(mnist.value, 200, 2));
   CHECK(book < uint64_t(512) << 20);
   CHECK(Trainer::memory_bytes(mnist.value, 4096, 2) > 10 * book);
   Result<Model> huge = model_plan("conv65536k63-pool28-flat-dense10", {28, 28, 1}, 10);

@@ -6,6 +6,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "aligned_buffer.h"
+#include "kernels/scratch.h"
+#include "kernels/threads.h"
 #include "rng.h"
 
 namespace convlens_test {
@@ -24,5 +27,22 @@ inline double max_abs_diff(const std::vector<float>& got, const std::vector<floa
   for (size_t i = 0; i < got.size(); ++i) e = std::max(e, std::fabs(double(got[i]) - want[i]));
   return e;
 }
+
+// Per-thread scratch for calling a layer or a kernel directly (a Workspace holds it for the model's passes):
+// what `need` says, for the engine's threads or 4, whichever is more (the tests run on 1 and 3 threads).
+struct TestThreadScratch {
+  convlens::FloatBuffer data;
+  convlens::ThreadScratch view;
+
+  explicit TestThreadScratch(convlens::ThreadFloats need) {
+    using convlens::scratch_floats;
+    const convlens::ThreadFloats floats{scratch_floats<float>(need.caller), scratch_floats<float>(need.worker)};
+    const int threads = std::max(4, convlens::engine_threads());
+    data.resize(size_t(convlens::thread_scratch_floats(floats, threads)));
+    view = convlens::ThreadScratch{data.data(), floats, threads};
+  }
+  TestThreadScratch(const TestThreadScratch&) = delete;  // view points into data
+  TestThreadScratch& operator=(const TestThreadScratch&) = delete;
+};
 
 }  // namespace convlens_test

@@ -65,7 +65,8 @@ bool same_options(const UrlOptions& a, const UrlOptions& b) {
          u.optimizer.lr == v.optimizer.lr && u.optimizer.kind == v.optimizer.kind &&
          u.optimizer.momentum == v.optimizer.momentum && u.val_split == v.val_split && u.subset == v.subset &&
          u.seed == v.seed && a.layer == b.layer && a.probe == b.probe &&
-         a.threads == b.threads && a.autostart == b.autostart && a.embed == b.embed;
+         a.threads == b.threads && a.autostart == b.autostart && a.embed == b.embed &&
+         a.allow_origins == b.allow_origins;
 }
 
 }  // namespace

@@ -4,9 +4,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
-#include <vector>
 
-#include "aligned_buffer.h"
 #include "hot_loops.h"
 #include "threads.h"
 
@@ -49,17 +47,48 @@ uint64_t conv2d_sparse_scratch_floats(int n, Shape in, int k, Shape out) {
   return uint64_t(1 + run_count(size_t(n), kImagesPerRun)) * out.c * k * k * in.c;  // the kernel by filter + one weight gradient per run
 }
 
-uint64_t conv2d_sparse_thread_bytes(Shape in, int k, Shape out) {
+namespace {
+
+// One run's buffers in a thread's slice: the nonzeros of one image grouped two ways, where each pixel's nonzeros
+// end and how many each filter has, and a padded input gradient.
+struct RunBuffers {
+  ScaledRow* by_pixel;   // (Ho*Wo*F) at most
+  ScaledRow* by_filter;  // (F, Ho*Wo)
+  int* pixel_end;       // (Ho*Wo)
+  int* filter_count;    // (F)
+  float* dx_padded;     // (xp): 64-byte aligned, like xpad: no load splits a cache line
+};
+
+// The floats of RunBuffers for these shapes; with a slice, also carves them out of it.
+uint64_t run_buffers(Shape in, int k, Shape out, float* slice, RunBuffers* into) {
   const uint64_t pixels = uint64_t(out.h) * out.w, f = uint64_t(out.c);
   const uint64_t xp = uint64_t(out.h + k - 1) * (out.w + k - 1) * in.c;
-  return 2 * pixels * f * sizeof(ScaledRow) + (pixels + f) * sizeof(int) + xp * sizeof(float);
+  const uint64_t floats = 2 * scratch_floats<ScaledRow>(pixels * f) + scratch_floats<int>(pixels) +
+                          scratch_floats<int>(f) + scratch_floats<float>(xp);
+  if (into) {
+    into->by_pixel = scratch_take<ScaledRow>(slice, pixels * f);
+    into->by_filter = scratch_take<ScaledRow>(slice, pixels * f);
+    into->pixel_end = scratch_take<int>(slice, pixels);
+    into->filter_count = scratch_take<int>(slice, f);
+    into->dx_padded = scratch_take<float>(slice, xp);
+  }
+  return floats;
+}
+
+}  // namespace
+
+ThreadFloats conv2d_sparse_thread_floats(Shape in, int k, Shape out) {
+  const uint64_t run = run_buffers(in, k, out, nullptr, nullptr);  // every thread, the caller too, takes runs
+  return ThreadFloats{run, run};
 }
 
 void conv2d_sparse_grads(const float* dy, int n, Shape in, const float* xpad, Shape xp, int pad_before,
-                         const float* w, int k, Shape out, float* scratch, float* dw, float* dx) {
+                         const float* w, int k, Shape out, float* scratch, ThreadScratch threads, float* dw,
+                         float* dx) {
   const int f = out.c, kc = k * in.c, kkc = k * kc, pixels = out.h * out.w, row = xp.w * in.c;
   assert(xp.h == out.h + k - 1 && xp.w == out.w + k - 1 && xp.c == in.c);  // every window inside xpad
   assert(pad_before >= 0 && pad_before + in.h <= xp.h && pad_before + in.w <= xp.w);
+  assert(threads.holds(conv2d_sparse_thread_floats(in, k, out)));
   float* filters = scratch;                     // (F, K, KC): w with each filter's K*K*C taps contiguous
   float* partials = scratch + size_t(f) * kkc;  // (runs, F, K, KC)
   for (int t = 0; t < kkc; ++t)
@@ -67,14 +96,13 @@ void conv2d_sparse_grads(const float* dy, int n, Shape in, const float* xpad, Sh
 
   // Images in fixed runs of kImagesPerRun (threads.h), each run into its own partial weight gradient.
   parallel_runs(size_t(n), kImagesPerRun, [&](int r, size_t first_image, size_t images) {
-    thread_local std::vector<ScaledRow> by_pixel, by_filter;  // nonzeros of one image, grouped two ways
-    thread_local std::vector<int> pixel_end, filter_count;
-    thread_local FloatBuffer dx_padded;  // 64-byte aligned, like xpad: no load splits a cache line
-    by_pixel.resize(size_t(pixels) * f);
-    by_filter.resize(size_t(pixels) * f);
-    pixel_end.resize(pixels);
-    filter_count.resize(f);
-    if (dx) dx_padded.resize(xp.size());
+    RunBuffers buf;  // in this thread's slice
+    run_buffers(in, k, out, threads.mine(), &buf);
+    ScaledRow* by_pixel = buf.by_pixel;
+    ScaledRow* by_filter = buf.by_filter;
+    int* pixel_end = buf.pixel_end;
+    int* filter_count = buf.filter_count;
+    float* dx_padded = buf.dx_padded;
     float* dw_run = partials + size_t(r) * f * kkc;
     std::fill(dw_run, dw_run + size_t(f) * kkc, 0.0f);
     for (int i = int(first_image); i < int(first_image + images); ++i) {
@@ -82,7 +110,7 @@ void conv2d_sparse_grads(const float* dy, int n, Shape in, const float* xpad, Sh
       // scales the window of pixel p: offset of its corner into the image's xpad).
       const float* dyi = dy + size_t(i) * out.size();
       const float* xi = xpad + size_t(i) * xp.size();
-      std::fill(filter_count.begin(), filter_count.end(), 0);
+      std::fill(filter_count, filter_count + f, 0);
       int count = 0;
       for (int p = 0; p < pixels; ++p) {
         const int corner = ((p / out.w) * xp.w + p % out.w) * in.c;
@@ -100,20 +128,20 @@ void conv2d_sparse_grads(const float* dy, int n, Shape in, const float* xpad, Sh
       // dW (F, K, KC) += the windows of x scaled by dy, filter by filter; kernel row ky of a window is KC
       // contiguous floats of xpad row (corner row + ky).
       for (int o = 0; o < f; ++o)
-        add_scaled_rows(by_filter.data() + size_t(o) * pixels, filter_count[o], xi, row, k, kc,
+        add_scaled_rows(by_filter + size_t(o) * pixels, filter_count[o], xi, row, k, kc,
                         dw_run + size_t(o) * kkc, kc);
       if (!dx) continue;
       // dx (padded) += the filters scaled by dy, added onto each output pixel's window; then cropped.
-      std::fill(dx_padded.begin(), dx_padded.end(), 0.0f);
+      std::fill(dx_padded, dx_padded + xp.size(), 0.0f);
       for (int p = 0, start = 0; p < pixels; start = pixel_end[p++]) {
         if (pixel_end[p] == start) continue;
         const int corner = ((p / out.w) * xp.w + p % out.w) * in.c;
-        add_scaled_rows(by_pixel.data() + start, pixel_end[p] - start, filters, kc, k, kc,
-                        dx_padded.data() + corner, row);
+        add_scaled_rows(by_pixel + start, pixel_end[p] - start, filters, kc, k, kc,
+                        dx_padded + corner, row);
       }
       float* dxi = dx + size_t(i) * in.size();
       for (int y = 0; y < in.h; ++y)
-        copy_floats(dx_padded.data() + (size_t(y + pad_before) * xp.w + pad_before) * in.c,
+        copy_floats(dx_padded + (size_t(y + pad_before) * xp.w + pad_before) * in.c,
                     size_t(in.w) * in.c, dxi + size_t(y) * in.w * in.c);
     }
   });

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "scratch.h"
 #include "shape.h"
 #include "simd_vec.h"
 
@@ -22,12 +23,14 @@ namespace convlens {
 bool conv2d_prefers_sparse(const float* dy, int n, Shape in, int k, Shape out);
 
 uint64_t conv2d_sparse_scratch_floats(int n, Shape in, int k, Shape out);
-// The bytes of the grow-only buffers each thread keeps (one image's nonzeros, a padded input gradient).
-uint64_t conv2d_sparse_thread_bytes(Shape in, int k, Shape out);
+// The per-thread scratch (scratch.h), the same on every thread: one image's nonzeros, a padded input gradient.
+ThreadFloats conv2d_sparse_thread_floats(Shape in, int k, Shape out);
 // dw (K,K,C,F) and dx (N,H,W,C) are overwritten; dx may be null. xpad (N,xp): x placed `pad_before` rows and
-// columns in, as conv2d_forward left it. scratch: conv2d_sparse_scratch_floats() floats.
+// columns in, as conv2d_forward left it. scratch: conv2d_sparse_scratch_floats() floats; threads: holds
+// conv2d_sparse_thread_floats().
 void conv2d_sparse_grads(const float* dy, int n, Shape in, const float* xpad, Shape xp, int pad_before,
-                         const float* w, int k, Shape out, float* scratch, float* dw, float* dx);
+                         const float* w, int k, Shape out, float* scratch, ThreadScratch threads, float* dw,
+                         float* dx);
 
 // ---- The inner loop, scalar reference and SIMD twin ----------------------------------------------------------
 // One nonzero of dy: its value, and where the rows it scales start in src.

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <vector>
 
 #include "gemm.h"
 #include "hot_loops.h"
@@ -93,8 +92,12 @@ void output_transform(const float* in, int stride, int c, float* out0, float* ou
   for_channel_vectors(c, [&](auto vec, int x) { output_transform_at<decltype(vec)>(x, in, stride, out0, out1); });
 }
 
+// Floats of the half-way kernel transform (6, 5, C, F) of transform_kernel.
+uint64_t half_floats(int c, int f) { return uint64_t(kTile) * 5 * c * f; }
+
 // u (36, C, Fp) = G g G^T for every (c, f), g the 5x5 kernel w[ky][kx][c][f]; the columns f .. Fp are zero.
-void transform_kernel(const float* w, int c, int f, int fp, float* u) {
+// half: half_floats(c, f) floats.
+void transform_kernel(const float* w, int c, int f, int fp, float* half, float* u) {
   static const float G[kTile][5] = {{1.0f / 4, 0, 0, 0, 0},
                                     {-1.0f / 6, -1.0f / 6, -1.0f / 6, -1.0f / 6, -1.0f / 6},
                                     {-1.0f / 6, 1.0f / 6, -1.0f / 6, 1.0f / 6, -1.0f / 6},
@@ -102,20 +105,19 @@ void transform_kernel(const float* w, int c, int f, int fp, float* u) {
                                     {1.0f / 24, -1.0f / 12, 1.0f / 6, -1.0f / 3, 2.0f / 3},
                                     {0, 0, 0, 0, 1}};
   const size_t cf = size_t(c) * f;
-  thread_local std::vector<float> half;  // (6, 5, C, F): G g, for each kernel column; reused
-  half.assign(size_t(kTile) * 5 * cf, 0.0f);
+  std::fill(half, half + half_floats(c, f), 0.0f);  // (6, 5, C, F): G g, for each kernel column
   for (int i = 0; i < kTile; ++i)
     for (int ky = 0; ky < 5; ++ky)
       for (int kx = 0; kx < 5; ++kx) {
         const float* g = w + (size_t(ky) * 5 + kx) * cf;
-        float* h = half.data() + (size_t(i) * 5 + kx) * cf;
+        float* h = half + (size_t(i) * 5 + kx) * cf;
         for (size_t x = 0; x < cf; ++x) h[x] += G[i][ky] * g[x];
       }
   std::fill(u, u + size_t(kPositions) * c * fp, 0.0f);
   for (int i = 0; i < kTile; ++i)
     for (int j = 0; j < kTile; ++j)
       for (int kx = 0; kx < 5; ++kx) {
-        const float* h = half.data() + (size_t(i) * 5 + kx) * cf;
+        const float* h = half + (size_t(i) * 5 + kx) * cf;
         float* ui = u + (size_t(i) * kTile + j) * c * fp;
         for (int ch = 0; ch < c; ++ch)
           for (int x = 0; x < f; ++x) ui[size_t(ch) * fp + x] += G[j][kx] * h[size_t(ch) * f + x];
@@ -131,20 +133,24 @@ uint64_t conv2d_winograd_scratch_floats(Shape in, Shape out) {
   return uint64_t(kPositions) * (uint64_t(in.c) * fp + gemm_packed_b_floats(in.c, fp));
 }
 
-uint64_t conv2d_winograd_thread_bytes(Shape in, Shape out) {
+ThreadFloats conv2d_winograd_thread_floats(Shape in, Shape out) {
   const uint64_t c = uint64_t(in.c), f = uint64_t(out.c), fp = uint64_t(gemm_packed_columns(out.c));
-  const uint64_t blocks = kPositions * (kTilesPerBlock * c + kSkew + kTilesPerBlock * fp + kSkew + c + std::max(c, f));
-  return (blocks + uint64_t(kTile) * 5 * c * f) * sizeof(float);  // v_buf, m_buf, tile_buf, row_buf; half
+  // v, m, tile, rows of a block (conv2d_winograd_forward); or the kernel's half-way transform on the calling thread
+  const uint64_t block = scratch_floats<float>(kPositions * (kTilesPerBlock * c + kSkew)) +
+                         scratch_floats<float>(kPositions * (kTilesPerBlock * fp + kSkew)) +
+                         scratch_floats<float>(kPositions * c) + scratch_floats<float>(kPositions * std::max(c, f));
+  return ThreadFloats{std::max(block, scratch_floats<float>(half_floats(in.c, out.c))), block};
 }
 
 void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w, const float* b, bool relu,
-                             Shape out, float* scratch, float* y) {
+                             Shape out, float* scratch, ThreadScratch threads, float* y) {
   const int c = xp.c, f = out.c, fp = gemm_packed_columns(f);
   assert(xp.h == out.h + 4 && xp.w == out.w + 4);  // 5x5 windows, all inside xpad
+  assert(threads.holds(conv2d_winograd_thread_floats(xp, out)));
   const int tiles_y = (out.h + 1) / 2, tiles_x = (out.w + 1) / 2, per_image = tiles_y * tiles_x;
   const long tiles = long(n) * per_image;
   float* u = scratch;  // (36, C, Fp)
-  transform_kernel(w, c, f, fp, u);
+  transform_kernel(w, c, f, fp, threads.mine(), u);  // the calling thread's slice, free until its first block
   float* u_packed = u + size_t(kPositions) * c * fp;  // U[pos] packed for the GEMMs, once for all blocks
   const size_t packed_floats = gemm_packed_b_floats(c, fp);
   for (int pos = 0; pos < kPositions; ++pos)
@@ -159,15 +165,13 @@ void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w,
   };
   const int blocks = int((tiles + kTilesPerBlock - 1) / kTilesPerBlock);
   parallel_for(blocks, 1, [&](int first, int last) {
-    thread_local std::vector<float> v_buf, m_buf, tile_buf, row_buf;
     const int v_pos = kTilesPerBlock * c + kSkew, m_pos = kTilesPerBlock * fp + kSkew;  // floats per position
-    v_buf.resize(size_t(kPositions) * v_pos);  // (36, T, C)
-    m_buf.resize(size_t(kPositions) * m_pos);  // (36, T, Fp)
-    tile_buf.resize(size_t(kPositions) * c);                 // one input tile (6, 6, C), zero past the edge
-    row_buf.resize(size_t(kPositions) * std::max(c, f));     // B^T d; then A^T m (12 F) and a sink row (F)
-    float* v = v_buf.data();
-    float* m = m_buf.data();
-    float* sink = row_buf.data() + size_t(2 * kTile) * f;  // outputs past the right edge
+    float* slice = threads.mine();  // a block's buffers (conv2d_winograd_thread_floats)
+    float* v = scratch_take<float>(slice, size_t(kPositions) * v_pos);  // (36, T, C)
+    float* m = scratch_take<float>(slice, size_t(kPositions) * m_pos);  // (36, T, Fp)
+    float* tile_buf = scratch_take<float>(slice, size_t(kPositions) * c);  // an input tile (6, 6, C), 0 past the edge
+    float* row_buf = scratch_take<float>(slice, size_t(kPositions) * std::max(c, f));  // B^T d; A^T m (12 F), sink (F)
+    float* sink = row_buf + size_t(2 * kTile) * f;  // outputs past the right edge
     for (int block = first; block < last; ++block) {
       const long t0 = long(block) * kTilesPerBlock;
       const int count = int(std::min<long>(kTilesPerBlock, tiles - t0));
@@ -179,7 +183,7 @@ void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w,
         const float* d = img + (size_t(y0) * xp.w + x0) * c;
         int d_stride = xp.w * c;  // rows of the tile; columns are c apart
         if (y0 + kTile > xp.h || x0 + kTile > xp.w) {  // an odd output size: the last tiles reach past xpad
-          float* tb = tile_buf.data();
+          float* tb = tile_buf;
           for (int r = 0; r < kTile; ++r)
             for (int q = 0; q < kTile; ++q)
               for (int ch = 0; ch < c; ++ch)
@@ -188,7 +192,7 @@ void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w,
           d = tb;
           d_stride = kTile * c;
         }
-        float* rows = row_buf.data();  // (6, 6, C): B^T d, row i of the result, column q
+        float* rows = row_buf;  // (6, 6, C): B^T d, row i of the result, column q
         for (int q = 0; q < kTile; ++q) input_transform(d + q * c, d_stride, c, rows + q * c, kTile * c);
         for (int r = 0; r < kTile; ++r)  // (B^T d) B: the same transform along each row
           input_transform(rows + r * kTile * c, c, c, v + size_t(r * kTile) * v_pos + size_t(t) * c, v_pos);
@@ -200,7 +204,7 @@ void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w,
       // y = A^T M A (+ bias, ReLU), tile by tile; outputs past an odd edge are dropped.
       for (int t = 0; t < count; ++t) {
         const Tile at = tile_at(t0 + t);
-        float* rows = row_buf.data();  // (2, 6, F): A^T M
+        float* rows = row_buf;  // (2, 6, F): A^T M
         for (int q = 0; q < kTile; ++q)
           output_transform(m + size_t(q) * m_pos + size_t(t) * fp, kTile * m_pos, f, rows + q * f,
                            rows + (kTile + q) * f);

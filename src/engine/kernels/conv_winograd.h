@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "scratch.h"
 #include "shape.h"
 
 namespace convlens {
@@ -24,10 +25,12 @@ namespace convlens {
 bool conv2d_prefers_winograd(int k, Shape in);
 
 uint64_t conv2d_winograd_scratch_floats(Shape in, Shape out);  // the transformed kernel, as is and packed
-// The bytes of the grow-only buffers each thread keeps for the forward pass (its tiles' transforms).
-uint64_t conv2d_winograd_thread_bytes(Shape in, Shape out);
-// y (N,Ho,Wo,F) = xpad (N,xp) correlated with w (5,5,C,F), + b (F), then ReLU if asked. scratch: as sized above.
+// The per-thread scratch (scratch.h) of the forward pass: a block of tiles' transforms on every thread, or the
+// kernel's half-way transform on the calling thread.
+ThreadFloats conv2d_winograd_thread_floats(Shape in, Shape out);
+// y (N,Ho,Wo,F) = xpad (N,xp) correlated with w (5,5,C,F), + b (F), then ReLU if asked. scratch: as sized above;
+// threads: holds conv2d_winograd_thread_floats().
 void conv2d_winograd_forward(const float* xpad, int n, Shape xp, const float* w, const float* b, bool relu, Shape out,
-                             float* scratch, float* y);
+                             float* scratch, ThreadScratch threads, float* y);
 
 }  // namespace convlens

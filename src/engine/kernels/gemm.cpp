@@ -45,13 +45,6 @@ void pack_b(Op op, const float* b, int ldb, int p0, int kc, int j0, int nc, int 
   }
 }
 
-// The packing buffer is allocated once per thread and reused: re-faulting fresh pages on every call is slow.
-std::vector<float>& pack_buffer(size_t floats) {
-  thread_local std::vector<float> buffer;
-  if (buffer.size() < floats) buffer.resize(floats);
-  return buffer;
-}
-
 // kMr rows of op(A) seen by the micro-kernel: at(r) is row r of the current step p, next() moves to p + 1.
 struct ColumnsA {  // a step's kMr values are contiguous (A transposed, or a packed copy); steps `step` apart
   const float* a;
@@ -202,18 +195,19 @@ bool empty_product(int m, int n, int k, float* c, int ldc, bool accumulate) {
   return true;
 }
 
+// scratch: packed_b_floats<Kernel>(k, n) floats (gemm_scratch_floats() bounds it for every kernel).
 template <class Kernel, class Source>
 void gemm_blocked(const Source& sa, Op op_b, int m, int n, int k, const float* b, int ldb, float* c, int ldc,
-                  bool accumulate) {
+                  bool accumulate, float* scratch) {
   constexpr int kMr = Kernel::kMr, kNr = Kernel::kNr;
   if (empty_product(m, n, k, c, ldc, accumulate)) return;
   // All of B is packed first, so that the threads need only one hand-out for the arithmetic; a B that already
   // is one packed panel (kNr columns, stored as is: conv1's weight gradient, natively) is used where it is.
   const float* packed = b;
   if (op_b != Op::N || n != kNr || ldb != kNr) {
-    float* buffer = pack_buffer(packed_b_floats<Kernel>(k, n)).data();
-    pack_b_blocks<Kernel>(op_b, k, n, b, ldb, buffer);
-    packed = buffer;
+    assert(scratch != nullptr);
+    pack_b_blocks<Kernel>(op_b, k, n, b, ldb, scratch);
+    packed = scratch;
   }
   // Row panels of kMr rows are independent: threads take contiguous runs of them (threads.h).
   const int panels = (m + kMr - 1) / kMr;
@@ -279,26 +273,28 @@ void gemm_reference(Op op_a, Op op_b, int m, int n, int k, const float* a, int l
 }
 
 void gemm_blocked_scalar(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                         float* c, int ldc, bool accumulate) {
+                         float* c, int ldc, bool accumulate, float* scratch) {
   assert(shapes_ok(op_a, op_b, m, n, k, lda, ldb, ldc));
-  gemm_blocked<ScalarKernel<4, 8>>(strided_source(op_a, a, lda), op_b, m, n, k, b, ldb, c, ldc, accumulate);
+  gemm_blocked<ScalarKernel<4, 8>>(strided_source(op_a, a, lda), op_b, m, n, k, b, ldb, c, ldc, accumulate, scratch);
 }
 
-void gemm_gather_scalar(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate) {
+void gemm_gather_scalar(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate,
+                        float* scratch) {
   assert(shapes_ok(Op::N, Op::N, m, n, k, k, ldb, ldc));
-  gemm_blocked<ScalarKernel<4, 8>>(GatherSource{a}, Op::N, m, n, k, b, ldb, c, ldc, accumulate);
+  gemm_blocked<ScalarKernel<4, 8>>(GatherSource{a}, Op::N, m, n, k, b, ldb, c, ldc, accumulate, scratch);
 }
 
 #ifdef CONVLENS_SIMD
 void gemm_blocked_simd(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                       float* c, int ldc, bool accumulate) {
+                       float* c, int ldc, bool accumulate, float* scratch) {
   assert(shapes_ok(op_a, op_b, m, n, k, lda, ldb, ldc));
-  gemm_blocked<SimdKernel>(strided_source(op_a, a, lda), op_b, m, n, k, b, ldb, c, ldc, accumulate);
+  gemm_blocked<SimdKernel>(strided_source(op_a, a, lda), op_b, m, n, k, b, ldb, c, ldc, accumulate, scratch);
 }
 
-void gemm_gather_simd(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate) {
+void gemm_gather_simd(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate,
+                      float* scratch) {
   assert(shapes_ok(Op::N, Op::N, m, n, k, k, ldb, ldc));
-  gemm_blocked<SimdKernel>(GatherSource{a}, Op::N, m, n, k, b, ldb, c, ldc, accumulate);
+  gemm_blocked<SimdKernel>(GatherSource{a}, Op::N, m, n, k, b, ldb, c, ldc, accumulate, scratch);
 }
 #endif
 
@@ -311,7 +307,8 @@ using PackedKernel = ScalarKernel<4, 8>;
 
 size_t gemm_packed_b_floats(int k, int n) { return packed_b_floats<PackedKernel>(k, n); }
 
-uint64_t gemm_pack_bytes(uint64_t k, int n) { return k * packed_b_floats<PackedKernel>(1, n) * sizeof(float); }
+// The packed kernel's panels are the widest built (16 columns natively, against the scalar kernel's 8).
+uint64_t gemm_scratch_floats(uint64_t k, int n) { return k * packed_b_floats<PackedKernel>(1, n); }
 
 int gemm_packed_columns(int n) {
   constexpr int kHalf = PackedKernel::kNr / 2;  // panel_row writes a half panel straight into C

@@ -8,6 +8,8 @@
 // Legend: op(A) is (M,K): A itself (stored M rows of lda) or A transposed (A stored K rows of lda).
 //         op(B) is (K,N): B itself (stored K rows of ldb) or B transposed (B stored N rows of ldb).
 //         C is (M,N), rows of ldc. accumulate: C += op(A) op(B) instead of C = op(A) op(B).
+//         scratch: gemm_scratch_floats(K, N) floats, 64-byte aligned, into which the blocked GEMMs pack op(B); the
+//         caller's (a slice of the per-thread scratch, scratch.h), not touched by any other thread meanwhile.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -18,15 +20,18 @@ namespace convlens {
 
 enum class Op { N, T };  // use the matrix as stored, or its transpose
 
+// The scratch the blocked GEMMs (all of gemm() and gemm_gather()) need for op(B) (K,N).
+uint64_t gemm_scratch_floats(uint64_t k, int n);
+
 // The blocked GEMM with the SIMD micro-kernel (gemm_kernel_simd.h; built where CONVLENS_SIMD is), and Eigen's.
 void gemm_blocked_simd(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                       float* c, int ldc, bool accumulate);
+                       float* c, int ldc, bool accumulate, float* scratch);
 void gemm_eigen(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
                 int ldc, bool accumulate);
 // The fastest implementation built for this target (see above).
 inline void gemm(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
-                 int ldc, bool accumulate) {
-  if constexpr (kSimd) gemm_blocked_simd(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+                 int ldc, bool accumulate, float* scratch) {
+  if constexpr (kSimd) gemm_blocked_simd(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate, scratch);
   else gemm_eigen(op_a, op_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 }
 
@@ -38,13 +43,14 @@ struct GatherA {
   const std::ptrdiff_t* row_offset;  // m entries
   const std::ptrdiff_t* col_offset;  // k entries
 };
-void gemm_gather_scalar(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc,
-                        bool accumulate);  // with the scalar micro-kernel
-void gemm_gather_simd(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc,
-                      bool accumulate);  // with the SIMD one (where CONVLENS_SIMD)
-inline void gemm_gather(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate) {
-  if constexpr (kSimd) gemm_gather_simd(m, n, k, a, b, ldb, c, ldc, accumulate);
-  else gemm_gather_scalar(m, n, k, a, b, ldb, c, ldc, accumulate);
+void gemm_gather_scalar(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate,
+                        float* scratch);  // with the scalar micro-kernel
+void gemm_gather_simd(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate,
+                      float* scratch);  // with the SIMD one (where CONVLENS_SIMD)
+inline void gemm_gather(int m, int n, int k, GatherA a, const float* b, int ldb, float* c, int ldc, bool accumulate,
+                        float* scratch) {
+  if constexpr (kSimd) gemm_gather_simd(m, n, k, a, b, ldb, c, ldc, accumulate, scratch);
+  else gemm_gather_scalar(m, n, k, a, b, ldb, c, ldc, accumulate, scratch);
 }
 
 // B packed once for many products with it (Winograd multiplies every block of tiles by the same 36 matrices):
@@ -52,9 +58,6 @@ inline void gemm_gather(int m, int n, int k, GatherA a, const float* b, int ldb,
 // as stored, on the calling thread only (its callers share out the blocks). Where gemm() is the SIMD blocked
 // GEMM, the two agree to the bit.
 size_t gemm_packed_b_floats(int k, int n);
-// The bytes of the grow-only buffer into which gemm() and gemm_gather() pack op(B) (K,N), kept by the calling
-// thread: what a Workspace does not hold.
-uint64_t gemm_pack_bytes(uint64_t k, int n);
 // n rounded up to whole half panels of gemm_with_packed_b's micro-kernel: a product that wide (B's extra columns
 // zero, C's rows with room for them) needs no edge tiles. 36 -> 40 natively (16-column panels), 36 in WebAssembly.
 int gemm_packed_columns(int n);
@@ -66,7 +69,7 @@ void gemm_with_packed_b(int m, int n, int k, const float* a, int lda, const floa
 void gemm_reference(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
                     float* c, int ldc, bool accumulate);  // triple loop, double accumulators
 void gemm_blocked_scalar(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                         float* c, int ldc, bool accumulate);  // the blocked GEMM, scalar micro-kernel
+                         float* c, int ldc, bool accumulate, float* scratch);  // the blocked GEMM, scalar kernel
 
 // Name of what gemm() runs here ("wasm-simd128", "avx2-fma", "eigen"), for benchmark reports.
 const char* gemm_kind();

@@ -28,6 +28,8 @@ constexpr int kWorkerWaitMicros = 200;
 // ends: a worker the OS holds back (the browser drawing, another process) then gets the caller's core at once.
 constexpr int kCallerWaitMicros = 50;
 
+thread_local int t_thread_index = 0;  // engine_thread_index(): set once by each worker
+
 void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
@@ -81,7 +83,12 @@ class Pool {
       stop_ = false;
       // A new worker must wait for the next job, not look at the last one again.
       const uint32_t current = generation_.load(std::memory_order_relaxed);
-      for (int i = 0; i < workers; ++i) threads_.emplace_back([this, current] { work(current); });
+      for (int i = 0; i < workers; ++i) {
+        threads_.emplace_back([this, current, i] {
+          t_thread_index = i + 1;
+          work(current);
+        });
+      }
       workers_.store(workers, std::memory_order_relaxed);
     }
     busy_.store(false, std::memory_order_release);
@@ -176,6 +183,8 @@ Pool& pool() {
 void engine_set_threads(int n) { pool().resize(kHasThreads ? std::max(1, n) - 1 : 0); }
 
 int engine_threads() { return pool().threads(); }
+
+int engine_thread_index() { return t_thread_index; }
 
 int engine_max_threads() {
   if (!kHasThreads) return 1;

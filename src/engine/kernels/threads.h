@@ -27,6 +27,9 @@ int engine_threads();
 // The machine's cores (std::thread::hardware_concurrency(), at least 1): the default of `convlens --threads`.
 // In the threaded WASM build at most 8 (PTHREAD_POOL_SIZE in CMakeLists.txt); 1 in the single-threaded one.
 int engine_max_threads();
+// Which engine thread runs this code: 1 .. engine_threads()-1 on the pool's workers, 0 on any other thread (the
+// one that called parallel_for). Per-thread scratch is indexed by it (scratch.h).
+int engine_thread_index();
 
 // Calls fn(begin, end) on contiguous shares of [0, count), each at least `grain` items (so small jobs stay on
 // one thread), on up to engine_threads() threads, and returns when all shares are done. The shares depend only
