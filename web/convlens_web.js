@@ -218,6 +218,14 @@
     try { return callJson('cl_load_model', ['number', 'number', 'number'], [p, head.length, fileSize]); } finally { Module._free(p); }
   }
 
+  // gradCam / saliency: kind 0 / 1; a missing classIndex or epoch is -1 (the predicted class, the current weights).
+  function explain(kind, layer, classIndex, epoch) {
+    const whole = (v) => (v === undefined || v === null ? -1 : Math.floor(Number(v)));
+    const meta = callJson('cl_explain', ['number', 'number', 'number', 'number'], [kind, whole(layer), whole(classIndex), whole(epoch)]);
+    if (meta.ok === false) throw new Error(meta.error);
+    return { shape: meta.shape, classIndex: meta.classIndex, data: heap(Float32Array).slice(meta.ptr >> 2, (meta.ptr >> 2) + meta.count) };
+  }
+
   function defineApi() {
     window.convlens = {
       status: () => Object.assign(callJson('cl_status', [], []), {
@@ -257,6 +265,8 @@
         if (!(bytes instanceof Uint8Array)) throw new TypeError('loadModel needs a weights file as a Uint8Array or ArrayBuffer');
         return loadModel(bytes.subarray(0, headBytes(bytes.length)), bytes.length);
       },
+      gradCam: (layer, classIndex, epoch) => explain(0, layer, classIndex, epoch),
+      saliency: (classIndex, epoch) => explain(1, 0, classIndex, epoch),
       setLayer: (layerIndex) => Module.ccall('cl_set_layer', 'number', ['number'], [Math.floor(Number(layerIndex)) || 0]),
       predict: (pixels) => {
         const [p, n] = toPixels(pixels);

@@ -601,6 +601,38 @@ const std::vector<FeatureMap>& Lab::snapshot_maps(int i) {
   return maps;
 }
 
+// The model to explain: the current weights, or a snapshot's in the scratch copy; null with the reason in `error`.
+Model* Lab::weights_at(int epoch, std::string& error) {
+  if (probe_.size() != model_.input.size() || model_.layers.empty()) {
+    error = "there is no model or probe image yet";
+    return nullptr;
+  }
+  if (epoch < 0) return &model_;
+  const int i = snapshot_for_epoch(epoch);
+  if (i < 0 && epoch == 0 && !started()) return &model_;  // untrained weights are epoch 0
+  if (i < 0 || snapshot(i).params.empty()) {
+    error = i < 0 ? "there is no snapshot after epoch " + std::to_string(epoch)
+                  : "the snapshot after epoch " + std::to_string(epoch) + " no longer keeps its weights";
+    return nullptr;
+  }
+  snapshot_model_.params = snapshot(i).params;
+  return &snapshot_model_;
+}
+
+Result<Explanation> Lab::grad_cam(int layer, int class_index, int epoch) {
+  std::string error;
+  Model* m = weights_at(epoch, error);
+  if (!m) return Result<Explanation>::fail(error);
+  return convlens::grad_cam(*m, probe_ws_, probe_.data(), layer, class_index);
+}
+
+Result<Explanation> Lab::saliency(int class_index, int epoch) {
+  std::string error;
+  Model* m = weights_at(epoch, error);
+  if (!m) return Result<Explanation>::fail(error);
+  return convlens::saliency(*m, probe_ws_, probe_.data(), class_index);
+}
+
 int Lab::snapshot_for_epoch(int epoch) const {
   for (int i = 0; i < snapshot_count(); ++i)
     if (snapshot(i).epoch_end && snapshot(i).epoch == epoch) return i;

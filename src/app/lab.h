@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "dataset.h"
+#include "explain.h"
 #include "handoff.h"
 #include "lab_settings.h"
 #include "model.h"
@@ -174,6 +175,12 @@ class Lab {
   FeatureMap conv_kernels(int layer, int snapshot = -1) const;
   std::vector<int> conv_layers() const;
 
+  // Why the model answers what it does for the probe (explain.h): Grad-CAM of `layer` and saliency for class
+  // `class_index` (< 0: the predicted one), under the current weights or, with epoch >= 0, the weights of the
+  // snapshot after that epoch (an error once a long run no longer keeps them).
+  Result<Explanation> grad_cam(int layer, int class_index, int epoch = -1);
+  Result<Explanation> saliency(int class_index, int epoch = -1);
+
   // Class probabilities of any image (input-size values in [0, 1]) under the current weights.
   std::vector<float> predict(const float* pixels);
 
@@ -210,6 +217,7 @@ class Lab {
   void test_unit_locked(int n);
   void train_units_locked(double budget, bool fit_chunks, int& units);
   void publish_locked();
+  Model* weights_at(int epoch, std::string& error);  // the reading side's model for explanations
 
   mutable std::mutex work_mutex_;
   std::condition_variable work_ready_;

@@ -116,6 +116,12 @@ std::string json_feature_map(const FeatureMap& map, uintptr_t ptr) {
          "],\"ptr\":" + std::to_string(ptr) + ",\"count\":" + std::to_string(map.data.size()) + "}";
 }
 
+std::string json_explanation(const Explanation& e, uintptr_t ptr) {
+  return "{\"shape\":[" + std::to_string(e.shape.h) + "," + std::to_string(e.shape.w) + "],\"classIndex\":" +
+         std::to_string(e.class_index) + ",\"ptr\":" + std::to_string(ptr) + ",\"count\":" +
+         std::to_string(e.data.size()) + "}";
+}
+
 std::string json_bytes(uintptr_t ptr, size_t count) {
   return "{\"ptr\":" + std::to_string(ptr) + ",\"count\":" + std::to_string(count) + "}";
 }

@@ -41,6 +41,8 @@ std::string lab_state_event_json(const Lab& lab);
 std::string json_result(const Status& s, const std::vector<std::string>& warnings);
 // A feature map whose values JavaScript copies from the heap: {"name","title","shape":[h,w,c],"ptr","count"}.
 std::string json_feature_map(const FeatureMap& map, uintptr_t ptr);
+// Grad-CAM or saliency whose values JavaScript copies from the heap: {"shape":[h,w],"classIndex","ptr","count"}.
+std::string json_explanation(const Explanation& e, uintptr_t ptr);
 // Bytes JavaScript copies from the heap: {"ptr":..,"count":..}.
 std::string json_bytes(uintptr_t ptr, size_t count);
 // benchmark(): {"trainSamplesPerSec","inferSamplesPerSec","gflops","inferGflops","gemmGflops","batch","steps",

@@ -127,6 +127,8 @@ struct Parser {
       flag(key, value, o.autostart);
     } else if (key == "embed") {
       flag(key, value, o.embed);
+    } else if (key == "gradcam") {
+      flag(key, value, o.gradcam);
     } else if (key == "allow_origin") {
       origins(key, value);
     } else if (!key.empty()) {

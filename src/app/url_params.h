@@ -6,7 +6,7 @@
 // the page passes on as a query string. Not here: applying the settings (lab.h), reading location.search (JS).
 //
 // Keys: dataset, model, epochs, batch, lr, optimizer, momentum, subset, seed, val_split, layer, probe,
-// threads, autostart, embed, allow_origin (comma-separated origins such as https://a.example). (threads=1 also makes the page load the single-threaded build: web/convlens_web.js.)
+// threads, autostart, embed, gradcam, allow_origin (comma-separated origins such as https://a.example). (threads=1 also makes the page load the single-threaded build: web/convlens_web.js.)
 #pragma once
 #include <string>
 #include <vector>
@@ -27,6 +27,7 @@ struct UrlOptions {
   int threads = 0;                    // engine threads; 0 = not given (as many as the build and the CPU allow)
   bool autostart = false;             // start training as soon as the data is loaded
   bool embed = false;                 // compact layout for iframes
+  bool gradcam = false;               // show Grad-CAM over the probe
   // Origins whose pages may drive an embedded page by postMessage (web/convlens_web.js); empty = any.
   std::vector<std::string> allow_origins;
   std::vector<std::string> warnings;  // one line per ignored value

@@ -21,7 +21,7 @@
 namespace convlens {
 namespace {
 
-const char* const kCommands[] = {"train", "eval", "bench", "summary", "help"};
+const char* const kCommands[] = {"train", "eval", "gradcam", "bench", "summary", "help"};
 
 std::string got(const std::string& text) { return ", got '" + text + "'"; }
 
@@ -50,6 +50,8 @@ constexpr WholeRange kThreadsRange{1, 256};
 constexpr WholeRange kMemoryLimitRange{64, 1 << 20};  // MB
 constexpr WholeRange kIndexRange{0, 1'000'000'000};   // --probe, --snapshot-every
 constexpr WholeRange kColsRange{1, 256};
+constexpr WholeRange kLayerRange{0, 1000};
+constexpr WholeRange kClassRange{0, 1000};
 constexpr WholeRange kRunsRange{1, 1000};
 constexpr WholeRange kStepsRange{1, 100000};
 
@@ -83,6 +85,9 @@ const Flag kFlags[] = {
     {"--probe", true, [](O& o, S f, S v) { return set_in(f, v, kIndexRange, o.probe); }},
     {"--cols", true, [](O& o, S f, S v) { return set_in(f, v, kColsRange, o.cols); }},
     {"--snapshot-every", true, [](O& o, S f, S v) { return set_in(f, v, kIndexRange, o.train.snapshot_every); }},
+    {"--layer", true, [](O& o, S f, S v) { return set_in(f, v, kLayerRange, o.layer); }},
+    {"--class", true, [](O& o, S f, S v) { return set_in(f, v, kClassRange, o.class_index); }},
+    {"--out", true, [](O& o, S f, S v) { return set_text(f, v, o.out_path); }},
     {"--save", true, [](O& o, S f, S v) { return set_text(f, v, o.save_path); }},
     {"--load", true, [](O& o, S f, S v) { return set_text(f, v, o.load_path); }},
     {"--runs", true, [](O& o, S f, S v) { return set_in(f, v, kRunsRange, o.bench_runs); }},
@@ -145,7 +150,7 @@ bool is_command(const std::string& word) {
 
 std::string command_error(const std::string& word) {
   if (starts_with(word, "-")) {
-    return "expected a command (train, eval, bench, summary or help) before the flags, got '" + word + "'";
+    return "expected a command (train, eval, gradcam, bench, summary or help) before the flags, got '" + word + "'";
   }
   return "unknown command '" + word + "'" + did_you_mean(word, {std::begin(kCommands), std::end(kCommands)});
 }
@@ -213,6 +218,7 @@ usage: convlens <command> [flags]      flags as --flag value or --flag=value
 commands:
   train     train a model, print per-epoch loss and accuracy, optionally write feature maps and weights
   eval      evaluate saved weights (--load) on the test set
+  gradcam   where a saved model (--load) looks in test image --probe: its Grad-CAM as a PNG (--out)
   bench     time training steps (uses --batch, --threads, --runs, --steps)
   summary   print the model's layers, output shapes and parameter counts
   help      print this text (also --help, -h)
@@ -248,6 +254,11 @@ feature maps:
          line("--snapshot-every B", with_default("also write feature maps every B batches; 0 = after each epoch only",
                                                  std::to_string(t.snapshot_every))) +
          R"(
+gradcam:
+  --out FILE.png        where to write the image (the probe in gray, the Grad-CAM over it in viridis)
+  --layer L             the layer explained (default: the last convolution)
+  --class C             the class explained (default: the predicted one)
+
 bench:
 )" + line("--runs N", with_default("timed runs, " + kRunsRange.text(), std::to_string(d.bench_runs))) +
          line("--steps N", with_default("training steps per run, " + kStepsRange.text(), std::to_string(d.bench_steps)));

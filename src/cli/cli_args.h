@@ -1,6 +1,6 @@
 // cli_args.h: the command line of the `convlens` tool, parsed into a struct.
 //
-//   convlens <command> [--flag value | --flag=value]...     commands: train, eval, bench, summary, help
+//   convlens <command> [--flag value | --flag=value]...     commands: train, eval, gradcam, bench, summary, help
 //
 // cli_parse is a pure function: it prints nothing, never exits, reads no environment and touches no files
 // (only the --threads default, every core, comes from the machine).
@@ -35,7 +35,10 @@ struct CliOptions {
   int probe = 0;                  // --probe I: index of the test image whose feature maps are drawn
   int cols = 8;                   // --cols: maps per row in the grids
   std::string save_path;          // --save FILE: weights after training; empty = not saved
-  std::string load_path;          // --load FILE: weights to start from (required by eval)
+  std::string load_path;          // --load FILE: weights to start from (required by eval and gradcam)
+  std::string out_path;           // --out FILE: gradcam's PNG
+  int layer = -1;                 // --layer L: gradcam's layer; -1 = the last convolution
+  int class_index = -1;           // --class C: gradcam's class; -1 = the predicted one
   int bench_runs = 5;             // --runs: timed bench runs
   int bench_steps = 10;           // --steps: training steps per bench run
   bool quiet = false;             // --quiet: no per-batch progress line

@@ -8,6 +8,7 @@ namespace convlens {
 
 int cmd_train(const CliOptions& opts);    // fit, log like Keras, test accuracy, feature-map PNGs, --save
 int cmd_eval(const CliOptions& opts);     // evaluate a saved model (--load) on the test set
+int cmd_gradcam(const CliOptions& opts);  // Grad-CAM of a saved model for the probe, as a PNG (--out)
 int cmd_summary(const CliOptions& opts);  // print the model summary for the dataset's input shape
 int cmd_bench(const CliOptions& opts);    // training/inference samples/s and GFLOP/s on synthetic data
 

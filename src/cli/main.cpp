@@ -1,5 +1,5 @@
 // main.cpp: the `convlens` command-line tool — parse the command line, run one command, return its exit code.
-//   convlens train | eval | summary | bench | help      (see `convlens help`)
+//   convlens train | eval | gradcam | summary | bench | help      (see `convlens help`)
 // Running out of memory despite the budget (memory.h) ends with a message and exit code 1, not an abort.
 #include <cstdio>
 #include <new>
@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   try {
     if (opts.command == "train") return cmd_train(opts);
     if (opts.command == "eval") return cmd_eval(opts);
+    if (opts.command == "gradcam") return cmd_gradcam(opts);
     if (opts.command == "summary") return cmd_summary(opts);
     if (opts.command == "bench") return cmd_bench(opts);
   } catch (const std::bad_alloc&) {

@@ -249,7 +249,7 @@ ThreadFloats conv2d_thread_floats(int n, Shape in, int k, Shape out) {
 }
 
 void conv2d_forward(const float* x, int n, Shape in, const float* w, const float* b, int k, Padding pad,
-                    bool relu, Shape out, float* scratch, ThreadScratch threads, float* y) {
+                    bool relu, Shape out, float* scratch, ThreadScratch threads, float* y, bool winograd) {
   assert(threads.holds(conv2d_thread_floats(n, in, k, out)));
   const int kkc = k * k * in.c;
   const Shape xp = padded_input(in, k, out);
@@ -257,7 +257,7 @@ void conv2d_forward(const float* x, int n, Shape in, const float* w, const float
   float* xpad = s.xpad;  // (N, xp), kept for the backward pass
   const int p = conv2d_pad_before(k, pad);
   pad_images(x, n, in, p, p, xp, xpad);
-  if (conv2d_prefers_winograd(k, in)) {  // 5x5 kernels on enough channels: 2.8x fewer FLOPs (conv_winograd.h)
+  if (winograd && conv2d_prefers_winograd(k, in)) {  // 5x5 kernels on enough channels: 2.8x fewer FLOPs (conv_winograd.h)
     conv2d_winograd_forward(xpad, n, xp, w, b, relu, out, s.rest, threads, y);
     return;
   }

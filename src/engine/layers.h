@@ -26,8 +26,10 @@ uint64_t conv2d_scratch_floats(int n, Shape in, int k, Shape out);  // 64-bit: s
 // The per-thread scratch of this layer's passes over a batch of n: GEMM packing, the bias gradient's partial
 // sums, the Winograd and sparse kernels' own (one at a time).
 ThreadFloats conv2d_thread_floats(int n, Shape in, int k, Shape out);
+// winograd: 5x5 kernels may run as Winograd F(2x2,5x5) (2.8x fewer FLOPs, other rounding); false computes every
+// output as the GEMM does, so that equal inputs give equal outputs (max-pool ties stay ties: explain.h).
 void conv2d_forward(const float* x, int n, Shape in, const float* w, const float* b, int k, Padding pad,
-                    bool relu, Shape out, float* scratch, ThreadScratch threads, float* y);
+                    bool relu, Shape out, float* scratch, ThreadScratch threads, float* y, bool winograd = true);
 // dy (N,Ho,Wo,F) is modified in place (ReLU mask); scratch as the forward pass left it.
 // dw (K,K,C,F), db (F); dx (N,H,W,C) may be null when the input gradient is not needed (first layer).
 void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w, int k, Padding pad, bool relu,

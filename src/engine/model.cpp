@@ -286,7 +286,7 @@ void model_forward(const Model& model, Workspace& ws, int n, bool training, Rng*
     switch (l.spec.kind) {
       case LayerKind::Conv2D:
         conv2d_forward(x, n, l.in, model.weights(l), model.biases(l), l.spec.kernel, l.spec.padding, l.spec.relu,
-                       l.out, ws.scratch[i].data(), threads, y);
+                       l.out, ws.scratch[i].data(), threads, y, !ws.exact_ties);
         break;
       case LayerKind::MaxPool2D: maxpool_forward(x, n, l.in, l.spec.pool, l.out, y, ws.argmax[i].data()); break;
       case LayerKind::ReLU: relu_forward(x, count, y); break;
@@ -306,9 +306,14 @@ double model_softmax(const Model& model, Workspace& ws, const uint8_t* labels, i
 }
 
 void model_backward(Model& model, Workspace& ws, const uint8_t* labels, int n, bool input_grad) {
-  const ThreadScratch threads = thread_scratch(ws, model, n);
   const size_t count = model.layers.size();
   softmax_xent_backward(ws.probs.data(), labels, n, model.num_classes, 1.0f / float(n), ws.dact[count].data());
+  model_backward_from_logits(model, ws, n, input_grad);
+}
+
+void model_backward_from_logits(Model& model, Workspace& ws, int n, bool input_grad) {
+  const ThreadScratch threads = thread_scratch(ws, model, n);
+  const size_t count = model.layers.size();
   for (size_t i = count; i-- > 0;) {
     const Layer& l = model.layers[i];
     float* dy = ws.dact[i + 1].data();

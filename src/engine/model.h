@@ -57,6 +57,7 @@ struct Workspace {
   FloatBuffer thread_scratch;                // the kernels' per-thread scratch (kernels/scratch.h), one slice a thread
   ThreadFloats thread_floats;                // floats of the calling thread's slice and of each worker's (x16)
   int threads = 0;                           // slices: the calling thread's, then threads - 1 workers'
+  bool exact_ties = false;                   // no Winograd: equal inputs give equal outputs (explain.h)
 };
 
 // Builds the layers, shapes and parameter layout from a spec or preset name. Parameters are zero: call
@@ -104,6 +105,9 @@ double model_softmax(const Model& model, Workspace& ws, const uint8_t* labels, i
 // Backward pass of the batch-mean loss (after model_forward + model_softmax): writes model.grads.
 // With input_grad, also d(loss)/d(input) into dact[0] (for gradient checks and saliency).
 void model_backward(Model& model, Workspace& ws, const uint8_t* labels, int n, bool input_grad = false);
+// The same pass from any gradient of the logits, written by the caller into ws.dact[L] (N, K): e.g. one-hot for
+// the gradient of one class's score (explain.h). Writes model.grads and every ws.dact[l].
+void model_backward_from_logits(Model& model, Workspace& ws, int n, bool input_grad);
 
 // The book's feature_map_model: every layer's output for one image (H, W, C floats in [0, 1]), inference mode.
 // Uses only `ws` (grown to 1 sample if needed), never the training state.

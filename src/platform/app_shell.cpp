@@ -68,6 +68,7 @@ void load_font(const ShellConfig& config, float scale) {
 void shell_apply_options(AppShell& s, const UrlOptions& o) {
   s.lab.settings() = o.settings;
   s.ui->embed = o.embed;
+  s.ui->cam_show = o.gradcam;
   s.ui->warnings = o.warnings;
   if (o.layer >= 0) s.ui->layer = o.layer;
   std::snprintf(s.ui->model_text, sizeof s.ui->model_text, "%s", o.settings.model.c_str());

@@ -50,6 +50,7 @@ std::string g_out;              // the last string returned to JavaScript
 FeatureMap g_map;               // the last featureMaps() result (its data is read from the heap)
 std::vector<float> g_probs;     // the last predict() result
 std::vector<uint8_t> g_bytes;   // the last saveModel() result
+Explanation g_explanation;      // the last gradCam() or saliency() result
 
 const char* out(std::string s) {
   g_out = std::move(s);
@@ -159,6 +160,18 @@ EMSCRIPTEN_KEEPALIVE const float* cl_predict(const float* pixels, int count) {
   for (float& v : p) v = v == v ? (v < 0 ? 0 : (v > 1 ? 1 : v)) : 0;
   g_probs = lab.predict(p.data());
   return g_probs.data();
+}
+
+// gradCam(layer, classIndex, epoch) (kind 0) and saliency(classIndex, epoch) (kind 1) of the probe: the map as
+// {"shape","classIndex","ptr","count"}, or {"ok":false,"error"}. classIndex < 0: the predicted class; epoch < 0:
+// the current weights.
+EMSCRIPTEN_KEEPALIVE const char* cl_explain(int kind, int layer, int class_index, int epoch) {
+  web_api_read();
+  Lab& lab = web_app().shell.lab;
+  Result<Explanation> r = kind == 0 ? lab.grad_cam(layer, class_index, epoch) : lab.saliency(class_index, epoch);
+  if (!r.ok()) return out(json_result(Status::fail(r.error), {}));
+  g_explanation = std::move(r.value);
+  return out(json_explanation(g_explanation, uintptr_t(g_explanation.data.data())));
 }
 
 // saveModel(): the weights file of the newest weights, as {"ptr","count"} (JavaScript copies the bytes at once).

@@ -49,6 +49,15 @@ struct UiState {
   int last_test_probe = 0;                // restored when leaving the pad
   int by_class = 0;                       // "next image of class" picker
 
+  // Grad-CAM over the probe (explain.h)
+  bool cam_show = false;
+  int cam_layer = -1;                     // -1: the last conv layer
+  int cam_class = -1;                     // -1: the predicted class
+  float cam_opacity = 0.6f;
+  bool cam_every_class = false;           // a small overlay per class: "why 7 and not 1?"
+  MapTexture cam_tex;                     // keyed by the maps' version, layer and class
+  MapTexture cam_class_tex[10];
+
   // Model editor
   char model_text[256] = "mnist";        // the spec field (a preset name or a spec)
   std::string model_error;

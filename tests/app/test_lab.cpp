@@ -142,9 +142,9 @@ TEST_CASE("a reset that keeps the model and batch keeps the prepared workspace a
   ready_lab(lab);
   CHECK(lab.work(0.0) == 1);  // the workspace prepared for the run
   CHECK(lab.work(0.0) == 0);
-  const auto losses = [&lab] {
+  const auto losses = [&lab] {  // whole batches: chunks cut to fit a time budget would round differently
     REQUIRE(lab.train().ok());
-    run_to_end(lab);
+    for (int i = 0; i < 100000 && lab.state() == LabState::Training; ++i) lab.tick(0.01, false);
     std::vector<float> loss;
     for (const BatchRecord& b : lab.view().batches) loss.push_back(b.loss);
     return loss;
@@ -198,6 +198,31 @@ TEST_CASE("save_model and load_model: a trained model comes back; another model'
   CHECK(lab.model().params == before);
   CHECK(lab.view().steps == steps);
   CHECK(lab.model_file_bytes() == file.size());
+}
+
+TEST_CASE("Grad-CAM and saliency of the probe, now and after any epoch", "[lab][explain]") {
+  Lab lab;
+  ready_lab(lab);
+  const Shape in = lab.model().input;
+  Result<Explanation> before = lab.grad_cam(0, 1, 0);  // untrained weights are epoch 0
+  REQUIRE(before.ok());
+  REQUIRE(lab.train().ok());
+  run_to_end(lab);
+  Result<Explanation> now = lab.grad_cam(0, -1);
+  REQUIRE(now.ok());
+  CHECK(now.value.shape == Shape{in.h, in.w, 1});
+  CHECK(now.value.data.size() == size_t(in.h) * size_t(in.w));
+  Result<Explanation> first = lab.grad_cam(0, 1, 0);
+  REQUIRE(first.ok());
+  CHECK(first.value.data == before.value.data);  // the snapshot's weights, not the current ones
+  CHECK(first.value.data != lab.grad_cam(0, 1).value.data);
+  CHECK(lab.grad_cam(0, 1, 2).ok());
+  CHECK_FALSE(lab.grad_cam(0, 1, 3).ok());  // no such epoch
+  CHECK_FALSE(lab.grad_cam(2, 1).ok());     // flatten
+  Result<Explanation> sal = lab.saliency(1);
+  REQUIRE(sal.ok());
+  CHECK(sal.value.class_index == 1);
+  CHECK(*std::max_element(sal.value.data.begin(), sal.value.data.end()) > 0);
 }
 
 TEST_CASE("a changed probe changes the live maps and the snapshots' maps are recomputed for it", "[lab]") {
@@ -356,4 +381,12 @@ TEST_CASE("the API's other JSON: events, call results, feature maps, benchmark",
     INFO(key << " in " << b);
     CHECK(b.find(key) != std::string::npos);
   }
+}
+
+TEST_CASE("gradCam()'s JSON hands over the map's shape, class and place", "[lab][json][explain]") {
+  Explanation e;
+  e.class_index = 7;
+  e.shape = Shape{28, 28, 1};
+  e.data.assign(784, 0.5f);
+  CHECK(json_explanation(e, 64) == "{\"shape\":[28,28],\"classIndex\":7,\"ptr\":64,\"count\":784}");
 }

@@ -24,7 +24,7 @@ TEST_CASE("no query keeps the book's defaults and warns about nothing", "[url]")
 TEST_CASE("every key is read from a good query", "[url]") {
   const UrlOptions o = url_params_parse(
       "?dataset=fashion&model=conv8k3-pool2-flat-dense10&epochs=3&batch=64&lr=0.005&optimizer=sgd&momentum=0.8"
-      "&subset=6000&seed=7&val_split=0.1&layer=2&probe=17&threads=2&autostart=1&embed=true");
+      "&subset=6000&seed=7&val_split=0.1&layer=2&probe=17&threads=2&autostart=1&embed=true&gradcam=1");
   INFO(o.warnings.size());
   CHECK(o.warnings.empty());
   CHECK(o.settings.dataset == "fashion");
@@ -41,6 +41,7 @@ TEST_CASE("every key is read from a good query", "[url]") {
   CHECK(o.probe == 17);
   CHECK(o.threads == 2);
   CHECK(o.autostart);
+  CHECK(o.gradcam);
   CHECK(o.embed);
 }
 

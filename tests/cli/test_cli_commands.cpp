@@ -11,6 +11,7 @@
 #include <random>
 #include <string>
 #include <sys/wait.h>
+#include <utility>
 #include <vector>
 
 using Catch::Matchers::Contains;
@@ -82,6 +83,14 @@ struct Workdir {
 };
 
 // The "Test loss: ... - test acc: ..." line of an output.
+// A PNG file's (width, height) from its IHDR chunk (big-endian at bytes 16..23); (0, 0) if it is not there.
+std::pair<int, int> png_size(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::array<unsigned char, 24> b{};
+  if (!f.read(reinterpret_cast<char*>(b.data()), 24)) return {0, 0};
+  return {(b[16] << 24) | (b[17] << 16) | (b[18] << 8) | b[19], (b[20] << 24) | (b[21] << 16) | (b[22] << 8) | b[23]};
+}
+
 std::string test_line(const std::string& output) {
   const size_t at = output.find("Test loss:");
   return at == std::string::npos ? "" : output.substr(at, output.find('\n', at) - at);
@@ -182,6 +191,18 @@ TEST_CASE("cli: train logs like Keras, writes feature maps and saves, then eval 
   INFO(eval.output);
   REQUIRE(eval.code == 0);
   CHECK(test_line(eval.output) == trained);
+
+  // Grad-CAM of the saved model for a test image: a PNG 8x the image's size; a layer without maps is refused.
+  const std::string cam = (w.path / "cam.png").string();
+  const Run gradcam = run_cli("gradcam " + w.data() + " --load " + weights + " --probe 3 --class 4 --out " + cam);
+  INFO(gradcam.output);
+  REQUIRE(gradcam.code == 0);
+  CHECK_THAT(gradcam.output, Contains("Grad-CAM of layer 2 (conv2d_1) for class 4 on test image 3"));
+  CHECK(png_size(cam) == std::make_pair(224, 224));
+  const Run flat = run_cli("gradcam " + w.data() + " --load " + weights + " --layer 5 --out " + cam);
+  CHECK(flat.code == 2);
+  CHECK_THAT(flat.output, Contains("before flatten"));
+  CHECK(run_cli("gradcam " + w.data() + " --load " + weights).code == 2);  // no --out
 
   // A file from another architecture is refused by name.
   const std::string small = (w.path / "small.bin").string();

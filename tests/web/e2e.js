@@ -401,7 +401,18 @@ function inspectTrainedModel(page) {
     const epoch1 = call(() => api.featureMaps(2, 1));
     const predict = call(() => Array.from(api.predict(new Array(784).fill(0)) || []));
     const history = call(() => JSON.parse(JSON.stringify(api.history())));
+    const cam = call(() => api.gradCam(2));
+    const camOther = call(() => api.gradCam(2, (cam.value.classIndex + 1) % 10));
+    const camBefore = call(() => api.gradCam(2, cam.value.classIndex, 0));
+    const sal = call(() => api.saliency());
+    const camBad = call(() => api.gradCam(5));
+    const summary = (r) => (r.error ? { error: r.error.split('\n')[0] } : {
+      shape: r.value.shape, classIndex: r.value.classIndex, length: r.value.data.length,
+      max: Math.max(...r.value.data), min: Math.min(...r.value.data) });
+    const explain = { cam: summary(cam), camOther: summary(camOther), camBefore: summary(camBefore), saliency: summary(sal),
+      camBad: summary(camBad), classDiff: maxAbsDiff(cam, camOther), epochDiff: maxAbsDiff(cam, camBefore) };
     return {
+      explain,
       live: describe(call(() => api.featureMaps(2))),
       epoch0: describe(epoch0),
       epoch1: describe(epoch1),
@@ -531,6 +542,17 @@ function describeMap(m) {
   return m.error ? m.error.split('\n')[0] : `${m.name} [${m.shape}] length ${m.length}${m.allFinite ? '' : ' (non-finite values)'}`;
 }
 
+function checkExplanations(x) {
+  const ok = (e) => !e.error && JSON.stringify(e.shape) === '[28,28]' && e.length === 784 && e.min >= 0;
+  check('gradCam(2) is a [28,28] map in [0, 1] for the predicted class', ok(x.cam) && x.cam.max === 1, JSON.stringify(x.cam));
+  check('gradCam(2, another class) differs (max |diff| > 0.05)', ok(x.camOther) && x.classDiff > 0.05,
+    `max |diff| ${x.classDiff}`);
+  check('gradCam(2, class, 0) (untrained weights) differs from now', ok(x.camBefore) && x.epochDiff > 0.05,
+    `max |diff| ${x.epochDiff}`);
+  check('saliency() is a [28,28] map >= 0, not all 0', ok(x.saliency) && x.saliency.max > 0, JSON.stringify(x.saliency));
+  check('gradCam(5) (past flatten) throws a message', /before flatten/.test(x.camBad.error || ''), JSON.stringify(x.camBad));
+}
+
 function checkTrainedModel(r) {
   const live = r.live;
   check('featureMaps(2) (live) has shape [14,14,36] and 14*14*36 values',
@@ -559,6 +581,8 @@ async function scenarioTraining(browser, baseUrl, out) {
       Object.assign(result, { valLoss: inspected.status.valLoss, history: inspected.history.value,
         featureMapDiffEpoch0vs1: inspected.diff01 });
       checkTrainedModel(inspected);
+      checkExplanations(inspected.explain);
+      report.explain = inspected.explain;
       await page.screenshot({ path: path.join(out, 'app-after-training.png') });
       check('screenshot after training saved', true, path.join(out, 'app-after-training.png'));
     },
