@@ -267,6 +267,8 @@
       },
       gradCam: (layer, classIndex, epoch) => explain(0, layer, classIndex, epoch),
       saliency: (classIndex, epoch) => explain(1, 0, classIndex, epoch),
+      confusion: (epoch) => callJson('cl_confusion', ['number'], [epoch === undefined || epoch === null ? -1 : Math.floor(Number(epoch)) || 0]),
+      mistakes: (options) => callJson('cl_mistakes', ['number'], [Math.max(0, Math.floor(Number((options && options.limit) || 20)) || 0)]),
       setLayer: (layerIndex) => Module.ccall('cl_set_layer', 'number', ['number'], [Math.floor(Number(layerIndex)) || 0]),
       predict: (pixels) => {
         const [p, n] = toPixels(pixels);

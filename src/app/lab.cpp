@@ -443,6 +443,7 @@ void Lab::publish_locked() {
   v.chunk = w.chunk > 0 ? w.chunk : (started ? t.config().batch : 0);
   v.batches = t.batches();
   v.history = t.epochs();
+  v.mistakes = t.mistakes();
   v.snapshots = t.snapshots();
   v.params = w.model.params;
   v.weights_version = w.weights_version;
@@ -552,6 +553,14 @@ Status Lab::set_probe_pixels(const std::vector<float>& pixels) {
   probe_index_ = -1;
   ++probe_version_;
   return Status::success();
+}
+
+Status Lab::set_probe_training_image(size_t index) {
+  if (index >= train_.size()) return Status::fail("there is no training image " + std::to_string(index));
+  const uint8_t* image = train_.image(index);
+  std::vector<float> pixels(train_.shape.size());
+  for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = float(image[i]) / 255.0f;
+  return set_probe_pixels(pixels);
 }
 
 const std::vector<FeatureMap>& Lab::live_maps() {

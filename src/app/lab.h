@@ -55,7 +55,8 @@ struct LabView {
   double throughput = 0;         // samples (training + validation) per second of wall time
   int chunk = 0;                 // samples per unit of work
   std::vector<BatchRecord> batches;   // one per training batch
-  std::vector<EpochRecord> history;   // one per finished epoch
+  std::vector<EpochRecord> history;   // one per finished epoch (each with its validation's confusion matrix)
+  std::vector<Mistake> mistakes;      // the last finished validation's, the most confident first
   std::vector<std::shared_ptr<const Snapshot>> snapshots;  // (S) before training, during epoch 1, every epoch
   FloatBuffer params;            // (P) the weights after `steps` batches
   uint64_t weights_version = 0;  // changes whenever params do
@@ -147,6 +148,7 @@ class Lab {
   // ---- probe image and feature maps ---------------------------------------------------------------------
   void set_probe_index(int test_index);           // a test image; clamped into range
   Status set_probe_pixels(const std::vector<float>& pixels);  // a drawn image, input-size values in [0, 1]
+  Status set_probe_training_image(size_t index);  // e.g. a validation mistake (LabView::mistakes)
   int probe_index() const { return probe_index_; }  // -1 when drawn
   const std::vector<float>& probe() const { return probe_; }  // (H, W, C) in [0, 1]
   uint64_t probe_version() const { return probe_version_; }

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "datasets.h"
+
 namespace convlens {
 
 std::string json_quote(const std::string& text) {
@@ -97,6 +99,36 @@ std::string lab_epoch_event_json(const Lab& lab, size_t i) {
 std::string lab_state_event_json(const Lab& lab) {
   return "{\"type\":\"state\",\"state\":" + json_quote(lab_state_name(lab.state())) + ",\"error\":" +
          json_quote(lab.error()) + "}";
+}
+
+std::string lab_confusion_json(const Lab& lab, int epoch) {
+  const std::vector<EpochRecord>& h = lab.view().history;
+  const EpochRecord* e = nullptr;
+  for (const EpochRecord& r : h)
+    if (epoch < 0 || r.epoch == epoch) e = &r;
+  if (!e || e->confusion.empty()) return "null";
+  const size_t k = size_t(std::lround(std::sqrt(double(e->confusion.size()))));
+  const DatasetInfo* d = dataset_info(lab.train_data().name);
+  std::vector<std::string> classes;
+  for (size_t c = 0; c < k; ++c) classes.push_back(d && c < d->classes.size() ? d->classes[c] : std::to_string(c));
+  std::string rows;
+  for (size_t r = 0; r < k; ++r) {
+    rows += r ? ",[" : "[";
+    for (size_t c = 0; c < k; ++c) rows += (c ? "," : "") + std::to_string(e->confusion[r * k + c]);
+    rows += "]";
+  }
+  return "{\"epoch\":" + std::to_string(e->epoch) + ",\"classes\":" + json_strings(classes) + ",\"counts\":[" + rows +
+         "]}";
+}
+
+std::string lab_mistakes_json(const Lab& lab, int limit) {
+  const std::vector<Mistake>& m = lab.view().mistakes;
+  std::string j = "[";
+  for (size_t i = 0; i < m.size() && int(i) < limit; ++i)
+    j += (i ? "," : "") + std::string("{\"index\":") + std::to_string(m[i].index) + ",\"label\":" +
+         std::to_string(m[i].label) + ",\"predicted\":" + std::to_string(m[i].predicted) + ",\"probability\":" +
+         json_number(m[i].probability) + "}";
+  return j + "]";
 }
 
 std::string json_strings(const std::vector<std::string>& texts) {

@@ -37,6 +37,13 @@ std::string lab_history_json(const Lab& lab);
 std::string lab_epoch_event_json(const Lab& lab, size_t i);
 std::string lab_state_event_json(const Lab& lab);
 
+// The validation's confusion matrix after `epoch` (< 0: the last), or null:
+// {"epoch":1,"classes":["0",...],"counts":[[...],...]} (row = true label, column = predicted).
+std::string lab_confusion_json(const Lab& lab, int epoch);
+// The last validation's mistakes, the most confident first, at most `limit`:
+// [{"index":..,"label":..,"predicted":..,"probability":..}, ...] (index: in the training set).
+std::string lab_mistakes_json(const Lab& lab, int limit);
+
 // A call's outcome: {"ok":true|false,"error":"...","warnings":[...]}.
 std::string json_result(const Status& s, const std::vector<std::string>& warnings);
 // A feature map whose values JavaScript copies from the heap: {"name","title","shape":[h,w,c],"ptr","count"}.

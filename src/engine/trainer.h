@@ -72,6 +72,16 @@ struct EpochRecord {
   bool has_val = false;
   double seconds = 0;      // compute time of the epoch (training + validation)
   double samples_per_sec = 0;  // training samples per second of training compute
+  // (K, K) the validation's counts: row = true label, column = predicted (empty without validation). From the
+  // validation pass itself: no second pass over the data.
+  std::vector<uint32_t> confusion;
+};
+
+// A validation image the model got wrong, with how sure it was.
+struct Mistake {
+  size_t index = 0;         // in the training data set (validation is its last val_split)
+  int label = 0, predicted = 0;
+  float probability = 0;    // of the predicted class
 };
 
 // Snapshots are immutable once taken and shared (a UI on another thread may hold one while training goes on).
@@ -153,6 +163,9 @@ class Trainer {
   double epoch_progress() const;  // 0..1 through the current epoch's samples (training then validation)
   double samples_per_sec() const;  // over the current (or last) epoch's training batches
 
+  // The last finished validation's mistakes, the most confident first (at most kMaxMistakes).
+  const std::vector<Mistake>& mistakes() const { return mistakes_; }
+  static constexpr size_t kMaxMistakes = 200;
   const std::vector<BatchRecord>& batches() const { return batches_; }
   const std::vector<EpochRecord>& epochs() const { return epochs_; }
   const std::vector<std::shared_ptr<const Snapshot>>& snapshots() const { return snapshots_; }
@@ -201,6 +214,9 @@ class Trainer {
   // Running sums of the current epoch.
   double loss_sum_ = 0, val_loss_sum_ = 0;
   size_t seen_ = 0, correct_ = 0, val_seen_ = 0, val_correct_ = 0;
+  std::vector<uint32_t> val_confusion_;  // (K, K) of this epoch's validation so far
+  std::vector<Mistake> val_mistakes_;    // this epoch's so far (all of them; trimmed when the epoch ends)
+  std::vector<Mistake> mistakes_;        // the last finished validation's
   double train_seconds_ = 0, epoch_seconds_ = 0;
   double last_samples_per_sec_ = 0;
 

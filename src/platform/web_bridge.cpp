@@ -174,6 +174,18 @@ EMSCRIPTEN_KEEPALIVE const char* cl_explain(int kind, int layer, int class_index
   return out(json_explanation(g_explanation, uintptr_t(g_explanation.data.data())));
 }
 
+// confusion(epoch): the validation's confusion matrix after that epoch (< 0: the last), or null.
+EMSCRIPTEN_KEEPALIVE const char* cl_confusion(int epoch) {
+  web_api_read();
+  return out(lab_confusion_json(web_app().shell.lab, epoch));
+}
+
+// mistakes({limit}): the last validation's most confident mistakes.
+EMSCRIPTEN_KEEPALIVE const char* cl_mistakes(int limit) {
+  web_api_read();
+  return out(lab_mistakes_json(web_app().shell.lab, limit));
+}
+
 // saveModel(): the weights file of the newest weights, as {"ptr","count"} (JavaScript copies the bytes at once).
 EMSCRIPTEN_KEEPALIVE const char* cl_save_model() {
   web_api_read();

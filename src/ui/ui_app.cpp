@@ -59,7 +59,18 @@ void ui_draw(Lab& lab, UiState& ui, double dt) {
   const float probe_h = std::min(h * 0.6f, 500.0f);
   if (begin_panel("Probe", ImVec2(left_w + centre_w, 0), ImVec2(right_w, probe_h))) ui_panel_probe(lab, ui);
   ImGui::End();
-  if (begin_panel("Curves", ImVec2(left_w + centre_w, probe_h), ImVec2(right_w, h - probe_h))) ui_panel_curves(lab);
+  if (begin_panel("Curves", ImVec2(left_w + centre_w, probe_h), ImVec2(right_w, h - probe_h)) &&
+      ImGui::BeginTabBar("##right")) {
+    if (ImGui::BeginTabItem("Curves")) {
+      ui_panel_curves(lab);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Mistakes")) {
+      ui_panel_mistakes(lab, ui);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
   ImGui::End();
 }
 

@@ -3,7 +3,8 @@
 //   left:   Data & model (data set, loading bar, presets, summary table) and Training (settings, Start / Pause /
 //           Step / Reset, epoch progress with samples/s and ETA, the Keras log)
 //   centre: Feature maps of the probe: Live grid | Before vs after | Evolution timeline | Filters
-//   right:  Probe (test image or a drawn digit, prediction bars) and Curves (loss and accuracy)
+//   right:  Probe (test image or a drawn digit, prediction bars, Grad-CAM) and, as tabs, Curves (loss and
+//           accuracy) and Mistakes (the confusion matrix and the most confident mistakes)
 //
 // Panels read the Lab and draw; the only state here is how things are viewed (UiState). Not here: GL, SDL,
 // files, the JS API (src/platform).
@@ -58,6 +59,10 @@ struct UiState {
   MapTexture cam_tex;                     // keyed by the maps' version, layer and class
   MapTexture cam_class_tex[10];
 
+  // Mistakes
+  int confusion_epoch = -1;               // the epoch whose confusion matrix is shown; -1 = the latest
+  MapTexture mistakes_tex;                // the gallery's images in one texture
+
   // Model editor
   char model_text[256] = "mnist";        // the spec field (a preset name or a spec)
   std::string model_error;
@@ -72,6 +77,7 @@ void ui_panel_training(Lab& lab, UiState& ui);
 void ui_panel_maps(Lab& lab, UiState& ui, double dt);
 void ui_panel_probe(Lab& lab, UiState& ui);
 void ui_panel_curves(const Lab& lab);
+void ui_panel_mistakes(Lab& lab, UiState& ui);
 
 // Class names of the loaded data set ("0".."9" or "T-shirt/top", ...).
 const char* ui_class_name(const Lab& lab, int k);

@@ -390,3 +390,32 @@ TEST_CASE("gradCam()'s JSON hands over the map's shape, class and place", "[lab]
   e.data.assign(784, 0.5f);
   CHECK(json_explanation(e, 64) == "{\"shape\":[28,28],\"classIndex\":7,\"ptr\":64,\"count\":784}");
 }
+
+TEST_CASE("confusion() and mistakes() come from the validation pass; a mistake can become the probe", "[lab][json]") {
+  Lab lab;
+  ready_lab(lab);
+  CHECK(lab_confusion_json(lab, -1) == "null");  // no epoch yet
+  REQUIRE(lab.train().ok());
+  run_to_end(lab);
+  const LabView& v = lab.view();
+  REQUIRE(v.history.size() == 2);
+  uint32_t total = 0;
+  for (uint32_t n : v.history.back().confusion) total += n;
+  CHECK(total == v.val_count);
+  const std::string c = lab_confusion_json(lab, -1);
+  CHECK(c.rfind("{\"epoch\":2,\"classes\":[\"0\",\"1\",", 0) == 0);
+  CHECK(c.find("\"counts\":[[") != std::string::npos);
+  CHECK(lab_confusion_json(lab, 1).rfind("{\"epoch\":1,", 0) == 0);
+  CHECK(lab_confusion_json(lab, 3) == "null");
+  CHECK(lab_mistakes_json(lab, 0) == "[]");
+  if (!v.mistakes.empty()) {
+    const Mistake m = v.mistakes[0];
+    CHECK(lab_mistakes_json(lab, 1) == "[{\"index\":" + std::to_string(m.index) + ",\"label\":" + std::to_string(m.label) +
+                                           ",\"predicted\":" + std::to_string(m.predicted) + ",\"probability\":" +
+                                           json_number(m.probability) + "}]");
+    REQUIRE(lab.set_probe_training_image(m.index).ok());
+    CHECK(lab.probe_index() == -1);
+    CHECK(lab.probe()[0] == float(lab.train_data().image(m.index)[0]) / 255.0f);
+  }
+  CHECK_FALSE(lab.set_probe_training_image(lab.train_data().size()).ok());
+}

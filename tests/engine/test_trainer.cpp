@@ -280,3 +280,36 @@ TEST_CASE("bad settings are refused with a message naming the setting", "[traine
   CHECK_THAT(t.start(&model, &empty, small_config()).error, Catch::Contains("empty"));
   CHECK(t.state() == TrainState::Idle);
 }
+
+TEST_CASE("the validation pass gives each epoch's confusion matrix and the most confident mistakes", "[trainer]") {
+  Dataset data = bars_dataset(200, 7);
+  Model model = small_model(7);
+  TrainConfig c = small_config();
+  c.epochs = 1;
+  c.optimizer.lr = 1e-4f;  // one short epoch at a low rate: many mistakes remain
+  Trainer t;
+  REQUIRE(t.start(&model, &data, c).ok());
+  t.run([](const EpochRecord&) {});
+  const EpochRecord& e = t.epochs().back();
+  REQUIRE(e.confusion.size() == 9);
+  uint32_t total = 0, diagonal = 0;
+  for (int r = 0; r < 3; ++r)
+    for (int col = 0; col < 3; ++col) {
+      total += e.confusion[size_t(r) * 3 + size_t(col)];
+      if (r == col) diagonal += e.confusion[size_t(r) * 3 + size_t(col)];
+    }
+  CHECK(total == t.val_count());
+  CHECK(double(diagonal) / double(total) == Approx(e.val_acc));
+  // Every mistake is a validation image, labelled as the data says, with its predicted class' probability.
+  const std::vector<Mistake>& m = t.mistakes();
+  CHECK(m.size() == total - diagonal);
+  for (size_t i = 0; i < m.size(); ++i) {
+    CHECK(m[i].index >= t.train_count());
+    CHECK(m[i].index < t.data_size());
+    CHECK(m[i].label == data.labels[m[i].index]);
+    CHECK(m[i].predicted != m[i].label);
+    CHECK(m[i].probability > 1.0f / 3 - 1e-6f);  // the largest of three
+    if (i > 0) CHECK(m[i - 1].probability >= m[i].probability);
+  }
+  CHECK(m.size() > 5);  // the case has mistakes to check
+}

@@ -411,8 +411,16 @@ function inspectTrainedModel(page) {
       max: Math.max(...r.value.data), min: Math.min(...r.value.data) });
     const explain = { cam: summary(cam), camOther: summary(camOther), camBefore: summary(camBefore), saliency: summary(sal),
       camBad: summary(camBad), classDiff: maxAbsDiff(cam, camOther), epochDiff: maxAbsDiff(cam, camBefore) };
+    const confusion = call(() => api.confusion());
+    const mistakes = call(() => api.mistakes({ limit: 5 }));
     return {
       explain,
+      confusion: confusion.error ? { error: confusion.error } : {
+        epoch: confusion.value && confusion.value.epoch, classes: confusion.value && confusion.value.classes.length,
+        rows: confusion.value && confusion.value.counts.length,
+        total: confusion.value && confusion.value.counts.flat().reduce((a, b) => a + b, 0),
+        correct: confusion.value && confusion.value.counts.reduce((a, row, i) => a + row[i], 0) },
+      mistakes: mistakes.error ? { error: mistakes.error } : mistakes.value,
       live: describe(call(() => api.featureMaps(2))),
       epoch0: describe(epoch0),
       epoch1: describe(epoch1),
@@ -553,6 +561,15 @@ function checkExplanations(x) {
   check('gradCam(5) (past flatten) throws a message', /before flatten/.test(x.camBad.error || ''), JSON.stringify(x.camBad));
 }
 
+function checkMistakes(c, m, valAcc) {
+  check('confusion() is 10x10 and counts the 2,400 validation images; its diagonal is val_acc',
+    !c.error && c.classes === 10 && c.rows === 10 && c.total === 2400 && Math.abs(c.correct / c.total - valAcc) < 1e-3,
+    JSON.stringify(c));
+  check('mistakes({limit: 5}): 5 validation images, wrong and most confident first',
+    Array.isArray(m) && m.length === 5 && m.every((x, i) => x.label !== x.predicted && x.index >= 9600 &&
+      (i === 0 || m[i - 1].probability >= x.probability)), JSON.stringify(m));
+}
+
 function checkTrainedModel(r) {
   const live = r.live;
   check('featureMaps(2) (live) has shape [14,14,36] and 14*14*36 values',
@@ -582,6 +599,7 @@ async function scenarioTraining(browser, baseUrl, out) {
         featureMapDiffEpoch0vs1: inspected.diff01 });
       checkTrainedModel(inspected);
       checkExplanations(inspected.explain);
+      checkMistakes(inspected.confusion, inspected.mistakes, inspected.status.valAcc);
       report.explain = inspected.explain;
       await page.screenshot({ path: path.join(out, 'app-after-training.png') });
       check('screenshot after training saved', true, path.join(out, 'app-after-training.png'));
