@@ -31,9 +31,10 @@
     ? Object.assign({}, attributes, { antialias: false, depth: false, stencil: false, desynchronized: false })
     : attributes);
 
+  const REMEMBER_KEY = 'convlens.settings';  // localStorage: the last run's settings (convlensRemember)
   window.Module = {
     canvas,
-    arguments: [window.location.search],
+    arguments: [rememberedQuery()],
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
     onAbort: (what) => showMessage('ConvLens stopped: ' + what, true),
@@ -161,6 +162,20 @@
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 1000);
   };
+  window.convlensShareLink = function () {
+    const link = window.convlens.shareLink();
+    if (navigator.clipboard) navigator.clipboard.writeText(link).catch(() => {});
+    console.log('ConvLens: ' + link);
+  };
+  // A run's settings, for the next visit without a query (not for embedded pages: their lesson decides).
+  window.convlensRemember = function (query) {
+    try { localStorage.setItem(REMEMBER_KEY, query); } catch (e) { /* storage may be off */ }
+  };
+  function rememberedQuery() {
+    if (window.location.search || window.parent !== window) return window.location.search;
+    try { const q = localStorage.getItem(REMEMBER_KEY); return q ? '?' + q : ''; } catch (e) { return ''; }
+  }
+
   window.convlensPickModel = function () {
     const input = document.createElement('input');
     input.type = 'file';
@@ -269,6 +284,10 @@
       saliency: (classIndex, epoch) => explain(1, 0, classIndex, epoch),
       confusion: (epoch) => callJson('cl_confusion', ['number'], [epoch === undefined || epoch === null ? -1 : Math.floor(Number(epoch)) || 0]),
       mistakes: (options) => callJson('cl_mistakes', ['number'], [Math.max(0, Math.floor(Number((options && options.limit) || 20)) || 0)]),
+      shareLink: () => {
+        const q = Module.ccall('cl_share_query', 'string', [], []);
+        return window.location.origin + window.location.pathname + (q ? '?' + q : '');
+      },
       setLayer: (layerIndex) => Module.ccall('cl_set_layer', 'number', ['number'], [Math.floor(Number(layerIndex)) || 0]),
       predict: (pixels) => {
         const [p, n] = toPixels(pixels);

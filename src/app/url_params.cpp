@@ -194,6 +194,51 @@ void url_params_apply(const std::string& query, UrlOptions& into) {
   }
 }
 
+namespace {
+
+// Percent-encoding of one component: letters, digits and -._~ stay; everything else is %XX.
+std::string url_encode(const std::string& text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out += char(c);
+    else out += std::string("%") + hex[c >> 4] + hex[c & 15];
+  }
+  return out;
+}
+
+// The shortest %g that reads back as the same float (0.005, not 0.00499999989).
+std::string float_query(float v) {
+  char buf[32];
+  for (int digits = 6; digits <= 9; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, double(v));
+    if (std::strtof(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+}  // namespace
+
+std::string url_params_query(const LabSettings& s, int layer, int probe) {
+  const LabSettings d;
+  const TrainConfig &t = s.train, &dt = d.train;
+  std::string q;
+  auto add = [&q](const char* key, const std::string& value) { q += (q.empty() ? "" : "&") + std::string(key) + "=" + url_encode(value); };
+  if (s.dataset != d.dataset) add("dataset", s.dataset);
+  if (s.model != d.model) add("model", s.model);
+  if (t.epochs != dt.epochs) add("epochs", std::to_string(t.epochs));
+  if (t.batch != dt.batch) add("batch", std::to_string(t.batch));
+  if (t.optimizer.lr != dt.optimizer.lr) add("lr", float_query(t.optimizer.lr));
+  if (t.optimizer.kind != dt.optimizer.kind) add("optimizer", optimizer_name(t.optimizer.kind));
+  if (t.optimizer.momentum != dt.optimizer.momentum) add("momentum", float_query(t.optimizer.momentum));
+  if (t.subset != dt.subset) add("subset", std::to_string(t.subset));
+  if (t.seed != dt.seed) add("seed", std::to_string(t.seed));
+  if (t.val_split != dt.val_split) add("val_split", float_query(t.val_split));
+  if (layer >= 0) add("layer", std::to_string(layer));
+  if (probe >= 0) add("probe", std::to_string(probe));
+  return q;
+}
+
 UrlOptions url_params_parse(const std::string& query) {
   UrlOptions o;
   url_params_apply(query, o);

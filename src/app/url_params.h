@@ -43,4 +43,8 @@ UrlOptions url_params_parse(const std::string& query);
 // Percent-decoding of one component ('+' is a space; a bad %XX is kept as typed).
 std::string url_decode(const std::string& text);
 
+// The query that url_params_parse reads back into these settings, layer (>= 0) and test-image probe (>= 0; -1 =
+// not given): only values that differ from the defaults, e.g. "epochs=3&lr=0.005&layer=2". The share link.
+std::string url_params_query(const LabSettings& settings, int layer, int probe);
+
 }  // namespace convlens

@@ -22,6 +22,8 @@ EM_JS(void, js_post_event, (const char* json), { convlensPostEvent(UTF8ToString(
 EM_JS(void, js_fatal, (const char* message), { convlensFatal(UTF8ToString(message)); });
 EM_JS(void, js_save_model, (), { convlensSaveModel(); });  // a download of convlens.saveModel()
 EM_JS(void, js_pick_model, (), { convlensPickModel(); });  // a file picker whose file goes to convlens.loadModel
+EM_JS(void, js_share_link, (), { convlensShareLink(); });  // copies convlens.shareLink() to the clipboard
+EM_JS(void, js_remember, (const char* query), { convlensRemember(UTF8ToString(query)); });  // for the next visit
 
 namespace convlens {
 
@@ -72,6 +74,8 @@ void post_events(WebApp& app) {
   for (; app.last_epochs < epochs.size(); ++app.last_epochs) js_post_event(lab_epoch_event_json(lab, app.last_epochs).c_str());
   if (lab.state() != app.last_state) {
     app.last_state = lab.state();
+    if (lab.state() == LabState::Training)  // a run's settings are kept for the next visit (not the data)
+      js_remember(url_params_query(lab.settings(), app.shell.ui->layer, -1).c_str());
     js_post_event(lab_state_event_json(lab).c_str());
   }
 }
@@ -119,6 +123,7 @@ int main(int argc, char** argv) {
   app.shell.ui->max_threads = max_threads;
   app.shell.ui->save_model = js_save_model;
   app.shell.ui->load_model = js_pick_model;
+  app.shell.ui->share_link = js_share_link;
   app.shell.lab.reset();  // asks JavaScript for the data set
   shell_start_training_thread(app.shell);  // threaded build: whole batches beside the frames, not in them
   emscripten_set_main_loop_arg(frame, nullptr, 0, true);

@@ -186,6 +186,12 @@ EMSCRIPTEN_KEEPALIVE const char* cl_mistakes(int limit) {
   return out(lab_mistakes_json(web_app().shell.lab, limit));
 }
 
+// shareLink(): the query of the current settings, layer and test-image probe (url_params_query).
+EMSCRIPTEN_KEEPALIVE const char* cl_share_query() {
+  WebApp& app = web_api_read();
+  return out(url_params_query(app.shell.lab.settings(), app.shell.ui->layer, app.shell.lab.probe_index()));
+}
+
 // saveModel(): the weights file of the newest weights, as {"ptr","count"} (JavaScript copies the bytes at once).
 EMSCRIPTEN_KEEPALIVE const char* cl_save_model() {
   web_api_read();

@@ -27,6 +27,7 @@ struct UiState {
   // Keeping the model, as the platform does it (a download and a file picker in the browser, a file beside the
   // desktop app); the buttons show only where they are set.
   std::function<void()> save_model, load_model;
+  std::function<void()> share_link;       // "Copy link": the settings as a URL (the browser only)
 
   // Feature maps
   int layer = 0;                          // the book's idx

@@ -196,6 +196,11 @@ void ui_panel_training(Lab& lab, UiState& ui) {
       ImGui::SetTooltip("The current weights as a file that 'convlens eval --load' and Load model read.");
     ImGui::SameLine();
     if (ImGui::Button("Load model")) ui.load_model();
+    if (ui.share_link) {
+      ImGui::SameLine();
+      if (ImGui::Button("Copy link")) ui.share_link();
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("A link to this page with these settings, layer and probe.");
+    }
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Weights saved by this page or 'convlens train --save', for the model above: a new run\n"
                         "starts from them (the maps show what they learned; Start trains on).");

@@ -144,3 +144,34 @@ TEST_CASE("allow_origin: a list of origins; anything else warns and is left out"
   CHECK(o.warnings.back() == "allow_origin: no usable origin; any page may drive this one");
   CHECK(url_params_parse("").allow_origins.empty());
 }
+
+TEST_CASE("url_params_query writes what differs from the defaults, and reads back the same settings", "[url]") {
+  CHECK(url_params_query(LabSettings(), -1, -1).empty());
+  LabSettings s;
+  s.dataset = "fashion";
+  s.model = "conv8k3-pool2-flat-dense10";
+  s.train.epochs = 3;
+  s.train.optimizer.lr = 0.0007f;
+  s.train.optimizer.kind = OptimizerKind::SGD;
+  s.train.optimizer.momentum = 0.85f;
+  s.train.subset = 6000;
+  s.train.seed = 9;
+  s.train.val_split = 0.1f;
+  const std::string q = url_params_query(s, 2, 17);
+  CHECK(q.rfind("dataset=fashion&model=conv8k3-pool2-flat-dense10&epochs=3&lr=0.0007&optimizer=sgd&momentum=0.85&", 0) == 0);
+  const UrlOptions o = url_params_parse(q);
+  CHECK(o.warnings.empty());
+  CHECK(o.settings.dataset == s.dataset);
+  CHECK(o.settings.model == s.model);
+  CHECK(o.settings.train.epochs == 3);
+  CHECK(o.settings.train.optimizer.lr == s.train.optimizer.lr);
+  CHECK(o.settings.train.optimizer.kind == OptimizerKind::SGD);
+  CHECK(o.settings.train.optimizer.momentum == s.train.optimizer.momentum);
+  CHECK(o.settings.train.subset == 6000);
+  CHECK(o.settings.train.seed == 9);
+  CHECK(o.settings.train.val_split == s.train.val_split);
+  CHECK(o.layer == 2);
+  CHECK(o.probe == 17);
+  s.model = "conv4k3 & more";  // encoded, so it reads back as typed (and is then refused as a spec)
+  CHECK(url_params_query(s, -1, -1).find("model=conv4k3%20%26%20more") != std::string::npos);
+}

@@ -714,6 +714,25 @@ async function scenarioMemory(browser, baseUrl) {
           k.heapAfter === k.heapBefore && k.state === 'ready', `${k.other.error}; heap ${k.heapBefore} -> ${k.heapAfter} MB`);
         check('memory: loadModel() of a truncated file is refused, and the refusals are shown in the page',
           !k.tiny.ok && /truncated/.test(k.tiny.error) && k.warnings.some((w) => /^Load model: /.test(w)), k.tiny.error);
+        // The share link round-trips the settings; a run's settings come back on a visit without a query.
+        const link = await page.evaluate(() => {
+          window.convlens.reset({ epochs: 3, lr: 0.005, subset: 200, threads: 1 });
+          window.convlens.setLayer(2);
+          return window.convlens.shareLink();
+        });
+        await page.goto(link, { waitUntil: 'load' });
+        await waitUntilLoaded(page, READY_TIMEOUT_MS, {});
+        const again = await page.evaluate(() => window.convlens.shareLink());
+        await page.evaluate(() => window.convlens.train({ epochs: 2, subset: 300, threads: 1 }));
+        await page.goto(`${baseUrl}index.html`, { waitUntil: 'load' });
+        await waitUntilLoaded(page, READY_TIMEOUT_MS, {});
+        const remembered = await page.evaluate(() => window.convlens.shareLink());
+        result.share = { link, again, remembered };
+        check('shareLink() names the settings and layer, and opening it gives the same link',
+          /[?&]epochs=3(&|$)/.test(link) && /[?&]lr=0.005/.test(link) && /[?&]layer=2/.test(link) && again === link,
+          JSON.stringify(result.share));
+        check("a visit without a query starts from the last run's settings (localStorage)",
+          /[?&]epochs=2(&|$)/.test(remembered) && /[?&]subset=300/.test(remembered), remembered);
       }
     } catch (err) {
       check(`scenario 2b (${label}): completed (no exception)`, false, err.message.split('\n')[0]);
