@@ -20,7 +20,8 @@ namespace convlens {
 
 struct MapViewOptions {
   int cols = 8;                                     // n_cols: maps per row
-  float cell = 56;                                  // side of one map on screen, in UI points (fig_width / n_cols)
+  float cell = 0;                                   // side of one map on screen, in UI points (fig_width / n_cols);
+                                                    // in UiState::view, 0 = as large as the panel allows
   GridNormalize normalize = GridNormalize::PerMap;  // per map, or one range for the layer
   Colormap colormap = Colormap::Gray;
   bool tooltip = true;                              // large view of the hovered map

@@ -10,10 +10,16 @@
 namespace convlens {
 namespace {
 
-// Cell side that fits `cols` maps into `width` points, at most the user's cell size.
-float fit_cell(float width, int cols, float wanted) {
-  const float fit = (width - 2.0f * float(cols - 1)) / float(std::max(cols, 1));
-  return std::max(4.0f, std::min(wanted, fit));
+constexpr float kMaxFitCell = 160;  // the largest cell "fit" makes (and the slider's end)
+
+// Cell side for `count` maps in rows of `cols`: the user's cell size (ui.view.cell > 0) if the width allows it,
+// else (0: "fit") the largest that fits the room, both its width and its height (the grid fills the panel).
+float fit_cell(ImVec2 room, int cols, int count, float wanted) {
+  cols = std::max(cols, 1);
+  const int rows = (std::max(count, 1) + cols - 1) / cols;
+  const float across = (room.x - 2.0f * float(cols - 1)) / float(cols);
+  const float down = (room.y - 2.0f * float(rows - 1)) / float(rows);
+  return std::max(4.0f, wanted > 0 ? std::min(wanted, across) : std::min({across, down, kMaxFitCell}));
 }
 
 int cols_for(const FeatureMap& fm, const UiState& ui) { return std::max(1, std::min(ui.view.cols, fm.shape.c)); }
@@ -49,8 +55,9 @@ void view_controls(Lab& lab, UiState& ui) {
   ImGui::SliderInt("n_cols", &ui.view.cols, 1, 36);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(110);
-  ImGui::SliderFloat("cell", &ui.view.cell, 16, 160, "%.0f px");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("fig_width / n_cols: the side of one map on screen");
+  ImGui::SliderFloat("cell", &ui.view.cell, 0, kMaxFitCell, ui.view.cell > 0 ? "%.0f px" : "fit");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("fig_width / n_cols: the side of one map on screen (0: as large as the panel allows)");
   int norm = ui.view.normalize == GridNormalize::PerLayer ? 1 : 0;
   if (ImGui::RadioButton("per map", norm == 0)) norm = 0;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Each map stretched over the full range: shows every pattern.");
@@ -78,7 +85,7 @@ void live_tab(Lab& lab, UiState& ui) {
   ImGui::TextDisabled(lab.state() == LabState::Training ? "(live, updating as it trains)" : "(current weights)");
   MapViewOptions o = ui.view;
   o.cols = cols_for(fm, ui);
-  o.cell = fit_cell(ImGui::GetContentRegionAvail().x, o.cols, ui.view.cell);
+  o.cell = fit_cell(ImGui::GetContentRegionAvail(), o.cols, fm.shape.c, ui.view.cell);
   ImGui::BeginChild("live_grid");
   ui_map_grid("live", fm, lab.live_version(), ui.live_tex.at(size_t(ui.layer)), o);
   ImGui::EndChild();
@@ -105,9 +112,11 @@ void before_after_tab(Lab& lab, UiState& ui) {
   if (left.size() <= size_t(ui.layer) || right.size() <= size_t(ui.layer)) return;
 
   const float half = (ImGui::GetContentRegionAvail().x - 12) / 2;
+  const float titles = 2 * ImGui::GetTextLineHeightWithSpacing() + 4;  // above each grid
   MapViewOptions o = ui.view;
   o.cols = cols_for(left[size_t(ui.layer)], ui);
-  o.cell = fit_cell(half, o.cols, ui.view.cell);
+  o.cell = fit_cell(ImVec2(half, ImGui::GetContentRegionAvail().y - titles - ImGui::GetTextLineHeightWithSpacing()),
+                    o.cols, left[size_t(ui.layer)].shape.c, ui.view.cell);
   ImGui::BeginChild("before", ImVec2(half, 0));
   ImGui::TextUnformatted("Before training (epoch 0)");
   ui_map_title(left[size_t(ui.layer)]);
@@ -219,7 +228,7 @@ void timeline_tab(Lab& lab, UiState& ui, double dt) {
     ImGui::PopStyleColor();
     MapViewOptions o = ui.view;
     o.cols = fm.shape.is_flat() ? 1 : std::min(fm.shape.c, std::max(ui.view.cols, 12));
-    o.cell = fit_cell(width, o.cols, std::min(ui.view.cell, 40.0f));
+    o.cell = fit_cell(ImVec2(width, 0), o.cols, fm.shape.c, ui.view.cell > 0 ? std::min(ui.view.cell, 40.0f) : 40.0f);
     const int hovered = ui_map_grid(("t" + std::to_string(l)).c_str(), fm, lab.snapshot_version(at),
                                     ui.timeline_tex.at(l), o);
     if (hovered >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {  // follow this map in the filmstrip
@@ -249,7 +258,7 @@ void filters_tab(Lab& lab, UiState& ui) {
                       lab.state() == LabState::Training ? "updating live" : "now");
   MapViewOptions o = ui.view;
   o.cols = layer.out.c;
-  o.cell = fit_cell(ImGui::GetContentRegionAvail().x, o.cols, ui.view.cell);
+  o.cell = fit_cell(ImGui::GetContentRegionAvail(), o.cols, k.shape.c, ui.view.cell);
   ImGui::BeginChild("filters");
   ui_map_grid("k", k, lab.live_version(), ui.filter_tex.at(size_t(ui.filter_layer)), o);
   ImGui::EndChild();
