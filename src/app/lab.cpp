@@ -1,6 +1,7 @@
 // lab.cpp: the interactive training session (see lab.h).
 #include "lab.h"
 
+#include "clock.h"
 #include "kernels/threads.h"
 #include "layers.h"
 #include "memory.h"
@@ -14,11 +15,6 @@
 
 namespace convlens {
 namespace {
-
-double now_seconds() {
-  using Clock = std::chrono::steady_clock;
-  return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
-}
 
 constexpr double kLiveRefresh = 0.2;  // seconds between live feature-map updates while training
 constexpr int kFirstEpochSnapshots = 12;  // snapshots spread over epoch 1, where the maps change most
