@@ -364,7 +364,7 @@ void Lab::train_units_locked(double budget, bool fit_chunks, int& units) {
     t.set_chunk(w.chunk);
     const double u0 = now_seconds();
     const long steps_before = t.steps_done();
-    t.step(1);
+    t.run_units(1);
     ++units;
     const double dt = now_seconds() - u0;
     if (t.steps_done() != steps_before) ++w.weights_version;

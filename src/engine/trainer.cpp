@@ -123,7 +123,7 @@ int Trainer::chunk_size() const {
   return config_.chunk > 0 ? std::min(config_.chunk, config_.batch) : config_.batch;
 }
 
-int Trainer::step(int units) {
+int Trainer::run_units(int units) {
   int done = 0;
   while (done < units && (state_ == TrainState::Training || state_ == TrainState::Validating)) {
     const double t0 = now_seconds();
