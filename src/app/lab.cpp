@@ -1,8 +1,8 @@
 // lab.cpp: the interactive training session (see lab.h).
 #include "lab.h"
 
+#include "clock.h"
 #include "kernels/threads.h"
-#include "layers.h"
 #include "memory.h"
 #include "weights_file.h"
 
@@ -15,21 +15,8 @@
 namespace convlens {
 namespace {
 
-double now_seconds() {
-  using Clock = std::chrono::steady_clock;
-  return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
-}
-
-constexpr double kLiveRefresh = 0.2;  // seconds between live feature-map updates while training
 constexpr int kFirstEpochSnapshots = 12;  // snapshots spread over epoch 1, where the maps change most
 constexpr int kMinChunk = 2;               // samples
-
-// Class probabilities from logits, by the engine's softmax (no labels: no loss).
-std::vector<float> softmax(const std::vector<float>& logits) {
-  std::vector<float> p(logits.size());
-  if (!logits.empty()) softmax_xent_forward(logits.data(), nullptr, 1, int(logits.size()), p.data(), nullptr);
-  return p;
-}
 
 }  // namespace
 
@@ -368,7 +355,7 @@ void Lab::train_units_locked(double budget, bool fit_chunks, int& units) {
     t.set_chunk(w.chunk);
     const double u0 = now_seconds();
     const long steps_before = t.steps_done();
-    t.step(1);
+    t.run_units(1);
     ++units;
     const double dt = now_seconds() - u0;
     if (t.steps_done() != steps_before) ++w.weights_version;
@@ -463,7 +450,7 @@ bool Lab::sync() {
     synced_run_ = v.run;
     epochs_logged_ = 0;
     end_logged_ = test_logged_ = false;
-    snapshot_maps_.clear();
+    maps_.clear_snapshots();
   }
   if (v.weights_version != model_weights_ && v.params.size() == model_.params.size()) {
     model_.params = v.params;
@@ -564,50 +551,18 @@ Status Lab::set_probe_training_image(size_t index) {
 }
 
 const std::vector<FeatureMap>& Lab::live_maps() {
-  if (model_.layers.empty() || probe_.size() != model_.input.size()) {
-    live_.clear();
-    return live_;
-  }
-  const bool stale = live_weights_ != model_weights_ || live_probe_ != probe_version_;
-  const double t = now_seconds();
-  // While training, the weights change every batch: refresh at a steady rate, not every frame.
-  const bool throttled = live_probe_ == probe_version_ && state() == LabState::Training && t - live_time_ < kLiveRefresh;
-  if (stale && !throttled) {
-    live_ = model_feature_maps(model_, probe_ws_, probe_.data());
-    live_weights_ = model_weights_;
-    live_probe_ = probe_version_;
-    live_time_ = t;
-    ++live_version_;
-  }
-  return live_;
+  return maps_.live(model_, model_weights_, probe_, probe_version_, state() == LabState::Training);
 }
 
-std::vector<float> Lab::live_probs() {
-  const std::vector<FeatureMap>& maps = live_maps();
-  return maps.empty() ? std::vector<float>() : softmax(maps.back().data);
-}
+std::vector<float> Lab::live_probs() { return LabMaps::probs(live_maps()); }
 
-std::vector<float> Lab::predict(const float* pixels) {
-  if (model_.layers.empty()) return {};
-  std::vector<FeatureMap> maps = model_feature_maps(model_, probe_ws_, pixels);
-  return softmax(maps.back().data);
-}
+std::vector<float> Lab::predict(const float* pixels) { return maps_.predict(model_, pixels); }
 
 const std::vector<FeatureMap>& Lab::snapshot_maps(int i) {
   static const std::vector<FeatureMap> none;
   if (i < 0 || i >= snapshot_count()) return none;
-  const Snapshot& s = snapshot(i);
-  if (probe_version_ == trainer_probe_version_ && !s.maps.empty()) return s.maps;
-  if (snapshot_probe_version_ != probe_version_) {
-    snapshot_maps_.clear();
-    snapshot_probe_version_ = probe_version_;
-  }
-  std::vector<FeatureMap>& maps = snapshot_maps_[s.step];
-  if (maps.empty() && !s.params.empty() && probe_.size() == model_.input.size()) {
-    snapshot_model_.params = s.params;
-    maps = model_feature_maps(snapshot_model_, probe_ws_, probe_.data());
-  }
-  return maps;
+  return maps_.at_snapshot(snapshot(i), probe_version_ == trainer_probe_version_, snapshot_model_, probe_,
+                           probe_version_);
 }
 
 // The model to explain: the current weights, or a snapshot's in the scratch copy; null with the reason in `error`.
@@ -632,14 +587,14 @@ Result<Explanation> Lab::grad_cam(int layer, int class_index, int epoch) {
   std::string error;
   Model* m = weights_at(epoch, error);
   if (!m) return Result<Explanation>::fail(error);
-  return convlens::grad_cam(*m, probe_ws_, probe_.data(), layer, class_index);
+  return convlens::grad_cam(*m, maps_.workspace(), probe_.data(), layer, class_index);
 }
 
 Result<Explanation> Lab::saliency(int class_index, int epoch) {
   std::string error;
   Model* m = weights_at(epoch, error);
   if (!m) return Result<Explanation>::fail(error);
-  return convlens::saliency(*m, probe_ws_, probe_.data(), class_index);
+  return convlens::saliency(*m, maps_.workspace(), probe_.data(), class_index);
 }
 
 int Lab::snapshot_for_epoch(int epoch) const {

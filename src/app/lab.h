@@ -18,7 +18,6 @@
 #pragma once
 #include <condition_variable>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,6 +26,7 @@
 #include "dataset.h"
 #include "explain.h"
 #include "handoff.h"
+#include "lab_maps.h"
 #include "lab_settings.h"
 #include "model.h"
 #include "trainer.h"
@@ -153,9 +153,9 @@ class Lab {
   const std::vector<float>& probe() const { return probe_; }  // (H, W, C) in [0, 1]
   uint64_t probe_version() const { return probe_version_; }
   // Every layer's output for the probe under the newest weights; recomputed when the weights or the probe
-  // changed (at most every kLiveRefresh seconds while training). `version` changes with the maps.
+  // changed (at most every LabMaps::kLiveRefresh seconds while training). `version` changes with the maps.
   const std::vector<FeatureMap>& live_maps();
-  uint64_t live_version() const { return live_version_; }
+  uint64_t live_version() const { return maps_.live_version(); }
   // A key for snapshot i's maps that changes with the run (reset), the probe and the snapshot (a long run thins
   // its snapshots: index i may later be another one), for caches such as textures.
   uint64_t snapshot_version(int i) const {
@@ -245,15 +245,8 @@ class Lab {
   uint64_t probe_version_ = 1;
   uint64_t trainer_probe_version_ = 0;  // the probe the trainer's snapshot maps were taken of
 
-  Workspace probe_ws_;        // live maps and predictions (batch 1)
-  std::vector<FeatureMap> live_;
-  uint64_t live_version_ = 0;
-  uint64_t live_weights_ = 0, live_probe_ = 0;  // the versions live_ was computed for
-  double live_time_ = -1;     // when live_ was computed (seconds, steady clock)
-
+  LabMaps maps_;              // live and snapshot maps, predictions; its workspace runs the explanations too
   Model snapshot_model_;      // scratch copy to run a snapshot's weights
-  std::map<long, std::vector<FeatureMap>> snapshot_maps_;  // by snapshot step, for snapshot_probe_version_
-  uint64_t snapshot_probe_version_ = 0;
 };
 
 }  // namespace convlens

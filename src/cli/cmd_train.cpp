@@ -98,7 +98,7 @@ int cmd_train(const CliOptions& opts) {
   if (!s.ok()) return cli_fail(kExitData, s.error);
 
   size_t epochs_logged = 0;
-  while (trainer.step(1) > 0) {
+  while (trainer.run_units(1) > 0) {
     if (trainer.epochs().size() > epochs_logged) {
       const EpochRecord& e = trainer.epochs()[epochs_logged++];
       std::printf("%s%s  (%.0f samples/s)\n", live ? "\r" : "", trainer.epoch_log(e).c_str(), e.samples_per_sec);

@@ -2,18 +2,16 @@
 #include "benchmark.h"
 
 #include <algorithm>
-#include <chrono>
 #include <vector>
 
 #include "aligned_buffer.h"
+#include "clock.h"
 #include "eigen_maps.h"
 #include "kernels/gemm.h"
 #include "optimizer.h"
 
 namespace convlens {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -25,9 +23,9 @@ template <class Fn>
 double median_seconds(int runs, int steps, Fn&& fn) {
   std::vector<double> times;
   for (int r = 0; r <= runs; ++r) {
-    const Clock::time_point t0 = Clock::now();
+    const double t0 = now_seconds();
     for (int s = 0; s < steps; ++s) fn();
-    const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double dt = now_seconds() - t0;
     if (r > 0) times.push_back(dt);
   }
   return median(times);

@@ -46,56 +46,6 @@ void parallel_rows(long rows, int width, Fn&& fn) {
                 [&](int, size_t first, size_t count) { fn(long(first), long(count)); });
 }
 
-// im2col of one sample: xi (H,W,C) -> rows (Ho*Wo, KKC).
-void im2col_sample(const float* xi, Shape in, int k, int p, Shape out, float* rows) {
-  const size_t kc = size_t(k) * in.c;  // one patch row: K pixels of C channels
-  const size_t kkc = size_t(k) * kc;
-  for (int oy = 0; oy < out.h; ++oy) {
-    for (int ox = 0; ox < out.w; ++ox) {
-      float* row = rows + (size_t(oy) * out.w + ox) * kkc;
-      // Input columns [ix0, ix1) of this patch lie inside the image and are contiguous in memory.
-      const int ix0 = std::max(0, ox - p), ix1 = std::min(in.w, ox - p + k);
-      const size_t left = size_t(ix0 - (ox - p)) * in.c, inside = size_t(std::max(0, ix1 - ix0)) * in.c;
-      if (oy - p >= 0 && oy - p + k <= in.h && inside == kc) {  // the whole patch is inside: K straight copies
-        const float* src = xi + (size_t(oy - p) * in.w + ix0) * in.c;
-        for (int ky = 0; ky < k; ++ky) copy_floats(src + size_t(ky) * in.w * in.c, kc, row + ky * kc);
-        continue;
-      }
-      for (int ky = 0; ky < k; ++ky) {
-        float* dst = row + ky * kc;
-        const int iy = oy + ky - p;
-        if (iy < 0 || iy >= in.h || inside == 0) {
-          std::fill(dst, dst + kc, 0.0f);
-          continue;
-        }
-        std::fill(dst, dst + left, 0.0f);
-        copy_floats(xi + (size_t(iy) * in.w + ix0) * in.c, inside, dst + left);
-        std::fill(dst + left + inside, dst + kc, 0.0f);
-      }
-    }
-  }
-}
-
-// col2im of one sample: rows (Ho*Wo, KKC) -> dxi (H,W,C), overwritten.
-void col2im_sample(const float* rows, Shape in, int k, int p, Shape out, float* dxi) {
-  const size_t kc = size_t(k) * in.c;
-  const size_t kkc = size_t(k) * kc;
-  std::fill(dxi, dxi + in.size(), 0.0f);
-  for (int oy = 0; oy < out.h; ++oy) {
-    for (int ox = 0; ox < out.w; ++ox) {
-      const float* row = rows + (size_t(oy) * out.w + ox) * kkc;
-      const int ix0 = std::max(0, ox - p), ix1 = std::min(in.w, ox - p + k);
-      if (ix1 <= ix0) continue;
-      const size_t left = size_t(ix0 - (ox - p)) * in.c, inside = size_t(ix1 - ix0) * in.c;
-      for (int ky = 0; ky < k; ++ky) {
-        const int iy = oy + ky - p;
-        if (iy < 0 || iy >= in.h) continue;
-        add_floats(row + ky * kc + left, inside, dxi + (size_t(iy) * in.w + ix0) * in.c);
-      }
-    }
-  }
-}
-
 // The floats of relu_and_bias_gradient's partial sums (runs, F), in the calling thread's scratch.
 uint64_t bias_partials_floats(uint64_t m, int f) { return uint64_t(run_count(m, rows_per_run(f))) * uint64_t(f); }
 
@@ -119,25 +69,6 @@ void relu_and_bias_gradient(float* dy, const float* relu_y, long m, int f, Threa
 }
 
 }  // namespace
-
-// im2col/col2im are the textbook way, kept as the reference the implicit GEMMs are tested against.
-void im2col(const float* x, int n, Shape in, int k, Padding pad, Shape out, float* cols) {
-  // cols (M, KKC): row (i,oy,ox) = the KxK input patch around that output pixel, zero outside the image.
-  const int p = conv2d_pad_before(k, pad);
-  const size_t per_sample = size_t(out.h) * out.w * k * k * in.c;  // rows of one sample
-  parallel_for(n, 1, [&](int first, int last) {
-    for (int i = first; i < last; ++i) im2col_sample(x + size_t(i) * in.size(), in, k, p, out, cols + i * per_sample);
-  });
-}
-
-void col2im(const float* dcols, int n, Shape in, int k, Padding pad, Shape out, float* dx) {
-  // The adjoint of im2col: every patch entry adds its gradient back to the input pixel it was copied from.
-  const int p = conv2d_pad_before(k, pad);
-  const size_t per_sample = size_t(out.h) * out.w * k * k * in.c;  // rows of one sample
-  parallel_for(n, 1, [&](int first, int last) {
-    for (int i = first; i < last; ++i) col2im_sample(dcols + i * per_sample, in, k, p, out, dx + size_t(i) * in.size());
-  });
-}
 
 // Convolutions run as implicit GEMMs (gemm_gather): the patch matrix (M,KKC) that im2col would build is read
 // straight from a zero-padded copy of the input, through two tables of offsets: one per output pixel (where its

@@ -35,11 +35,6 @@ void conv2d_forward(const float* x, int n, Shape in, const float* w, const float
 void conv2d_backward(float* dy, const float* y, int n, Shape in, const float* w, int k, Padding pad, bool relu,
                      Shape out, float* scratch, ThreadScratch threads, float* dw, float* db, float* dx);
 
-// im2col / col2im: the patch matrix made explicit, and its adjoint; the reference for the tests.
-// cols row (n,oy,ox) holds the KxK patch, C channels each: (M, KKC).
-void im2col(const float* x, int n, Shape in, int k, Padding pad, Shape out, float* cols);
-void col2im(const float* dcols, int n, Shape in, int k, Padding pad, Shape out, float* dx);  // dx is overwritten
-
 // ---- MaxPool2D: size = stride = P, floor (Ho = H/P) ------------------------------------------------------
 // x (N,H,W,C), y (N,Ho,Wo,C), argmax (N,Ho,Wo,C): flat index into x of each maximum.
 void maxpool_forward(const float* x, int n, Shape in, int p, Shape out, float* y, int32_t* argmax);

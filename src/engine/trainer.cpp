@@ -1,17 +1,14 @@
 // trainer.cpp: the sliced Keras-style training loop (semantics in trainer.h).
 #include "trainer.h"
 
+#include "clock.h"
+
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 
 namespace convlens {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // Inference on samples [first, first + n) of data; returns the summed loss and counts correct predictions.
 double evaluate_slice(const Model& model, Workspace& ws, const Dataset& data, size_t first, int n, uint8_t* labels,
@@ -129,13 +126,13 @@ int Trainer::chunk_size() const {
   return config_.chunk > 0 ? std::min(config_.chunk, config_.batch) : config_.batch;
 }
 
-int Trainer::step(int units) {
+int Trainer::run_units(int units) {
   int done = 0;
   while (done < units && (state_ == TrainState::Training || state_ == TrainState::Validating)) {
-    const Clock::time_point t0 = Clock::now();
+    const double t0 = now_seconds();
     const bool training = state_ == TrainState::Training;
     if (training) train_chunk(); else validate_chunk();
-    const double dt = seconds_since(t0);
+    const double dt = now_seconds() - t0;
     epoch_seconds_ += dt;
     if (training) train_seconds_ += dt;
     if (training && (state_ == TrainState::Validating || epoch_ended_))  // the epoch's last batch is in

@@ -4,7 +4,7 @@
 //   - validation is the LAST val_split fraction of the data (split at ceil(N * (1 - val_split))), never shuffled in;
 //   - the training part is reshuffled every epoch; the last batch of an epoch may be smaller;
 //   - loss/acc in the log are averages over the epoch's training batches (dropout on); val_* in inference mode.
-// step(n) runs at most n units of work and returns, so a UI can draw between slices. A unit is one batch, or,
+// run_units(n) runs at most n units of work and returns, so a UI can draw between slices. A unit is one batch, or,
 // with TrainConfig::chunk, one chunk of a batch: the batch's gradient is then summed over its chunks (weighted
 // by their sizes) before the single optimizer step, which is the same maths with shorter pauses for a browser
 // frame. Validation runs in the same units.
@@ -15,7 +15,7 @@
 // weights for the first snapshot, the best epoch and as many of the newest as fit snapshot_weight_bytes (older
 // snapshots keep only their maps). memory_bytes() gives the whole bound before a run is built.
 // Divergence (NaN/inf loss) stops training with a message and restores the weights of the epoch's start.
-// Not here: data loading, drawing, threads (callers choose when to call step).
+// Not here: data loading, drawing, threads (callers choose when to call run_units).
 #pragma once
 #include <climits>
 #include <cstdint>
@@ -133,8 +133,9 @@ class Trainer {
   // Inference over samples [begin, end) of `data` in batches of the run's size, in the trainer's workspace
   // (Keras' model.evaluate after fit). Between units or after the run.
   EvalResult evaluate(const Dataset& data, size_t begin, size_t end);
-  // Runs up to `units` units of work (batches, or chunks); returns how many ran (0 when not training).
-  int step(int units);
+  // Runs up to `units` units of work (batches, or chunks; validation too); returns how many ran (0 when not
+  // training). steps_done() counts the whole training batches.
+  int run_units(int units);
   // Changes the chunk size between units (a UI adapts it to its frame budget); <= 0 = whole batches.
   void set_chunk(int samples) { config_.chunk = samples; }
   // Runs to the end in one call, for callers with nothing to draw (tests, scripts). `on_epoch` is called
@@ -143,7 +144,7 @@ class Trainer {
   void run(OnEpoch&& on_epoch) {
     while (state_ == TrainState::Training || state_ == TrainState::Validating) {
       const size_t before = epochs_.size();
-      step(1);
+      run_units(1);
       if (epochs_.size() != before) on_epoch(epochs_.back());
     }
   }
@@ -158,7 +159,7 @@ class Trainer {
   size_t train_count() const { return train_count_; }
   size_t val_count() const { return data_size_ - train_count_; }
   size_t data_size() const { return data_size_; }          // samples in use (the subset, or all)
-  long steps_done() const { return step_; }
+  long steps_done() const { return step_; }                // training batches (optimizer steps) completed
   size_t samples_processed() const { return processed_; }  // training + validation samples run so far
   double epoch_progress() const;  // 0..1 through the current epoch's samples (training then validation)
   double samples_per_sec() const;  // over the current (or last) epoch's training batches
@@ -210,7 +211,7 @@ class Trainer {
   int batch_right_ = 0;
   long step_ = 0;
   size_t processed_ = 0;
-  bool epoch_ended_ = false;   // set by the last batch of an epoch; step() then calls finish_epoch()
+  bool epoch_ended_ = false;   // set by the last batch of an epoch; run_units() then calls finish_epoch()
   // Running sums of the current epoch.
   double loss_sum_ = 0, val_loss_sum_ = 0;
   size_t seen_ = 0, correct_ = 0, val_seen_ = 0, val_correct_ = 0;

@@ -2,9 +2,9 @@
 #include "app_shell.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 
+#include "clock.h"
 #include "gl_imgui_renderer.h"
 #include "imgui.h"
 #include "imgui_impl_sdl.h"
@@ -17,10 +17,6 @@
 
 namespace convlens {
 namespace {
-
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 // Drawing: every turn for kSettleSeconds after input (ImGui's hover, focus and drag need a few frames), for
 // kOutsideSeconds after a change from outside (an API call, data: a new layout settles in two frames); while

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "clock.h"
 #include "handoff.h"
 #include "kernels/threads.h"
 #include "lab.h"
@@ -46,8 +47,8 @@ class TrainingThread {
 
 template <class Done>
 bool wait_until(Lab& lab, Done done, double seconds = 60) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (std::chrono::steady_clock::now() < until) {
+  const double until = now_seconds() + seconds;
+  while (now_seconds() < until) {
     lab.sync();
     if (done()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));

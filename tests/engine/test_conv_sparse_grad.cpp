@@ -91,10 +91,10 @@ TEST_CASE("conv2d_sparse_grads agrees with im2col + GEMM on a max-pooled dy", "[
     const std::vector<float> x = random_vector(n * tc.in.size(), 7), w = random_vector(size_t(kkc) * f, 8);
     const std::vector<float> b(f, 0.0f), dy = pooled_gradient(n, out, 9);
     std::vector<float> cols(size_t(m) * kkc), want_dw(w.size()), dcols(cols.size()), want_dx(x.size());
-    im2col(x.data(), n, tc.in, k, tc.pad, out, cols.data());
+    im2col(x.data(), n, tc.in, k, conv2d_pad_before(k, tc.pad), out, cols.data());
     gemm_reference(Op::T, Op::N, kkc, f, m, cols.data(), kkc, dy.data(), f, want_dw.data(), f, false);
     gemm_reference(Op::N, Op::T, m, kkc, f, dy.data(), f, w.data(), f, dcols.data(), kkc, false);
-    col2im(dcols.data(), n, tc.in, k, tc.pad, out, want_dx.data());
+    col2im(dcols.data(), n, tc.in, k, conv2d_pad_before(k, tc.pad), out, want_dx.data());
 
     std::vector<float> scratch(conv2d_scratch_floats(n, tc.in, k, out)), y(size_t(m) * f);
     TestThreadScratch threads(conv2d_thread_floats(n, tc.in, k, out));
@@ -134,10 +134,10 @@ TEST_CASE("conv2d_backward takes the sparse path for a max-pooled dy and long ke
   for (size_t i = 0; i < masked.size(); ++i)
     if (y[i] <= 0.0f) masked[i] = 0.0f;
   std::vector<float> cols(size_t(m) * kkc), want_dw(w.size()), dcols(cols.size()), want_dx(x.size());
-  im2col(x.data(), n, in, 5, Padding::Same, out, cols.data());
+  im2col(x.data(), n, in, 5, conv2d_pad_before(5, Padding::Same), out, cols.data());
   gemm_reference(Op::T, Op::N, kkc, 36, m, cols.data(), kkc, masked.data(), 36, want_dw.data(), 36, false);
   gemm_reference(Op::N, Op::T, m, kkc, 36, masked.data(), 36, w.data(), 36, dcols.data(), kkc, false);
-  col2im(dcols.data(), n, in, 5, Padding::Same, out, want_dx.data());
+  col2im(dcols.data(), n, in, 5, conv2d_pad_before(5, Padding::Same), out, want_dx.data());
   std::vector<float> dw(w.size()), db(36), dx(x.size());
   conv2d_backward(dy.data(), y.data(), n, in, w.data(), 5, Padding::Same, true, out, scratch.data(), threads.view,
                   dw.data(), db.data(), dx.data());

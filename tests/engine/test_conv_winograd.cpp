@@ -37,7 +37,7 @@ void forward_both(const Case& tc, int n, std::vector<float>& got, std::vector<fl
   std::vector<float> cols(size_t(m) * kkc), scratch(conv2d_scratch_floats(n, tc.in, 5, out));
   want.assign(size_t(m) * f, 0.0f);
   got.assign(size_t(m) * f, 99.0f);
-  im2col(x.data(), n, tc.in, 5, tc.pad, out, cols.data());
+  im2col(x.data(), n, tc.in, 5, conv2d_pad_before(5, tc.pad), out, cols.data());
   gemm_reference(Op::N, Op::N, m, f, kkc, cols.data(), kkc, w.data(), f, want.data(), f, false);
   for (size_t i = 0; i < want.size(); ++i) {
     want[i] += b[i % f];

@@ -1,7 +1,8 @@
 // test_gemm.cpp: every GEMM implementation against the triple-loop reference, over all four transpose cases,
 // with and without accumulation, on shapes that hit every edge of the blocking (rows and columns that are not
 // multiples of the micro-kernel, K longer than one packed block, padded leading dimensions): Eigen, the
-// blocked GEMM with its scalar micro-kernel, and with the SIMD one (SIMD128 in WebAssembly, AVX2 natively).
+// blocked GEMM with its scalar micro-kernel, and with the SIMD one (SIMD128 in WebAssembly, AVX2 natively); and
+// that the reference im2col and col2im are adjoint.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include "test_vectors.h"
 
 using namespace convlens;
+using convlens_test::dot;
 using convlens_test::random_vector;
 
 namespace {
@@ -222,5 +224,19 @@ TEST_CASE("gemm_gather: A read through offset tables agrees with the triple loop
     INFO(describe(t));
     CHECK(gather_error(gemm_gather_scalar, t) < 1e-6);
     CHECK(gather_error(gemm_gather, t) < 1e-6);
+  }
+}
+
+TEST_CASE("im2col and col2im are adjoint: <im2col(x), c> == <x, col2im(c)>", "[gemm][im2col]") {
+  const Shape in{5, 4, 3};
+  const int k = 3;
+  for (int pad_before : {1, 0}) {  // 'same' and 'valid' for K = 3
+    const Shape out = pad_before == 1 ? Shape{5, 4, 1} : Shape{3, 2, 1};
+    const size_t rows = 2 * out.h * out.w, kkc = k * k * in.c;
+    std::vector<float> x = random_vector(2 * in.size(), 1), c = random_vector(rows * kkc, 2);
+    std::vector<float> cols(rows * kkc), back(x.size());
+    im2col(x.data(), 2, in, k, pad_before, out, cols.data());
+    col2im(c.data(), 2, in, k, pad_before, out, back.data());
+    CHECK(dot(cols, c) == Approx(dot(x, back)).epsilon(1e-5));
   }
 }

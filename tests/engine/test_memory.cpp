@@ -148,7 +148,7 @@ TEST_CASE("a long run keeps bounded batch records and snapshots, with weights fo
   c.snapshot_weight_bytes = 10 * 34 * sizeof(float);  // the newest 10 snapshots' weights (34 parameters)
   Trainer t;
   REQUIRE(t.start(&m.value, &data, c, std::vector<float>(16, 0.5f)).ok());
-  t.step(1 << 30);
+  t.run_units(1 << 30);
   REQUIRE(t.state() == TrainState::Done);
   CHECK(t.steps_done() == 18000);
   CHECK(t.batches().size() < Trainer::kMaxBatchRecords);

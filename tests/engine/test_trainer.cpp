@@ -59,11 +59,11 @@ TEST_CASE("validation is the last fraction (Keras: split at ceil(N*(1-split))) a
   CHECK(t.data_size() == 8);
   CHECK(t.train_count() == 6);
   CHECK(t.val_count() == 2);
-  t.step(1000);
+  t.run_units(1000);
   CHECK(t.batches().size() == 4);  // 2 epochs x 2 batches
 }
 
-TEST_CASE("step(n) runs at most n batches, keeps history, and ends in Done", "[trainer]") {
+TEST_CASE("run_units(n) runs at most n units (here whole batches), keeps history, and ends in Done", "[trainer]") {
   Dataset data = bars_dataset(10, 2);
   Model model = small_model(2);
   Trainer t;
@@ -73,19 +73,19 @@ TEST_CASE("step(n) runs at most n batches, keeps history, and ends in Done", "[t
   CHECK(t.snapshots()[0]->epoch == 0);
   CHECK(t.snapshots()[0]->maps.size() == model.layers.size());
 
-  CHECK(t.step(2) == 2);
+  CHECK(t.run_units(2) == 2);
   CHECK(t.batch_in_epoch() == 2);
   CHECK(t.state() == TrainState::Training);
-  CHECK(t.step(1) == 1);  // last training batch of epoch 1
+  CHECK(t.run_units(1) == 1);  // last training batch of epoch 1
   CHECK(t.state() == TrainState::Validating);
   CHECK(t.epoch_progress() == Approx(0.8));  // 8 of 10 samples
-  CHECK(t.step(1) == 1);  // the validation batch closes epoch 1
+  CHECK(t.run_units(1) == 1);  // the validation batch closes epoch 1
   REQUIRE(t.epochs().size() == 1);
   CHECK(t.epochs()[0].has_val);
   CHECK(t.epoch() == 2);
-  CHECK(t.step(100) == 4);  // epoch 2: 3 training batches + 1 validation batch, then done
+  CHECK(t.run_units(100) == 4);  // epoch 2: 3 training batches + 1 validation batch, then done
   CHECK(t.state() == TrainState::Done);
-  CHECK(t.step(5) == 0);
+  CHECK(t.run_units(5) == 0);
   CHECK(t.batches().size() == 6);
   CHECK(t.batches().back().step == 6);
   CHECK(t.batches().back().epoch == 2);
@@ -103,12 +103,12 @@ TEST_CASE("snapshot_every adds snapshots every N batches without doubling the ep
   c.snapshot_every = 3;  // batches 3 and 6 are also the epochs' last batches
   Trainer t;
   REQUIRE(t.start(&model, &data, c, std::vector<float>(64, 0.2f)).ok());
-  t.step(1000);
+  t.run_units(1000);
   REQUIRE(t.snapshots().size() == 3);
   CHECK(t.snapshots()[1]->epoch == 1);
   c.snapshot_every = 2;  // batches 2, 4, 6 plus the end of epoch 1 (batch 3)
   REQUIRE(t.start(&model, &data, c).ok());
-  t.step(1000);
+  t.run_units(1000);
   std::vector<long> steps;
   for (const auto& s : t.snapshots()) steps.push_back(s->step);
   CHECK(steps == std::vector<long>{0, 2, 3, 4, 6});
@@ -126,7 +126,7 @@ TEST_CASE("chunked batches give the same training as whole batches, in more and 
     Trainer t;
     REQUIRE(t.start(&m.value, &data, c, std::vector<float>(64, 0.3f)).ok());
     *units = 0;
-    while (int ran = t.step(1)) *units += ran;
+    while (int ran = t.run_units(1)) *units += ran;
     REQUIRE(t.state() == TrainState::Done);
     REQUIRE(t.batches().size() == 10);  // 2 epochs x ceil(30 / 7) batches, whatever the chunk
     CHECK(t.samples_processed() == 2 * 40);  // every training and validation sample, twice
@@ -156,7 +156,7 @@ TEST_CASE("first_epoch_snapshots adds snapshots only in epoch 1 and marks the ep
   c.first_epoch_snapshots = 3;  // 3 batches per epoch: one after every batch of epoch 1
   Trainer t;
   REQUIRE(t.start(&model, &data, c, std::vector<float>(64, 0.2f)).ok());
-  t.step(1000);
+  t.run_units(1000);
   std::vector<long> steps;
   std::vector<int> ends;
   for (const auto& s : t.snapshots()) {
@@ -194,7 +194,7 @@ TEST_CASE("the same seed gives bit-identical training and another seed does not"
     c.seed = seed;
     Trainer t;
     REQUIRE(t.start(&model, &data, c).ok());
-    t.step(1000);
+    t.run_units(1000);
     return model.params;
   };
   CHECK(train(1) == train(1));
@@ -212,7 +212,7 @@ TEST_CASE("prepare() changes no weight and no result of the run that follows", "
       CHECK(model.params == initial);
     }
     REQUIRE(t.start(&model, &data, small_config()).ok());
-    t.step(1000);
+    t.run_units(1000);
     return model.params;
   };
   CHECK(train(true) == train(false));
@@ -223,7 +223,7 @@ TEST_CASE("the epoch log line reads like Keras", "[trainer]") {
   Model model = small_model(6);
   Trainer t;
   REQUIRE(t.start(&model, &data, small_config()).ok());
-  t.step(4);
+  t.run_units(4);
   REQUIRE(t.epochs().size() == 1);
   const std::string line = t.epoch_log(t.epochs()[0]);
   INFO(line);
@@ -232,7 +232,7 @@ TEST_CASE("the epoch log line reads like Keras", "[trainer]") {
   TrainConfig c = small_config();
   c.val_split = 0;
   REQUIRE(t.start(&model, &data, c).ok());
-  t.step(4);
+  t.run_units(4);
   CHECK(std::regex_match(t.epoch_log(t.epochs()[0]), std::regex(R"(Epoch 1/2  4/4 - \d+s - loss: \d\.\d{4} - acc: \d\.\d{4})")));
 }
 
@@ -241,16 +241,16 @@ TEST_CASE("divergence stops training with a message and restores the epoch's sta
   Model model = small_model(8);
   Trainer t;
   REQUIRE(t.start(&model, &data, small_config()).ok());
-  t.step(4);  // epoch 1 done
+  t.run_units(4);  // epoch 1 done
   REQUIRE(t.epochs().size() == 1);
   const FloatBuffer after_epoch1 = model.params;
-  t.step(1);                                     // first batch of epoch 2
+  t.run_units(1);                                     // first batch of epoch 2
   model.params[0] = std::nanf("");               // the weights blow up...
-  t.step(1);                                     // ...and the next batch's loss is NaN
+  t.run_units(1);                                     // ...and the next batch's loss is NaN
   CHECK(t.state() == TrainState::Failed);
   CHECK_THAT(t.error(), Catch::Contains("diverged") && Catch::Contains("epoch 2"));
   CHECK(model.params == after_epoch1);
-  CHECK(t.step(1) == 0);  // nothing runs after a failure
+  CHECK(t.run_units(1) == 0);  // nothing runs after a failure
   CHECK(t.epochs().size() == 1);  // the history is kept
 }
 

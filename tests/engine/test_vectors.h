@@ -1,4 +1,5 @@
-// test_vectors.h: random test data and the worst difference between two results, shared by the kernel tests.
+// test_vectors.h: random test data, the worst difference between two results and a dot product, shared by the
+// kernel tests.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -26,6 +27,13 @@ inline double max_abs_diff(const std::vector<float>& got, const std::vector<floa
   double e = 0;
   for (size_t i = 0; i < got.size(); ++i) e = std::max(e, std::fabs(double(got[i]) - want[i]));
   return e;
+}
+
+// sum of a[i] * b[i] (same size), in double.
+inline double dot(const std::vector<float>& a, const std::vector<float>& b) {
+  double s = 0;
+  for (size_t i = 0; i < a.size(); ++i) s += double(a[i]) * b[i];
+  return s;
 }
 
 // Per-thread scratch for calling a layer or a kernel directly (a Workspace holds it for the model's passes):

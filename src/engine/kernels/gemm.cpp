@@ -1,4 +1,5 @@
-// gemm.cpp: the blocked GEMM driver, its scalar micro-kernel and the references (see gemm.h).
+// gemm.cpp: the blocked GEMM driver, its scalar micro-kernel and the references, im2col/col2im among them
+// (see gemm.h).
 //
 // Blocking: B is cut into blocks of kNc columns and kKc steps of K, each packed into panels of kNr columns (kc
 // rows of kNr floats each, zero-padded at the right edge); then every kMr rows of A meet every panel in the
@@ -16,6 +17,7 @@
 
 #include "eigen_maps.h"
 #include "gemm_kernel_simd.h"
+#include "hot_loops.h"
 #include "threads.h"
 
 namespace convlens {
@@ -270,6 +272,80 @@ void gemm_reference(Op op_a, Op op_b, int m, int n, int k, const float* a, int l
       }
       c[size_t(i) * ldc + j] = float(sum);
     }
+}
+
+// im2col/col2im: the textbook way to run a convolution as a GEMM, kept as the reference the implicit GEMMs
+// (gemm_gather) are tested against. Legend as in layers.h; p: pad_before.
+namespace {
+
+// im2col of one sample: xi (H,W,C) -> rows (Ho*Wo, KKC).
+void im2col_sample(const float* xi, Shape in, int k, int p, Shape out, float* rows) {
+  const size_t kc = size_t(k) * in.c;  // one patch row: K pixels of C channels
+  const size_t kkc = size_t(k) * kc;
+  for (int oy = 0; oy < out.h; ++oy) {
+    for (int ox = 0; ox < out.w; ++ox) {
+      float* row = rows + (size_t(oy) * out.w + ox) * kkc;
+      // Input columns [ix0, ix1) of this patch lie inside the image and are contiguous in memory.
+      const int ix0 = std::max(0, ox - p), ix1 = std::min(in.w, ox - p + k);
+      const size_t left = size_t(ix0 - (ox - p)) * in.c, inside = size_t(std::max(0, ix1 - ix0)) * in.c;
+      if (oy - p >= 0 && oy - p + k <= in.h && inside == kc) {  // the whole patch is inside: K straight copies
+        const float* src = xi + (size_t(oy - p) * in.w + ix0) * in.c;
+        for (int ky = 0; ky < k; ++ky) copy_floats(src + size_t(ky) * in.w * in.c, kc, row + ky * kc);
+        continue;
+      }
+      for (int ky = 0; ky < k; ++ky) {
+        float* dst = row + ky * kc;
+        const int iy = oy + ky - p;
+        if (iy < 0 || iy >= in.h || inside == 0) {
+          std::fill(dst, dst + kc, 0.0f);
+          continue;
+        }
+        std::fill(dst, dst + left, 0.0f);
+        copy_floats(xi + (size_t(iy) * in.w + ix0) * in.c, inside, dst + left);
+        std::fill(dst + left + inside, dst + kc, 0.0f);
+      }
+    }
+  }
+}
+
+// col2im of one sample: rows (Ho*Wo, KKC) -> dxi (H,W,C), overwritten.
+void col2im_sample(const float* rows, Shape in, int k, int p, Shape out, float* dxi) {
+  const size_t kc = size_t(k) * in.c;
+  const size_t kkc = size_t(k) * kc;
+  std::fill(dxi, dxi + in.size(), 0.0f);
+  for (int oy = 0; oy < out.h; ++oy) {
+    for (int ox = 0; ox < out.w; ++ox) {
+      const float* row = rows + (size_t(oy) * out.w + ox) * kkc;
+      const int ix0 = std::max(0, ox - p), ix1 = std::min(in.w, ox - p + k);
+      if (ix1 <= ix0) continue;
+      const size_t left = size_t(ix0 - (ox - p)) * in.c, inside = size_t(ix1 - ix0) * in.c;
+      for (int ky = 0; ky < k; ++ky) {
+        const int iy = oy + ky - p;
+        if (iy < 0 || iy >= in.h) continue;
+        add_floats(row + ky * kc + left, inside, dxi + (size_t(iy) * in.w + ix0) * in.c);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void im2col(const float* x, int n, Shape in, int k, int pad_before, Shape out, float* cols) {
+  // cols (M, KKC): row (i,oy,ox) = the KxK input patch around that output pixel, zero outside the image.
+  const size_t per_sample = size_t(out.h) * out.w * k * k * in.c;  // rows of one sample
+  parallel_for(n, 1, [&](int first, int last) {
+    for (int i = first; i < last; ++i)
+      im2col_sample(x + size_t(i) * in.size(), in, k, pad_before, out, cols + i * per_sample);
+  });
+}
+
+void col2im(const float* dcols, int n, Shape in, int k, int pad_before, Shape out, float* dx) {
+  // The adjoint of im2col: every patch entry adds its gradient back to the input pixel it was copied from.
+  const size_t per_sample = size_t(out.h) * out.w * k * k * in.c;  // rows of one sample
+  parallel_for(n, 1, [&](int first, int last) {
+    for (int i = first; i < last; ++i)
+      col2im_sample(dcols + i * per_sample, in, k, pad_before, out, dx + size_t(i) * in.size());
+  });
 }
 
 void gemm_blocked_scalar(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,

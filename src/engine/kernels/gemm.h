@@ -3,7 +3,8 @@
 // register-blocked micro-kernel (kMr x kNr accumulators) does the arithmetic, in SIMD (gemm_kernel_simd.h:
 // WebAssembly SIMD128, or AVX2 + FMA natively; Eigen gets no explicit SIMD in WebAssembly and is slower on this
 // model's narrow matrices natively). Without either (no CONVLENS_SIMD, simd_vec.h), Eigen's GEMM. The scalar
-// micro-kernel, Eigen and a plain triple loop stay beside it as references for the tests.
+// micro-kernel, Eigen and a plain triple loop stay beside it as references for the tests, and so do im2col and
+// col2im, a convolution's patch matrix made explicit (the engine's convolutions are implicit GEMMs instead).
 //
 // Legend: op(A) is (M,K): A itself (stored M rows of lda) or A transposed (A stored K rows of lda).
 //         op(B) is (K,N): B itself (stored K rows of ldb) or B transposed (B stored N rows of ldb).
@@ -14,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "shape.h"
 #include "simd_vec.h"
 
 namespace convlens {
@@ -70,6 +72,12 @@ void gemm_reference(Op op_a, Op op_b, int m, int n, int k, const float* a, int l
                     float* c, int ldc, bool accumulate);  // triple loop, double accumulators
 void gemm_blocked_scalar(Op op_a, Op op_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
                          float* c, int ldc, bool accumulate, float* scratch);  // the blocked GEMM, scalar kernel
+// im2col / col2im: a convolution's patch matrix made explicit, and its adjoint; with gemm_reference, the textbook
+// convolution the tests check layers.cpp's implicit GEMMs against. Legend as in layers.h; pad_before: the zero
+// rows/cols above/left of the image (conv2d_pad_before). cols row (n,oy,ox) holds the KxK patch, C channels
+// each: (M, KKC).
+void im2col(const float* x, int n, Shape in, int k, int pad_before, Shape out, float* cols);
+void col2im(const float* dcols, int n, Shape in, int k, int pad_before, Shape out, float* dx);  // dx is overwritten
 
 // Name of what gemm() runs here ("wasm-simd128", "avx2-fma", "eigen"), for benchmark reports.
 const char* gemm_kind();

@@ -2,9 +2,10 @@
 // threaded WebAssembly build; the single-threaded WebAssembly build never starts a thread.
 #include "threads.h"
 
+#include "clock.h"
+
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -40,14 +41,14 @@ void cpu_relax() {
 // back), for at most `micros` (no limit if negative). Returns ready().
 template <class Ready>
 bool wait_until(Ready&& ready, int micros) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::microseconds(micros);
+  const double end = now_seconds() + micros * 1e-6;
   for (int looks = 1;; ++looks) {
     if (ready()) return true;
     if (looks % 64 != 0) {
       cpu_relax();
       continue;
     }
-    if (micros >= 0 && std::chrono::steady_clock::now() > end) return false;
+    if (micros >= 0 && now_seconds() > end) return false;
     std::this_thread::yield();
   }
 }
