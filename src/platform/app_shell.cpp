@@ -26,6 +26,8 @@ namespace {
 // thread while the GPU process draws on another core: 8 frames/s.
 constexpr double kSettleSeconds = 0.5;
 constexpr double kOutsideSeconds = 0.1;
+constexpr int kSettleFrames = 3;  // and at least this many frames, however slow: new widgets (a tab bar) show on
+                                  // their second frame
 constexpr double kBusyFrameSeconds[2] = {0.125, 0.18};  // [has a training thread]
 // Training in the turns (no training thread): whole batches for about kUntouchedTrain per turn, so training gets
 // most of the time (a turn under way delays an input by at most that); for kSettleSeconds after user input, a
@@ -146,10 +148,13 @@ bool shell_start_training_thread(AppShell& s) {
 #endif
 }
 
-void shell_wake(AppShell& s) { s.awake_until = std::max(s.awake_until, now_seconds() + kOutsideSeconds); }
+void shell_wake(AppShell& s) {
+  s.awake_until = std::max(s.awake_until, now_seconds() + kOutsideSeconds);
+  s.settle_frames = kSettleFrames;
+}
 
 bool shell_idle(const AppShell& s) {
-  return now_seconds() >= s.awake_until && !s.ui->playing && !busy(s.lab) &&
+  return now_seconds() >= s.awake_until && s.settle_frames == 0 && !s.ui->playing && !busy(s.lab) &&
          s.lab.view().version == s.drawn_view && s.lab.probe_version() == s.drawn_probe;
 }
 
@@ -170,6 +175,7 @@ bool shell_frame(AppShell& s) {
   if (input) {
     s.input_until = t0 + kSettleSeconds;
     s.awake_until = std::max(s.awake_until, s.input_until);
+    s.settle_frames = kSettleFrames;
   }
   const bool interacting = t0 < s.awake_until;  // input, or a change from outside (API calls, data)
   const bool touched = t0 < s.input_until;      // input
@@ -183,7 +189,12 @@ bool shell_frame(AppShell& s) {
   const double t1 = now_seconds();
   const bool changed = s.lab.view().version != s.drawn_view || s.lab.probe_version() != s.drawn_probe;
   const bool due = changed && (!busy(s.lab) || t1 - s.last_draw >= kBusyFrameSeconds[s.has_training_thread]);
-  if (!interacting && !s.ui->playing && !due) return true;
+  if (!interacting && !s.ui->playing && !due && s.settle_frames == 0) return true;
+  if (s.lab.state() != s.drawn_state) {  // a new state shows other widgets: let them settle too
+    s.drawn_state = s.lab.state();
+    s.settle_frames = kSettleFrames;
+  }
+  if (s.settle_frames > 0) --s.settle_frames;
 
   const double dt = s.last_draw > 0 ? std::min(t1 - s.last_draw, 1.0) : 1.0 / 60;
   s.last_draw = t1;

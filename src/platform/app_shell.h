@@ -42,6 +42,8 @@ struct AppShell {
   FrameStats stats;                 // frame rate and where the frame time goes
   bool drew = false;                // the last turn drew a frame
   double awake_until = 0;           // draw every turn until then (seconds, steady clock)
+  int settle_frames = 0;            // and draw at least this many more frames (after input, a wake, a new state)
+  LabState drawn_state = LabState::Loading;  // the Lab's state in the last frame drawn
   double input_until = 0;           // the user is interacting until then (training in the turns yields)
   double last_draw = 0;             // when the last frame was drawn
   uint64_t drawn_view = 0, drawn_probe = 0;  // the Lab's view and probe versions the last frame showed

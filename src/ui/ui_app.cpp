@@ -17,6 +17,21 @@ bool begin_panel(const char* title, ImVec2 pos, ImVec2 size) {
   return ImGui::Begin(title, nullptr, kPanel);
 }
 
+constexpr float kNarrowWidth = 900;  // below this width (phones, tablets, narrow iframes): one column of tabs
+
+void curves_and_mistakes(Lab& lab, UiState& ui) {
+  if (!ImGui::BeginTabBar("##results")) return;
+  if (ImGui::BeginTabItem("Curves")) {
+    ui_panel_curves(lab);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Mistakes")) {
+    ui_panel_mistakes(lab, ui);
+    ImGui::EndTabItem();
+  }
+  ImGui::EndTabBar();
+}
+
 void warnings_box(UiState& ui) {
   if (ui.warnings.empty() || !ui.warnings_open) return;
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.3f, 1.0f));
@@ -30,6 +45,33 @@ void warnings_box(UiState& ui) {
   ImGui::Separator();
 }
 
+// Narrow screens: one window the size of the screen, each panel a tab of it, at the full width.
+void narrow_layout(Lab& lab, UiState& ui, double dt, ImVec2 display) {
+  if (begin_panel("ConvLens", ImVec2(0, 0), display) && ImGui::BeginTabBar("##panels")) {
+    if (ImGui::BeginTabItem("Train")) {
+      warnings_box(ui);
+      ui_panel_data_model(lab, ui);
+      ui_panel_training(lab, ui);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Feature maps")) {
+      ui_panel_maps(lab, ui, dt);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Probe")) {
+      ui_panel_probe(lab, ui);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Results")) {
+      curves_and_mistakes(lab, ui);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::End();
+}
+
+
 }  // namespace
 
 const char* ui_class_name(const Lab& lab, int k) {
@@ -40,6 +82,12 @@ const char* ui_class_name(const Lab& lab, int k) {
 
 void ui_draw(Lab& lab, UiState& ui, double dt) {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
+  // Fingers need bigger targets than a mouse pointer; narrow screens are mostly touch screens.
+  ImGui::GetStyle().TouchExtraPadding = display.x < kNarrowWidth ? ImVec2(4, 4) : ImVec2(0, 0);
+  if (display.x < kNarrowWidth) {
+    narrow_layout(lab, ui, dt, display);
+    return;
+  }
   // Column widths: fixed side panels, the centre takes the rest (at least 360 points).
   const float left_w = ui.embed ? 300.0f : std::clamp(display.x * 0.28f, 300.0f, 400.0f);
   const float right_w = ui.embed ? 250.0f : std::clamp(display.x * 0.24f, 260.0f, 340.0f);
@@ -59,18 +107,7 @@ void ui_draw(Lab& lab, UiState& ui, double dt) {
   const float probe_h = std::min(h * 0.6f, 500.0f);
   if (begin_panel("Probe", ImVec2(left_w + centre_w, 0), ImVec2(right_w, probe_h))) ui_panel_probe(lab, ui);
   ImGui::End();
-  if (begin_panel("Curves", ImVec2(left_w + centre_w, probe_h), ImVec2(right_w, h - probe_h)) &&
-      ImGui::BeginTabBar("##right")) {
-    if (ImGui::BeginTabItem("Curves")) {
-      ui_panel_curves(lab);
-      ImGui::EndTabItem();
-    }
-    if (ImGui::BeginTabItem("Mistakes")) {
-      ui_panel_mistakes(lab, ui);
-      ImGui::EndTabItem();
-    }
-    ImGui::EndTabBar();
-  }
+  if (begin_panel("Curves", ImVec2(left_w + centre_w, probe_h), ImVec2(right_w, h - probe_h))) curves_and_mistakes(lab, ui);
   ImGui::End();
 }
 

@@ -5,6 +5,8 @@
 //   centre: Feature maps of the probe: Live grid | Before vs after | Evolution timeline | Filters
 //   right:  Probe (test image or a drawn digit, prediction bars, Grad-CAM) and, as tabs, Curves (loss and
 //           accuracy) and Mistakes (the confusion matrix and the most confident mistakes)
+//   narrow: below 900 points wide (phones, tablets, narrow iframes), one screen-sized window whose tabs are the
+//           same panels at full width: Train, Feature maps, Probe, Results
 //
 // Panels read the Lab and draw; the only state here is how things are viewed (UiState). Not here: GL, SDL,
 // files, the JS API (src/platform).

@@ -26,6 +26,8 @@
 //               drives the app through convlens-embed.js: ready in the single-threaded build, its buttons draw
 //               maps, calls and bad calls answer across origins, the lesson stays responsive while the lab trains,
 //               the epoch event arrives, and ?allow_origin refuses a lesson it does not name.
+//   scenario 6: the page at 390x844@2x (phone), 768x1024, 1280x800, 1920x1080 and embedded at 600x500: ready, the
+//               canvas fills the viewport at full pixel density; screenshots screen-*.png.
 // Every check prints one PASS/FAIL line; a summary follows. Requests to any other origin are
 // blocked and fail the test, as do console errors and uncaught page errors.
 // Writes to --out: app-training.png, app-after-training.png, e2e-report.json, e2e-console.log,
@@ -113,7 +115,7 @@ async function phase(name, fn) {
 
 function usage() {
   return 'usage: node tests/web/e2e.js --site <dir> --out <dir> [--timeout-ms 480000] [--chromium /usr/bin/chromium]\n' +
-    '       [--scenarios 1,1b,2,2b,3,4,5]   (default: all; scenario 1b compares its run with 1\'s)';
+    '       [--scenarios 1,1b,2,2b,3,4,5,6]   (default: all; scenario 1b compares its run with 1\'s)';
 }
 
 function parseArgs(argv) {
@@ -941,10 +943,40 @@ async function scenarioLesson(browser, appUrl, out) {
   }
 }
 
+// ---------- scenario 6: every screen: phone, tablet, laptop, desktop, and the embed size ----------
+
+async function scenarioScreens(browser, baseUrl, out) {
+  const screens = [['phone', 390, 844, 2, ''], ['tablet', 768, 1024, 1, ''], ['laptop', 1280, 800, 1, ''],
+    ['desktop', 1920, 1080, 1, ''], ['embed', 600, 500, 1, '&embed=1']];
+  for (const [name, width, height, scale, query] of screens) {
+    const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: scale });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    try {
+      await page.goto(`${baseUrl}index.html?threads=1${query}`, { waitUntil: 'load' });
+      const s = await waitUntilLoaded(page, READY_TIMEOUT_MS, {});
+      const canvas = await page.evaluate(() => {
+        const c = document.getElementById('canvas');
+        return { w: c.width, h: c.height, cssW: c.clientWidth, cssH: c.clientHeight };
+      });
+      const file = path.join(out, `screen-${name}-${width}x${height}.png`);
+      await page.screenshot({ path: file });
+      check(`screen ${name} ${width}x${height}@${scale}x: ready, the canvas fills the page at full pixel density`,
+        s && s.state === 'ready' && errors.length === 0 && canvas.cssW === width && canvas.cssH === height &&
+        canvas.w === width * scale && canvas.h === height * scale, `${JSON.stringify(canvas)}; ${file}`);
+    } catch (err) {
+      check(`screen ${name}: completed`, false, err.message.split('\n')[0]);
+    } finally {
+      await context.close().catch(() => {});
+    }
+  }
+}
+
 // ---------- main: setup, run, always clean up ----------
 
 const SCENARIOS = { 1: scenarioTraining, '1b': scenarioSingle, 2: scenarioBadParams, '2b': scenarioMemory,
-  3: scenarioEmbedded, 4: scenarioBadData, 5: scenarioLesson };
+  3: scenarioEmbedded, 4: scenarioBadData, 5: scenarioLesson, 6: scenarioScreens };
 
 const resources = { browser: null };
 
