@@ -434,6 +434,7 @@ void Lab::publish_locked() {
   v.snapshots = t.snapshots();
   v.params = w.model.params;
   v.weights_version = w.weights_version;
+  v.workspace_bytes = workspace_held_bytes(t.workspace());
   v.test_total = w.state == LabState::Done ? test_.size() : 0;
   v.test_done = w.test_at;
   v.test_loss = w.test_at ? w.test_loss_sum / double(w.test_at) : 0;
@@ -540,6 +541,17 @@ Status Lab::set_probe_pixels(const std::vector<float>& pixels) {
   probe_index_ = -1;
   ++probe_version_;
   return Status::success();
+}
+
+Lab::Memory Lab::memory() const {
+  Memory m;
+  for (const Dataset* d : {&train_, &test_}) m.data += d->images.capacity() + d->labels.capacity();
+  // Parameters and gradients of the trained model, the optimizer's two moments, the epoch's start, the three
+  // published views' params, and the reading side's model and snapshot copy (params and grads each).
+  const uint64_t weights = uint64_t(model_.param_count) * sizeof(float);
+  m.model = weights * (2 + 2 + 1 + 3 + 4);
+  m.workspace = view().workspace_bytes + workspace_held_bytes(maps_.workspace());
+  return m;
 }
 
 Status Lab::set_probe_training_image(size_t index) {

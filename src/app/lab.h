@@ -60,6 +60,7 @@ struct LabView {
   std::vector<std::shared_ptr<const Snapshot>> snapshots;  // (S) before training, during epoch 1, every epoch
   FloatBuffer params;            // (P) the weights after `steps` batches
   uint64_t weights_version = 0;  // changes whenever params do
+  uint64_t workspace_bytes = 0;  // the training side's workspace (workspace_held_bytes)
   size_t test_done = 0, test_total = 0;  // the test-set evaluation after training: samples done, of
   double test_loss = 0, test_acc = 0;    // valid once test_done == test_total > 0
 };
@@ -126,6 +127,12 @@ class Lab {
   bool has_data() const { return train_.size() > 0; }
   // The model with the newest published weights.
   const Model& model() const { return model_; }
+  // Where the memory goes, in bytes: the data sets' images and labels; the model's parameters and gradients in
+  // the session's copies (training side, published views, reading side); the workspaces (training, probe).
+  struct Memory {
+    uint64_t data = 0, model = 0, workspace = 0;
+  };
+  Memory memory() const;
   bool started() const { return view().train_state != TrainState::Idle; }
   const std::vector<std::string>& log() const { return log_; }
   void log_line(const std::string& line) { log_.push_back(line); }

@@ -65,6 +65,10 @@ std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std:
   field("uiMs", json_number(frames.ui_ms));
   field("trainer", frames.training_thread ? "\"thread\"" : "\"frames\"");
   field("chunk", std::to_string(lab.view().chunk));
+  const Lab::Memory memory = lab.memory();
+  field("dataMB", json_number(double(memory.data) / 1048576));
+  field("modelMB", json_number(double(memory.model) / 1048576));
+  field("workspaceMB", json_number(double(memory.workspace) / 1048576));
   field("dataset", json_quote(lab.has_data() ? lab.train_data().name : lab.settings().dataset));
   field("probe", std::to_string(lab.probe_index()));
   field("loading", json_quote(lab.state() == LabState::Loading ? lab.loading_what() : ""));

@@ -24,7 +24,7 @@ struct FrameStats {
 
 // {"state":"training","epoch":1,"epochs":10,"batch":12,"batchesPerEpoch":1500,"loss":..,"acc":..,
 //  "valLoss":..,"valAcc":..,"testLoss":..|null,"testAcc":..|null,"samplesPerSec":..,"throughput":..,"progress":..,"etaSeconds":..,"fps":..,"frames":..,
-//  "trainMs":..,"uiMs":..,"trainer":"frames"|"thread","chunk":..,"dataset":"mnist","probe":7,"loading":"","loadingProgress":..,
+//  "trainMs":..,"uiMs":..,"trainer":"frames"|"thread","chunk":..,"dataMB":..,"modelMB":..,"workspaceMB":..,"dataset":"mnist","probe":7,"loading":"","loadingProgress":..,
 //  "error":"","warnings":[...]}
 std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std::vector<std::string>& warnings);
 

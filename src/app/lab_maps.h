@@ -38,7 +38,8 @@ class LabMaps {
   // (K) class probabilities of any image (input-size values in [0, 1]) under `model`; empty without a model.
   std::vector<float> predict(const Model& model, const float* pixels);
 
-  Workspace& workspace() { return ws_; }  // batch 1: the maps', predictions' and explanations'
+  Workspace& workspace() { return ws_; }
+  const Workspace& workspace() const { return ws_; }  // batch 1: the maps', predictions' and explanations'
 
  private:
   Workspace ws_;

@@ -242,6 +242,14 @@ void workspace_reserve(Workspace& ws, const Model& model, int n) {
   thread_scratch(ws, model, n);
 }
 
+uint64_t workspace_held_bytes(const Workspace& ws) {
+  uint64_t bytes = (uint64_t(ws.probs.capacity()) + ws.thread_scratch.capacity()) * sizeof(float);
+  for (const auto* list : {&ws.act, &ws.dact, &ws.scratch})
+    for (const FloatBuffer& b : *list) bytes += uint64_t(b.capacity()) * sizeof(float);
+  for (const std::vector<int32_t>& a : ws.argmax) bytes += uint64_t(a.capacity()) * sizeof(int32_t);
+  return bytes;
+}
+
 uint64_t workspace_bytes(const Model& model, int n, int threads) {
   Workspace sizes;  // empty buffers: workspace_layout only names them
   sizes.act.resize(model.layers.size() + 1);

@@ -82,6 +82,8 @@ void workspace_reserve(Workspace& ws, const Model& model, int n);
 // The bytes workspace_reserve allocates for batches of n on `threads` threads in an empty workspace (model may be
 // a plan): the per-layer buffers and `threads` slices of per-thread scratch.
 uint64_t workspace_bytes(const Model& model, int n, int threads);
+// The bytes `ws` holds now (its buffers' capacities): what workspace_bytes predicted, as allocated.
+uint64_t workspace_held_bytes(const Workspace& ws);
 // The per-thread scratch the layer kernels need for passes over batches of n (model may be a plan): the largest
 // of any layer's, as the layers run one at a time.
 ThreadFloats model_thread_floats(const Model& model, int n);

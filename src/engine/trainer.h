@@ -167,6 +167,7 @@ class Trainer {
   // The last finished validation's mistakes, the most confident first (at most kMaxMistakes).
   const std::vector<Mistake>& mistakes() const { return mistakes_; }
   static constexpr size_t kMaxMistakes = 200;
+  const Workspace& workspace() const { return ws_; }
   const std::vector<BatchRecord>& batches() const { return batches_; }
   const std::vector<EpochRecord>& epochs() const { return epochs_; }
   const std::vector<std::shared_ptr<const Snapshot>>& snapshots() const { return snapshots_; }

@@ -419,3 +419,18 @@ TEST_CASE("confusion() and mistakes() come from the validation pass; a mistake c
   }
   CHECK_FALSE(lab.set_probe_training_image(lab.train_data().size()).ok());
 }
+
+TEST_CASE("status() splits the memory into data, model and workspace", "[lab][json][memory]") {
+  Lab lab;
+  ready_lab(lab);
+  const Lab::Memory before = lab.memory();
+  CHECK(before.data >= lab.train_data().images.size() + lab.test_data().images.size());
+  CHECK(before.model == 12 * lab.model().param_count * sizeof(float));
+  REQUIRE(lab.train().ok());
+  run_to_end(lab);
+  const Lab::Memory after = lab.memory();
+  CHECK(after.workspace > before.workspace);  // the training batches' workspace, now allocated
+  CHECK(after.workspace >= workspace_bytes(lab.model(), 16, 1) / 2);
+  const std::string s = lab_status_json(lab, FrameStats{}, {});
+  for (const char* key : {"\"dataMB\":", "\"modelMB\":", "\"workspaceMB\":"}) CHECK(s.find(key) != std::string::npos);
+}

@@ -76,7 +76,7 @@ void check_against_reference(const Model& model, const Workspace& ws, size_t i, 
   const int m = conv ? n * l.out.h * l.out.w : n, kk = conv ? k * k * l.in.c : int(l.in.size()), f = l.out.c;
   const float* x = ws.act[i].data();
   std::vector<float> patches(size_t(m) * kk);
-  if (conv) im2col(x, n, l.in, k, l.spec.padding, l.out, patches.data());
+  if (conv) im2col(x, n, l.in, k, conv2d_pad_before(k, l.spec.padding), l.out, patches.data());
   else patches.assign(x, x + size_t(m) * kk);
   const float* w = model.weights(l);
   const float* b = model.biases(l);
@@ -112,8 +112,8 @@ void check_against_reference(const Model& model, const Workspace& ws, size_t i, 
   gemm_reference(Op::N, Op::T, m, kk, f, abs_dy.data(), f, abs_w.data(), f, dpatches_mag.data(), kk, false);
   std::vector<float> dx(size_t(n) * l.in.size()), dx_mag(dx.size());
   if (conv) {
-    col2im(dpatches.data(), n, l.in, k, l.spec.padding, l.out, dx.data());
-    col2im(dpatches_mag.data(), n, l.in, k, l.spec.padding, l.out, dx_mag.data());
+    col2im(dpatches.data(), n, l.in, k, conv2d_pad_before(k, l.spec.padding), l.out, dx.data());
+    col2im(dpatches_mag.data(), n, l.in, k, conv2d_pad_before(k, l.spec.padding), l.out, dx_mag.data());
   } else {
     dx = dpatches, dx_mag = dpatches_mag;
   }

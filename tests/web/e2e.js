@@ -676,7 +676,11 @@ async function scenarioMemory(browser, baseUrl) {
           const x = await getStatus(page);
           return x.state === 'done' || x.state === 'error' ? x : null;
         }, '1000 epochs'));
-        result.thousandEpochs = { state: done.state, epoch: done.epoch, heapMB: done.heapMB };
+        result.thousandEpochs = { state: done.state, epoch: done.epoch, heapMB: done.heapMB, dataMB: done.dataMB,
+          modelMB: done.modelMB, workspaceMB: done.workspaceMB };
+        check('status() splits the heap: MNIST\'s 55 MB of data, the model\'s copies, the workspaces, within heapMB',
+          done.dataMB > 50 && done.dataMB < 60 && done.modelMB > 5 && done.modelMB < 20 && done.workspaceMB > 0 &&
+          done.dataMB + done.modelMB + done.workspaceMB < done.heapMB, JSON.stringify(result.thousandEpochs));
         check(`memory: 1000 epochs run to the end in a heap under ${MAX_HEAP_MB} MB`,
           done.state === 'done' && done.epoch === 1000 && done.heapMB < MAX_HEAP_MB, JSON.stringify(result.thousandEpochs));
         // saveModel -> reset -> loadModel gives the same predictions; weights files that do not fit are refused,
