@@ -430,7 +430,7 @@ void Lab::publish_locked() {
   v.chunk = w.chunk > 0 ? w.chunk : (started ? t.config().batch : 0);
   v.batches = t.batches();
   v.history = t.epochs();
-  v.mistakes = t.mistakes();
+  v.mistakes = t.mistakes();  // shared: a pointer's copy
   v.snapshots = t.snapshots();
   v.params = w.model.params;
   v.weights_version = w.weights_version;
@@ -541,6 +541,11 @@ Status Lab::set_probe_pixels(const std::vector<float>& pixels) {
   probe_index_ = -1;
   ++probe_version_;
   return Status::success();
+}
+
+const std::vector<Mistake>& Lab::mistakes() const {
+  static const std::vector<Mistake> none;
+  return view().mistakes ? *view().mistakes : none;
 }
 
 Lab::Memory Lab::memory() const {

@@ -56,7 +56,7 @@ struct LabView {
   int chunk = 0;                 // samples per unit of work
   std::vector<BatchRecord> batches;   // one per training batch
   std::vector<EpochRecord> history;   // one per finished epoch (each with its validation's confusion matrix)
-  std::vector<Mistake> mistakes;      // the last finished validation's, the most confident first
+  std::shared_ptr<const std::vector<Mistake>> mistakes;  // the last finished validation's (null before it)
   std::vector<std::shared_ptr<const Snapshot>> snapshots;  // (S) before training, during epoch 1, every epoch
   FloatBuffer params;            // (P) the weights after `steps` batches
   uint64_t weights_version = 0;  // changes whenever params do
@@ -134,6 +134,8 @@ class Lab {
   };
   Memory memory() const;
   bool started() const { return view().train_state != TrainState::Idle; }
+  // The last finished validation's mistakes, the most confident first (empty before the first).
+  const std::vector<Mistake>& mistakes() const;
   const std::vector<std::string>& log() const { return log_; }
   void log_line(const std::string& line) { log_.push_back(line); }
   bool testing() const { return state() == LabState::Done && view().test_done < view().test_total; }

@@ -110,15 +110,16 @@ std::string lab_confusion_json(const Lab& lab, int epoch) {
   const EpochRecord* e = nullptr;
   for (const EpochRecord& r : h)
     if (epoch < 0 || r.epoch == epoch) e = &r;
-  if (!e || e->confusion.empty()) return "null";
-  const size_t k = size_t(std::lround(std::sqrt(double(e->confusion.size()))));
+  if (!e || !e->confusion) return "null";
+  const int k = e->confusion->classes;
   const DatasetInfo* d = dataset_info(lab.train_data().name);
   std::vector<std::string> classes;
-  for (size_t c = 0; c < k; ++c) classes.push_back(d && c < d->classes.size() ? d->classes[c] : std::to_string(c));
+  for (int c = 0; c < k; ++c)
+    classes.push_back(d && size_t(c) < d->classes.size() ? d->classes[size_t(c)] : std::to_string(c));
   std::string rows;
-  for (size_t r = 0; r < k; ++r) {
+  for (int r = 0; r < k; ++r) {
     rows += r ? ",[" : "[";
-    for (size_t c = 0; c < k; ++c) rows += (c ? "," : "") + std::to_string(e->confusion[r * k + c]);
+    for (int c = 0; c < k; ++c) rows += (c ? "," : "") + std::to_string(e->confusion->at(r, c));
     rows += "]";
   }
   return "{\"epoch\":" + std::to_string(e->epoch) + ",\"classes\":" + json_strings(classes) + ",\"counts\":[" + rows +
@@ -126,7 +127,7 @@ std::string lab_confusion_json(const Lab& lab, int epoch) {
 }
 
 std::string lab_mistakes_json(const Lab& lab, int limit) {
-  const std::vector<Mistake>& m = lab.view().mistakes;
+  const std::vector<Mistake>& m = lab.mistakes();
   std::string j = "[";
   for (size_t i = 0; i < m.size() && int(i) < limit; ++i)
     j += (i ? "," : "") + std::string("{\"index\":") + std::to_string(m[i].index) + ",\"label\":" +

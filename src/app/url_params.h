@@ -15,8 +15,7 @@
 
 namespace convlens {
 
-// The view's and the page's own settings (the run's are in trainer.h and optimizer.h).
-constexpr WholeRange kLayerRange{0, 1000};
+// The page's own settings (the run's are in trainer.h and optimizer.h, a layer index's in model_spec.h).
 constexpr WholeRange kProbeRange{0, 100'000'000};
 constexpr WholeRange kThreadsRange{1, 64};
 

@@ -7,6 +7,7 @@
 
 #include "data_files.h"
 #include "datasets.h"
+#include "model_spec.h"
 
 #include <algorithm>
 #include <cctype>
@@ -50,7 +51,6 @@ constexpr WholeRange kThreadsRange{1, 256};
 constexpr WholeRange kMemoryLimitRange{64, 1 << 20};  // MB
 constexpr WholeRange kIndexRange{0, 1'000'000'000};   // --probe, --snapshot-every
 constexpr WholeRange kColsRange{1, 256};
-constexpr WholeRange kLayerRange{0, 1000};
 constexpr WholeRange kClassRange{0, 1000};
 constexpr WholeRange kRunsRange{1, 1000};
 constexpr WholeRange kStepsRange{1, 100000};

@@ -132,7 +132,9 @@ Result<std::vector<LayerSpec>> spec_parse(const std::string& text_or_preset) {
     if (dash == std::string::npos) break;
     start = dash + 1;
   }
-  if (layers.size() > 256) return R::fail("model spec has " + std::to_string(layers.size()) + " layers; at most 256 are supported");
+  if (layers.size() > size_t(kMaxLayers))
+    return R::fail("model spec has " + std::to_string(layers.size()) + " layers; at most " + std::to_string(kMaxLayers) +
+                   " are supported");
   // The last dense layer gives the logits: never ReLU.
   if (layers.back().kind != LayerKind::Dense)
     return R::fail("model spec must end with a dense layer (the softmax classifier), e.g. ...-flat-dense10");

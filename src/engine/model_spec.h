@@ -16,9 +16,14 @@
 #include <string>
 #include <vector>
 
+#include "ranges.h"
 #include "status.h"
 
 namespace convlens {
+
+// The most layers a spec may have, and so the range of a layer index a user may type (URL, CLI).
+constexpr int kMaxLayers = 256;
+constexpr WholeRange kLayerRange{0, kMaxLayers - 1};
 
 enum class LayerKind { Conv2D, MaxPool2D, ReLU, Dropout, Flatten, Dense };
 enum class Padding { Same, Valid };

@@ -78,8 +78,8 @@ uint64_t Trainer::memory_bytes(const Model& plan, int batch, int threads) {
   for (const Layer& l : plan.layers) map_floats += l.out.size64();
   const uint64_t snapshots = kMaxSnapshots * map_floats * sizeof(float) + kMaxBatchRecords * sizeof(BatchRecord);
   // Each epoch's record keeps its confusion matrix (K, K).
-  const uint64_t history = uint64_t(kEpochsRange.hi) * (sizeof(EpochRecord) + uint64_t(plan.num_classes) *
-                                                        uint64_t(plan.num_classes) * sizeof(uint32_t));
+  const uint64_t history = uint64_t(kEpochsRange.hi) * (sizeof(EpochRecord) + sizeof(Confusion) +
+                                                        uint64_t(plan.num_classes) * uint64_t(plan.num_classes) * sizeof(uint32_t));
   return model_inference_bytes(plan, batch, threads) + copies + snapshots + history + workspace_bytes(plan, 1, threads);
 }
 
@@ -149,7 +149,7 @@ void Trainer::train_chunk() {
     rng_.shuffle(order_);
     loss_sum_ = val_loss_sum_ = 0;
     seen_ = correct_ = val_seen_ = val_correct_ = 0;
-    val_confusion_.clear();
+    val_confusion_ = Confusion();
     val_mistakes_.clear();
     train_seconds_ = epoch_seconds_ = 0;
     epoch_start_params_ = model_->params;
@@ -216,11 +216,11 @@ void Trainer::validate_chunk() {
   val_correct_ += size_t(right);
   // What each image was taken for: the confusion matrix and the mistakes, from the same softmax.
   const int k = model_->num_classes;
-  if (val_confusion_.empty()) val_confusion_.assign(size_t(k) * size_t(k), 0);
+  if (val_confusion_.counts.empty()) val_confusion_ = Confusion{k, std::vector<uint32_t>(size_t(k) * size_t(k), 0)};
   for (int i = 0; i < n; ++i) {
     const float* p = ws_.probs.data() + size_t(i) * size_t(k);  // (K)
     const int predicted = int(std::max_element(p, p + k) - p), label = labels_[size_t(i)];
-    ++val_confusion_[size_t(label) * size_t(k) + size_t(predicted)];
+    ++val_confusion_.counts[size_t(label) * size_t(k) + size_t(predicted)];
     if (predicted != label) val_mistakes_.push_back(Mistake{begin + size_t(i), label, predicted, p[predicted]});
   }
   val_seen_ += size_t(n);
@@ -240,15 +240,15 @@ void Trainer::finish_epoch() {
   if (e.has_val) {
     e.val_loss = float(val_loss_sum_ / double(val_seen_));
     e.val_acc = float(double(val_correct_) / double(val_seen_));
-    e.confusion = std::move(val_confusion_);
+    e.confusion = std::make_shared<const Confusion>(std::move(val_confusion_));
     // The most confident first; ties by index, so the order never depends on how validation was cut in chunks.
     std::sort(val_mistakes_.begin(), val_mistakes_.end(), [](const Mistake& a, const Mistake& b) {
       return a.probability != b.probability ? a.probability > b.probability : a.index < b.index;
     });
     if (val_mistakes_.size() > kMaxMistakes) val_mistakes_.resize(kMaxMistakes);
-    mistakes_ = std::move(val_mistakes_);
+    mistakes_ = std::make_shared<const std::vector<Mistake>>(std::move(val_mistakes_));
   }
-  val_confusion_.clear();
+  val_confusion_ = Confusion();
   val_mistakes_.clear();
   e.seconds = epoch_seconds_;
   e.samples_per_sec = last_samples_per_sec_;

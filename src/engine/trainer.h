@@ -64,6 +64,13 @@ struct BatchRecord {
   float acc = 0;   // this batch's accuracy
 };
 
+// Counts of a validation pass: how often an image of class `label` was predicted as `predicted`.
+struct Confusion {
+  int classes = 0;               // K
+  std::vector<uint32_t> counts;  // (K, K): row = true label, column = predicted
+  uint32_t at(int label, int predicted) const { return counts[size_t(label) * size_t(classes) + size_t(predicted)]; }
+};
+
 struct EpochRecord {
   int epoch = 0;           // 1-based
   int batches = 0;         // training batches run
@@ -72,9 +79,9 @@ struct EpochRecord {
   bool has_val = false;
   double seconds = 0;      // compute time of the epoch (training + validation)
   double samples_per_sec = 0;  // training samples per second of training compute
-  // (K, K) the validation's counts: row = true label, column = predicted (empty without validation). From the
-  // validation pass itself: no second pass over the data.
-  std::vector<uint32_t> confusion;
+  // The validation's confusion matrix (null without validation), from the validation pass itself. Shared and
+  // never changed: the history is copied into every view the Lab publishes, and this keeps that copy cheap.
+  std::shared_ptr<const Confusion> confusion;
 };
 
 // A validation image the model got wrong, with how sure it was.
@@ -164,8 +171,9 @@ class Trainer {
   double epoch_progress() const;  // 0..1 through the current epoch's samples (training then validation)
   double samples_per_sec() const;  // over the current (or last) epoch's training batches
 
-  // The last finished validation's mistakes, the most confident first (at most kMaxMistakes).
-  const std::vector<Mistake>& mistakes() const { return mistakes_; }
+  // The last finished validation's mistakes, the most confident first (at most kMaxMistakes); null before it.
+  // Shared and never changed, like the snapshots.
+  const std::shared_ptr<const std::vector<Mistake>>& mistakes() const { return mistakes_; }
   static constexpr size_t kMaxMistakes = 200;
   const Workspace& workspace() const { return ws_; }
   const std::vector<BatchRecord>& batches() const { return batches_; }
@@ -216,9 +224,9 @@ class Trainer {
   // Running sums of the current epoch.
   double loss_sum_ = 0, val_loss_sum_ = 0;
   size_t seen_ = 0, correct_ = 0, val_seen_ = 0, val_correct_ = 0;
-  std::vector<uint32_t> val_confusion_;  // (K, K) of this epoch's validation so far
+  Confusion val_confusion_;              // of this epoch's validation so far
   std::vector<Mistake> val_mistakes_;    // this epoch's so far (all of them; trimmed when the epoch ends)
-  std::vector<Mistake> mistakes_;        // the last finished validation's
+  std::shared_ptr<const std::vector<Mistake>> mistakes_;  // the last finished validation's
   double train_seconds_ = 0, epoch_seconds_ = 0;
   double last_samples_per_sec_ = 0;
 

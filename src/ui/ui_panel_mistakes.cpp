@@ -26,7 +26,7 @@ void upload_gallery(const Lab& lab, MapTexture& tex, size_t count) {
   const int rows = int((count + kGalleryCols - 1) / kGalleryCols), w = kGalleryCols * in.w, h = std::max(rows, 1) * in.h;
   std::vector<uint8_t> rgba(size_t(w) * size_t(h) * 4, 0);
   for (size_t i = 0; i < count; ++i) {
-    const uint8_t* image = lab.train_data().image(lab.view().mistakes[i].index);
+    const uint8_t* image = lab.train_data().image(lab.mistakes()[i].index);
     const int x0 = int(i % kGalleryCols) * in.w, y0 = int(i / kGalleryCols) * in.h;
     for (int y = 0; y < in.h; ++y)
       for (int x = 0; x < in.w; ++x) {
@@ -40,16 +40,16 @@ void upload_gallery(const Lab& lab, MapTexture& tex, size_t count) {
   tex.height = h;
 }
 
-void confusion_matrix(Lab& lab, UiState& ui, const EpochRecord& e) {
-  const int k = int(std::lround(std::sqrt(double(e.confusion.size()))));
+void confusion_matrix(Lab& lab, UiState& ui, const Confusion& confusion) {
+  const int k = confusion.classes;
   const float cell = std::clamp((ImGui::GetContentRegionAvail().x - 18) / float(k), 10.0f, 26.0f);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 at = ImGui::GetCursorScreenPos();
   for (int r = 0; r < k; ++r) {
     uint32_t row_total = 0;
-    for (int c = 0; c < k; ++c) row_total += e.confusion[size_t(r * k + c)];
+    for (int c = 0; c < k; ++c) row_total += confusion.at(r, c);
     for (int c = 0; c < k; ++c) {
-      const uint32_t n = e.confusion[size_t(r * k + c)];
+      const uint32_t n = confusion.at(r, c);
       const float share = row_total ? float(n) / float(row_total) : 0;
       const ImVec2 p0(at.x + 16 + float(c) * cell, at.y + float(r) * cell), p1(p0.x + cell - 1, p0.y + cell - 1);
       const Rgb col = colormap_at(Colormap::Viridis, r == c ? share : std::sqrt(share));  // off-diagonal: small shares visible
@@ -62,7 +62,7 @@ void confusion_matrix(Lab& lab, UiState& ui, const EpochRecord& e) {
       ImGui::SetCursorScreenPos(p0);
       ImGui::PushID(r * k + c);
       if (ImGui::InvisibleButton("cell", ImVec2(cell - 1, cell - 1)) && r != c) {
-        for (const Mistake& m : lab.view().mistakes)  // the most confident image of this confusion, if kept
+        for (const Mistake& m : lab.mistakes())  // the most confident image of this confusion, if kept
           if (m.label == r && m.predicted == c) {
             lab.set_probe_training_image(m.index);
             ui.drawing = false;
@@ -86,7 +86,7 @@ void confusion_matrix(Lab& lab, UiState& ui, const EpochRecord& e) {
 
 void ui_panel_mistakes(Lab& lab, UiState& ui) {
   const std::vector<EpochRecord>& history = lab.view().history;
-  if (history.empty() || history.back().confusion.empty()) {
+  if (history.empty() || !history.back().confusion) {
     ImGui::TextWrapped("After each epoch: what the model confuses on the validation images, and its most "
                        "confident mistakes.");
     return;
@@ -98,9 +98,9 @@ void ui_panel_mistakes(Lab& lab, UiState& ui) {
     ImGui::SliderInt("##confusion_epoch", &ui.confusion_epoch, 1, last, "after epoch %d");
   }
   const EpochRecord& e = history[size_t(ui.confusion_epoch - 1)];
-  if (!e.confusion.empty()) confusion_matrix(lab, ui, e);
+  if (e.confusion) confusion_matrix(lab, ui, *e.confusion);
 
-  const std::vector<Mistake>& mistakes = lab.view().mistakes;
+  const std::vector<Mistake>& mistakes = lab.mistakes();
   const size_t count = std::min<size_t>(mistakes.size(), kGalleryImages);
   ImGui::Text("Most confident mistakes (epoch %d): %zu", last, mistakes.size());
   if (count == 0) return;

@@ -400,7 +400,8 @@ TEST_CASE("confusion() and mistakes() come from the validation pass; a mistake c
   const LabView& v = lab.view();
   REQUIRE(v.history.size() == 2);
   uint32_t total = 0;
-  for (uint32_t n : v.history.back().confusion) total += n;
+  REQUIRE(v.history.back().confusion);
+  for (uint32_t n : v.history.back().confusion->counts) total += n;
   CHECK(total == v.val_count);
   const std::string c = lab_confusion_json(lab, -1);
   CHECK(c.rfind("{\"epoch\":2,\"classes\":[\"0\",\"1\",", 0) == 0);
@@ -408,8 +409,8 @@ TEST_CASE("confusion() and mistakes() come from the validation pass; a mistake c
   CHECK(lab_confusion_json(lab, 1).rfind("{\"epoch\":1,", 0) == 0);
   CHECK(lab_confusion_json(lab, 3) == "null");
   CHECK(lab_mistakes_json(lab, 0) == "[]");
-  if (!v.mistakes.empty()) {
-    const Mistake m = v.mistakes[0];
+  if (!lab.mistakes().empty()) {
+    const Mistake m = lab.mistakes()[0];
     CHECK(lab_mistakes_json(lab, 1) == "[{\"index\":" + std::to_string(m.index) + ",\"label\":" + std::to_string(m.label) +
                                            ",\"predicted\":" + std::to_string(m.predicted) + ",\"probability\":" +
                                            json_number(m.probability) + "}]");

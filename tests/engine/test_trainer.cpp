@@ -291,17 +291,20 @@ TEST_CASE("the validation pass gives each epoch's confusion matrix and the most 
   REQUIRE(t.start(&model, &data, c).ok());
   t.run([](const EpochRecord&) {});
   const EpochRecord& e = t.epochs().back();
-  REQUIRE(e.confusion.size() == 9);
+  REQUIRE(e.confusion);
+  REQUIRE(e.confusion->classes == 3);
+  REQUIRE(e.confusion->counts.size() == 9);
   uint32_t total = 0, diagonal = 0;
   for (int r = 0; r < 3; ++r)
     for (int col = 0; col < 3; ++col) {
-      total += e.confusion[size_t(r) * 3 + size_t(col)];
-      if (r == col) diagonal += e.confusion[size_t(r) * 3 + size_t(col)];
+      total += e.confusion->at(r, col);
+      if (r == col) diagonal += e.confusion->at(r, col);
     }
   CHECK(total == t.val_count());
   CHECK(double(diagonal) / double(total) == Approx(e.val_acc));
   // Every mistake is a validation image, labelled as the data says, with its predicted class' probability.
-  const std::vector<Mistake>& m = t.mistakes();
+  REQUIRE(t.mistakes());
+  const std::vector<Mistake>& m = *t.mistakes();
   CHECK(m.size() == total - diagonal);
   for (size_t i = 0; i < m.size(); ++i) {
     CHECK(m[i].index >= t.train_count());
