@@ -230,14 +230,23 @@ build_site() {
   cp "$ROOT"/web/lessons/*.html "$SITE/lessons/"
   cp "$ROOT"/web/index.html "$ROOT"/web/convlens_web.js "$ROOT"/web/convlens-embed.js "$WASM_BUILD"/app/convlens.js "$WASM_BUILD"/app/convlens.wasm \
     "$WASM_BUILD"/app-mt/convlens-mt.js "$WASM_BUILD"/app-mt/convlens-mt.wasm "$WASM_BUILD"/app-mt/convlens-mt.worker.js "$SITE/"
-  local id f
-  for id in $(node -p "require('$ROOT/assets/datasets.json').datasets.filter((d) => d.in_page).map((d) => d.id).join(' ')"); do
+  # Every bundled set, and the others whose files are in data/<id>/ (or $<ID>_DIR, e.g. CIFAR10_DIR); the page
+  # learns which from data/index.json and offers the rest from the user's disk.
+  local id f src served=()
+  for id in $(node -p "require('$ROOT/assets/datasets.json').datasets.map((d) => d.id).join(' ')"); do
+    src=$(printenv "${id^^}_DIR" || echo "$DATA_DIR/$id")
+    if [ "$(dataset_json "$id" d.bundled)" != true ]; then
+      for f in $(dataset_files "$id"); do [ -e "$src/$f" ] || [ -e "$src/$f.gz" ] || continue 2; done
+      say "publishing $id from $src"
+    fi
     mkdir -p "$SITE/data/$id"
     for f in $(dataset_files "$id"); do  # gzip'd, as the page fetches them
-      if [ -e "$DATA_DIR/$id/$f.gz" ]; then cp -L "$DATA_DIR/$id/$f.gz" "$SITE/data/$id/$f.gz"
-      elif [ ! -f "$SITE/data/$id/$f.gz" ]; then gzip -9 -c "$DATA_DIR/$id/$f" > "$SITE/data/$id/$f.gz"; fi
+      if [ -e "$src/$f.gz" ]; then cp -L "$src/$f.gz" "$SITE/data/$id/$f.gz"
+      elif [ ! -f "$SITE/data/$id/$f.gz" ]; then gzip -9 -c "$src/$f" > "$SITE/data/$id/$f.gz"; fi
     done
+    served+=("\"$id\"")
   done
+  (IFS=,; echo "[${served[*]}]") > "$SITE/data/index.json"
   say "site ready in $SITE"
 }
 

@@ -1,12 +1,14 @@
 // convlens_web.js: the page's JavaScript around the WASM app.
 //   - configures the Emscripten Module (canvas, location.search as argv[1], errors shown on the page);
-//   - fetches data sets when the app asks (gzip'd IDX files from data/<name>/, with progress, gunzipped by the
-//     browser's DecompressionStream) and hands the bytes to the app;
+//   - fetches data sets when the app asks (gzip'd files from data/<id>/, with progress, gunzipped by the
+//     browser's DecompressionStream) and hands them to the app one file at a time;
+//   - reads a data set from the user's disk (loadCifar, the menu's file picker, a drop on the page): a .tar.gz
+//     streamed through DecompressionStream and a small tar reader, so only one file of it is in memory at once;
 //   - defines window.convlens, the automation and embedding API, over the app's exported C functions;
 //   - posts {source: 'convlens', type: 'epoch' | 'state', ...} to the parent window when embedded;
 //   - wakes the app's main loop, which sleeps while nothing on screen changes, on every input event;
 //   - loads the app: the threaded build (convlens-mt.js) on a cross-origin isolated page, else convlens.js.
-// Everything is fetched from this page's own origin.
+// Everything is fetched from this page's own origin; files from the user's disk never leave the page.
 'use strict';
 
 (function () {
@@ -79,15 +81,46 @@
     }
   }
 
+  // The data sets this site serves: data/index.json, written by build_wasm.sh (bundled sets, and CIFAR-10 when it
+  // was in data/cifar10/ at build time). The app's menu offers the others from the user's disk.
+  const servedSets = fetch('data/index.json').then((r) => (r.ok ? r.json() : [])).catch(() => []);
+
+  // A data set's files, one at a time, to the app's import (web_bridge.cpp: cl_data_begin, cl_data_file,
+  // cl_data_end): each is copied into the WASM heap only for the call that parses it.
+  function dataImport(id, upload) {
+    const error = Module.ccall('cl_data_begin', 'string', ['string', 'number'], [id, upload ? 1 : 0]);
+    if (error) throw new Error(error);
+    return {
+      wants: (name) => Module.ccall('cl_data_wants', 'number', ['string'], [name]) === 1,
+      limit: Module.ccall('cl_data_file_limit', 'number', [], []),
+      add(name, bytes) {
+        const p = Module._malloc(Math.max(bytes.length, 1));
+        heap(Uint8Array).set(bytes, p);
+        let e;
+        try { e = Module.ccall('cl_data_file', 'string', ['string', 'number', 'number'], [name, p, bytes.length]); } finally { Module._free(p); }
+        if (e) throw Object.assign(new Error(e), { reported: true });
+      },
+      end() {
+        const e = Module.ccall('cl_data_end', 'string', [], []);
+        if (e) throw Object.assign(new Error(e), { reported: true });
+      },
+      progress: (text, fraction) => Module.ccall('cl_data_progress', null, ['string', 'number'], [text, fraction]),
+      fail: (e) => { if (!e.reported) Module.ccall('cl_data_error', null, ['string'], [String(e.message || e)]); },
+    };
+  }
+
   let loadingName = null;
-  // name, title and the four IDX files (train images, train labels, test images, test labels) come from the
-  // app's table of data sets (assets/datasets.json); each is served gzip'd under data/<name>/.
+  // A data set the app asked for (its id, title and files come from assets/datasets.json through the app),
+  // fetched gzip'd from data/<id>/ on this site.
   window.convlensFetchDataset = async function (name, title, dataFiles) {
     if (loadingName === name) return;
     loadingName = name;
-    const progress = (text, fraction) => Module.ccall('cl_data_progress', null, ['string', 'number'], [text, fraction]);
+    let load = null;
     try {
-      const files = [];
+      load = dataImport(name, false);
+      if (!(await servedSets).includes(name)) {
+        throw new Error(title + ' is not on this site: choose it in the data-set menu to read it from your disk, or drop its archive on the page');
+      }
       const sizes = dataFiles.map(() => 0);
       const totals = dataFiles.map(() => 0);
       for (let i = 0; i < dataFiles.length; ++i) {
@@ -96,30 +129,195 @@
           sizes[i] = got;
           totals[i] = total;
           const all = totals.reduce((a, b) => a + b, 0) || 1;
-          // The two image files dominate; before their sizes are known, count each file as a quarter.
+          // Before every file's size is known, count each file as an equal share.
           const known = totals.every((t) => t > 0);
           const fraction = known ? sizes.reduce((a, b) => a + b, 0) / all : (i + (total ? got / total : 0)) / dataFiles.length;
-          progress('Downloading ' + title + ' (' + (sizes.reduce((a, b) => a + b, 0) / 1e6).toFixed(1) + ' MB)', 0.95 * fraction);
+          load.progress('Downloading ' + title + ' (' + (sizes.reduce((a, b) => a + b, 0) / 1e6).toFixed(1) + ' MB)', 0.95 * fraction);
         });
-        files.push(await gunzip(gz, url));
+        load.add(dataFiles[i], await gunzip(gz, url));
       }
-      progress('Unpacking ' + title, 0.97);
-      const pointers = files.map((bytes) => {
-        const p = Module._malloc(bytes.length);
-        heap(Uint8Array).set(bytes, p);
-        return p;
-      });
-      const error = Module.ccall('cl_data_load', 'string',
-        ['string', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number'],
-        [name, pointers[0], files[0].length, pointers[1], files[1].length, pointers[2], files[2].length, pointers[3], files[3].length]);
-      pointers.forEach((p) => Module._free(p));
-      if (error) console.warn('ConvLens: ' + error);
+      load.progress('Unpacking ' + title, 0.97);
+      load.end();
     } catch (e) {
-      Module.ccall('cl_data_error', null, ['string'], [String(e.message || e)]);
+      if (load) load.fail(e); else Module.ccall('cl_data_error', null, ['string'], [String(e.message || e)]);
     } finally {
       loadingName = null;
     }
   };
+
+  // ---- a data set from the user's disk: its archive (cifar-10-binary.tar.gz) or its files -------------------
+
+  // Reads a stream of bytes in pieces of the caller's size: take(n, out) copies the next n bytes into out (a
+  // Uint8Array), or skips them if out is null, and returns how many there were.
+  function byteReader(stream) {
+    const reader = stream.getReader();
+    let chunk = new Uint8Array(0);
+    let at = 0;
+    return {
+      async take(n, out) {
+        let got = 0;
+        while (got < n) {
+          if (at === chunk.length) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            chunk = value;
+            at = 0;
+            continue;
+          }
+          const k = Math.min(n - got, chunk.length - at);
+          if (out) out.set(chunk.subarray(at, at + k), got);
+          at += k;
+          got += k;
+        }
+        return got;
+      },
+      cancel: () => reader.cancel().catch(() => {}),
+    };
+  }
+
+  const ascii = (bytes, from, length) => {
+    let text = '';
+    for (let i = from; i < from + length && bytes[i]; ++i) text += String.fromCharCode(bytes[i]);
+    return text;
+  };
+
+  // A tar header block (POSIX ustar or GNU), or null if the 512 bytes are not one (its checksum disagrees).
+  function tarHeader(block) {
+    let sum = 0;
+    for (let i = 0; i < 512; ++i) sum += i >= 148 && i < 156 ? 32 : block[i];
+    if (parseInt(ascii(block, 148, 8).trim(), 8) !== sum) return null;
+    const prefix = ascii(block, 257, 5) === 'ustar' ? ascii(block, 345, 155) : '';
+    const name = ascii(block, 0, 100);
+    // Sizes above 8 GB use base-256 (the first byte's high bit): no file of a data set is near that.
+    const size = block[124] & 0x80 ? Infinity : parseInt(ascii(block, 124, 12).trim() || '0', 8);
+    return { name: prefix ? prefix + '/' + name : name, size, type: String.fromCharCode(block[156] || 48) };
+  }
+
+  // What a wrong archive probably is, for the message.
+  function notThisSet(name, title) {
+    if (/cifar-100/.test(name)) return 'it holds CIFAR-100 (' + name + '), not ' + title;
+    if (/cifar-10-batches-py|data_batch_\d$/.test(name)) return 'it is the Python version of CIFAR-10 (' + name + '); ConvLens reads the binary version';
+    return null;
+  }
+
+  // Feeds one file or archive to the import. A gzip'd input is gunzipped as it streams; a tar archive gives
+  // the entries the set wants (the others are skipped unread); anything else must be one of the set's files.
+  async function importInput(input, load, title, onBytes) {
+    const name = input.name || 'the data';
+    const head = new Uint8Array(await input.slice(0, 4).arrayBuffer());
+    if (head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) {
+      throw new Error(name + ' is a PNG image; ConvLens reads ' + title + "'s binary files, not pictures");
+    }
+    const gzipped = head[0] === 0x1f && head[1] === 0x8b;
+    let stream = input.stream();
+    let counted = 0;
+    stream = stream.pipeThrough(new TransformStream({ transform(c, ctl) { counted += c.length; onBytes(counted); ctl.enqueue(c); } }));
+    if (gzipped) stream = stream.pipeThrough(new DecompressionStream('gzip'));
+    const r = byteReader(stream);
+    const damaged = (e) => new Error(name + ' is damaged or cut short (' + (e.message || e) + ')');
+    try {
+      const block = new Uint8Array(512);
+      let got = await r.take(512, block).catch((e) => { throw damaged(e); });
+      if (got === 512 && tarHeader(block)) {
+        let taken = 0;
+        let longName = null;
+        for (;;) {
+          const h = tarHeader(block);
+          if (!h) {
+            if (block.every((b) => b === 0)) break;  // the end of the archive
+            throw new Error(name + ' is damaged: a tar header is wrong');
+          }
+          const entry = longName || h.name;
+          longName = null;
+          const padded = Math.ceil(h.size / 512) * 512;
+          const wrong = notThisSet(entry, title);
+          if (wrong) throw new Error(name + ': ' + wrong);
+          if (h.type === 'L') {  // GNU: the next entry's long name
+            const bytes = new Uint8Array(Math.min(h.size, 4096));
+            await r.take(bytes.length, bytes);
+            await r.take(padded - bytes.length, null);
+            longName = ascii(bytes, 0, bytes.length);
+          } else if ((h.type === '0' || h.type === '7') && load.wants(entry)) {
+            if (h.size > load.limit) throw new Error(entry + ' in ' + name + ' is ' + (h.size / 1e6).toFixed(0) + ' MB, larger than any file of ' + title);
+            const bytes = new Uint8Array(h.size);
+            if ((await r.take(h.size, bytes).catch((e) => { throw damaged(e); })) < h.size) throw damaged('the archive ends inside ' + entry);
+            load.add(entry, bytes);
+            ++taken;
+            await r.take(padded - h.size, null);
+          } else if ((await r.take(padded, null).catch((e) => { throw damaged(e); })) < padded) {
+            throw damaged('the archive ends inside ' + entry);
+          }
+          got = await r.take(512, block).catch((e) => { throw damaged(e); });
+          if (got < 512) break;  // some writers leave out the end blocks
+        }
+        if (!taken) throw new Error(name + ' holds none of the files of ' + title);
+        return;
+      }
+      // Not an archive: one of the set's files, named as the set names it (maybe with .gz).
+      const file = name.replace(/\.gz$/, '');
+      const wrong = notThisSet(file, title);
+      if (wrong) throw new Error(name + ': ' + wrong);
+      if (!load.wants(file)) throw new Error(name + ' is neither ' + title + "'s archive nor one of its files");
+      const chunks = [block.subarray(0, got)];
+      let size = got;
+      for (;;) {
+        const piece = new Uint8Array(1 << 20);
+        const n = await r.take(piece.length, piece).catch((e) => { throw damaged(e); });
+        size += n;
+        if (size > load.limit) throw new Error(name + ' is larger than any file of ' + title);
+        chunks.push(piece.subarray(0, n));
+        if (n < piece.length) break;
+      }
+      const bytes = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) { bytes.set(c, at); at += c.length; }
+      load.add(file, bytes);
+    } finally {
+      r.cancel();
+    }
+  }
+
+  // loadData(id, inputs): a data set from Files, Blobs or ArrayBuffers: its archive, or its files (a list).
+  // Resolves {ok, train, test} or {ok: false, error}; the error is also shown in the page, whose run goes on.
+  async function loadData(id, inputs, title) {
+    const list = (inputs instanceof FileList || Array.isArray(inputs) ? Array.from(inputs) : [inputs])
+      .map((x) => (x instanceof Blob ? x : x instanceof ArrayBuffer || ArrayBuffer.isView(x) ? new Blob([x]) : null));
+    let load = null;
+    try {
+      if (!list.length || list.includes(null)) throw new TypeError('give a File, a Blob or an ArrayBuffer (or a list of them)');
+      load = dataImport(id, true);
+      const total = list.reduce((a, b) => a + b.size, 0) || 1;
+      let before = 0;
+      for (const input of list) {
+        await importInput(input, load, title, (n) => load.progress('Reading ' + (input.name || title), 0.95 * (before + n) / total));
+        before += input.size;
+      }
+      load.progress('Preparing ' + title, 0.97);
+      load.end();
+      const s = window.convlens.status();
+      return { ok: true, train: s.trainSize, test: s.testSize };
+    } catch (e) {
+      if (load) load.fail(e);
+      return { ok: false, error: String(e.message || e) };
+    }
+  }
+  const datasetTitle = (id) => JSON.parse(Module.ccall('cl_dataset_title', 'string', ['string'], [id]));
+
+  window.convlensPickDataFiles = function (id) {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.multiple = true;
+    input.accept = '.gz,.tgz,.tar,.bin';
+    input.onchange = () => { if (input.files.length) loadData(id, input.files, datasetTitle(id)); };
+    input.click();
+  };
+
+  // Dropping an archive or batch files on the page loads CIFAR-10 (the one set the page reads from disk).
+  window.addEventListener('dragover', (e) => { e.preventDefault(); });
+  window.addEventListener('drop', (e) => {
+    e.preventDefault();
+    if (window.convlens && e.dataTransfer && e.dataTransfer.files.length) window.convlens.loadCifar(e.dataTransfer.files);
+  });
 
   // ---- an embedding page: events out, commands in (postMessage) ---------------------------------------------
   // Commands: {target: 'convlens', id, call, args: [...]}, answered with {source: 'convlens', id, result} or
@@ -289,6 +487,8 @@
         return window.location.origin + window.location.pathname + (q ? '?' + q : '');
       },
       setLayer: (layerIndex) => Module.ccall('cl_set_layer', 'number', ['number'], [Math.floor(Number(layerIndex)) || 0]),
+      // CIFAR-10 from the user's disk: cifar-10-binary.tar.gz, or its data_batch_N.bin / test_batch.bin files.
+      loadCifar: (files) => loadData('cifar10', files, datasetTitle('cifar10')),
       predict: (pixels) => {
         const [p, n] = toPixels(pixels);
         try {

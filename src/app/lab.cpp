@@ -20,11 +20,6 @@ constexpr int kMinChunk = 2;               // samples
 
 }  // namespace
 
-const DatasetInfo* lab_dataset(const std::string& id) {
-  const DatasetInfo* d = dataset_info(id);
-  return d && d->in_page ? d : nullptr;
-}
-
 uint64_t lab_memory_bytes(const Model& plan, int batch) {
   // Beside the trainer's: the weights in the three published views, the reading side's model and its scratch
   // copy for snapshots, and the probe's workspace.
@@ -91,6 +86,10 @@ Status Lab::set_data(Dataset train, Dataset test) {
     train_ = std::move(train);
     test_ = std::move(test);
     settings_.dataset = train_.name;
+    // The book's model for another data set becomes this set's (MNIST's CNN -> CIFAR-10's); a spec stays.
+    const DatasetInfo* info = dataset_info(train_.name);
+    for (const DatasetInfo& d : datasets())
+      if (info && settings_.model == d.model) settings_.model = info->model;
     s = reset_locked();
     publish_locked();
   }
@@ -118,10 +117,10 @@ Status Lab::reset() {
 }
 
 Status Lab::reset_locked() {
-  if (!lab_dataset(settings_.dataset)) settings_.dataset = LabSettings().dataset;
+  if (!dataset_info(settings_.dataset)) settings_.dataset = LabSettings().dataset;
   if (!has_data() || settings_.dataset != train_.name) {
     data_request_ = settings_.dataset;
-    loading_what_ = "requesting " + lab_dataset(settings_.dataset)->title;
+    loading_what_ = "requesting " + dataset_info(settings_.dataset)->title;
     loading_fraction_ = 0;
     work_.state = LabState::Loading;
     return Status::success();

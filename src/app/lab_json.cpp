@@ -70,6 +70,9 @@ std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std:
   field("modelMB", json_number(double(memory.model) / 1048576));
   field("workspaceMB", json_number(double(memory.workspace) / 1048576));
   field("dataset", json_quote(lab.has_data() ? lab.train_data().name : lab.settings().dataset));
+  field("trainSize", std::to_string(lab.train_data().size()));
+  field("testSize", std::to_string(lab.test_data().size()));
+  field("model", json_quote(lab.model().spec));
   field("probe", std::to_string(lab.probe_index()));
   field("loading", json_quote(lab.state() == LabState::Loading ? lab.loading_what() : ""));
   field("loadingProgress", json_number(lab.loading_fraction()));

@@ -14,15 +14,12 @@
 namespace convlens {
 
 struct LabSettings {
-  std::string dataset = "mnist";  // a data set the page serves (lab_dataset)
+  std::string dataset = "mnist";  // an id of datasets.h
   std::string model = "mnist";    // a preset name or a one-line spec (model_spec.h)
   // The run: epochs, batch, validation split, subset, seed, optimizer, with the engine's defaults and ranges.
   // The Lab adds only its snapshot schedule; the seed also draws the initial weights.
   TrainConfig train;
 };
-
-// A data set the page serves (datasets.h: in_page), or nullptr.
-const DatasetInfo* lab_dataset(const std::string& id);
 
 // What a run of `plan` (model_plan) at `batch` needs in the app: the trainer's run (Trainer::memory_bytes) and
 // the Lab's own copies of the weights. lab_memory_check compares it with the budget (memory.h), before anything

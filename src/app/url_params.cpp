@@ -34,7 +34,7 @@ std::string quoted(const std::string& value) {
 
 // `model` planned for the settings' data set (its input shape and classes).
 Result<Model> plan_for(const LabSettings& s, const std::string& model) {
-  const DatasetInfo* d = lab_dataset(s.dataset);
+  const DatasetInfo* d = dataset_info(s.dataset);
   return model_plan(model, d->input, int(d->classes.size()));
 }
 
@@ -94,8 +94,8 @@ struct Parser {
   void set(const std::string& key, const std::string& value) {
     LabSettings& s = o.settings;
     if (key == "dataset") {
-      if (lab_dataset(value)) s.dataset = value;
-      else warn(key, value, "is not a known data set (" + dataset_ids(true) + ")", s.dataset);
+      if (dataset_info(value)) s.dataset = value;
+      else warn(key, value, "is not a known data set (" + dataset_ids() + ")", s.dataset);
     } else if (key == "model") {
       Result<Model> m = plan_for(s, value);
       if (m.ok()) s.model = value;

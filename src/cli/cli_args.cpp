@@ -67,7 +67,7 @@ struct Flag {
 
 const Flag kFlags[] = {
     {"--dataset", true, [](O& o, S f, S v) {
-       return dataset_info(v) ? set_text(f, v, o.dataset) : f + " must be " + dataset_ids(false) + got(v); }},
+       return dataset_info(v) ? set_text(f, v, o.dataset) : f + " must be " + dataset_ids() + got(v); }},
     {"--data", true, [](O& o, S f, S v) { return set_text(f, v, o.data_dir); }},
     {"--model", true, [](O& o, S f, S v) { return set_text(f, v, o.model); }},
     {"--epochs", true, [](O& o, S f, S v) { return set_in(f, v, kEpochsRange, o.train.epochs); }},
@@ -224,7 +224,7 @@ commands:
   help      print this text (also --help, -h)
 
 data:
-)" + line("--dataset NAME", with_default(dataset_ids(false), d.dataset)) + R"(  --data DIR            dataset directory (default $CONVLENS_DATA/<dataset> if set, else the
+)" + line("--dataset NAME", with_default(dataset_ids(), d.dataset)) + R"(  --data DIR            dataset directory (default $CONVLENS_DATA/<dataset> if set, else the
                         checkout's data/<dataset>, filled by ./build_wasm.sh setup)
 )" + line("--subset N", with_default("the first N training images, " + kSubsetRange.text() + "; 0 = all", "0")) +
          line("--val-split F", with_default("fraction held out for validation, " + kValSplitRange.text(),

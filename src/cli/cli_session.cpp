@@ -21,8 +21,7 @@ Shape cli_input_shape(const std::string& dataset) { return dataset_info(dataset)
 
 int cli_load_dataset(const CliOptions& opts, bool train, Dataset& out) {
   const std::string dir = opts.data_dir.empty() ? cli_default_data_dir(opts.dataset) : opts.data_dir;
-  const Status s = dataset_info(opts.dataset)->format == "cifar10" ? dataset_load_cifar10_dir(dir, train, out)
-                                             : dataset_load_idx_dir(dir, opts.dataset, train, out);
+  const Status s = dataset_load_dir(dir, opts.dataset, train, out);
   if (s.ok()) return 0;
   // The loader's message says what is wrong and how to get the data; only the exit code is decided here.
   std::error_code ec;

@@ -5,6 +5,8 @@
 // Only regular files are read or written: FIFOs, devices and sockets are refused by name before any open.
 #include "data_files.h"
 
+#include "datasets.h"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -238,6 +240,12 @@ Status dataset_load_cifar10_dir(const std::string& dir, bool train, Dataset& out
   loaded.name = "cifar10";
   out = std::move(loaded);
   return Status::success();
+}
+
+Status dataset_load_dir(const std::string& dir, const std::string& id, bool train, Dataset& out) {
+  const DatasetInfo* d = dataset_info(id);
+  if (!d) return Status::fail("there is no data set " + id + " (" + dataset_ids() + ")");
+  return d->format == "cifar10" ? dataset_load_cifar10_dir(dir, train, out) : dataset_load_idx_dir(dir, id, train, out);
 }
 
 }  // namespace convlens

@@ -46,4 +46,7 @@ Status dataset_load_idx_dir(const std::string& dir, const std::string& name, boo
 // out.name = "cifar10". On error `out` is unchanged.
 Status dataset_load_cifar10_dir(const std::string& dir, bool train, Dataset& out);
 
+// Loads the training or test part of data set `id` (datasets.h) from `dir`, in its format (one of the above).
+Status dataset_load_dir(const std::string& dir, const std::string& id, bool train, Dataset& out);
+
 }  // namespace convlens

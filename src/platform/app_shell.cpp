@@ -69,7 +69,6 @@ void shell_apply_options(AppShell& s, const UrlOptions& o) {
   s.ui->cam_show = o.gradcam;
   s.ui->warnings = o.warnings;
   if (o.layer >= 0) s.ui->layer = o.layer;
-  std::snprintf(s.ui->model_text, sizeof s.ui->model_text, "%s", o.settings.model.c_str());
 }
 
 void shell_apply_data_options(AppShell& s, const UrlOptions& o) {

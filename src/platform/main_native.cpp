@@ -36,8 +36,8 @@ bool load_dataset(Lab& lab, const std::string& root, const std::string& name) {
   const std::string dir = root + "/" + name;
   Dataset train, test;
   lab.set_loading("reading " + dir, 0.1);
-  Status s = dataset_load_idx_dir(dir, name, true, train);
-  if (s.ok()) s = dataset_load_idx_dir(dir, name, false, test);
+  Status s = dataset_load_dir(dir, name, true, train);
+  if (s.ok()) s = dataset_load_dir(dir, name, false, test);
   if (!s.ok()) {
     lab.set_error(s.error + " (run ./build_wasm.sh setup to fetch the data sets)");
     return false;
@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
   }
   shell_apply_options(shell, options);
   shell.ui->max_threads = std::max(engine_max_threads(), engine_threads());
+  for (const DatasetInfo& d : datasets()) shell.ui->served.push_back(d.id);  // a missing folder is an error
   // Save model / Load model: a weights file in the working directory (what `convlens eval --load` reads).
   const std::string model_file = "convlens-model.bin";
   shell.ui->save_model = [&shell, model_file] {

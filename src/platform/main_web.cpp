@@ -22,6 +22,7 @@ EM_JS(void, js_post_event, (const char* json), { convlensPostEvent(UTF8ToString(
 EM_JS(void, js_fatal, (const char* message), { convlensFatal(UTF8ToString(message)); });
 EM_JS(void, js_save_model, (), { convlensSaveModel(); });  // a download of convlens.saveModel()
 EM_JS(void, js_pick_model, (), { convlensPickModel(); });  // a file picker whose file goes to convlens.loadModel
+EM_JS(void, js_pick_data_files, (const char* id), { convlensPickDataFiles(UTF8ToString(id)); });  // to convlens.loadData
 EM_JS(void, js_share_link, (), { convlensShareLink(); });  // copies convlens.shareLink() to the clipboard
 EM_JS(void, js_remember, (const char* query), { convlensRemember(UTF8ToString(query)); });  // for the next visit
 
@@ -84,7 +85,7 @@ void frame(void*) {
   WebApp& app = web_app();
   follow_canvas_size(app.shell.window);
   const std::string wanted = app.shell.lab.take_data_request();
-  if (const DatasetInfo* d = wanted.empty() ? nullptr : lab_dataset(wanted)) {
+  if (const DatasetInfo* d = wanted.empty() ? nullptr : dataset_info(wanted)) {
     std::string files;
     for (const std::string& f : d->files) files += (files.empty() ? "" : "|") + f;
     js_fetch_dataset(d->id.c_str(), d->title.c_str(), files.c_str());
@@ -124,6 +125,9 @@ int main(int argc, char** argv) {
   app.shell.ui->save_model = js_save_model;
   app.shell.ui->load_model = js_pick_model;
   app.shell.ui->share_link = js_share_link;
+  app.shell.ui->pick_data_files = [](const std::string& id) { js_pick_data_files(id.c_str()); };
+  for (const DatasetInfo& d : datasets())  // until the site's data/index.json says more (cl_data_served)
+    if (d.bundled) app.shell.ui->served.push_back(d.id);
   app.shell.lab.reset();  // asks JavaScript for the data set
   shell_start_training_thread(app.shell);  // threaded build: whole batches beside the frames, not in them
   emscripten_set_main_loop_arg(frame, nullptr, 0, true);

@@ -2,10 +2,12 @@
 // JavaScript calls (web_bridge.cpp), all on the page's main thread. In the threaded build the Lab is trained
 // by a thread of its own (app_shell.h), which only touches the Lab's training side.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "app_shell.h"
+#include "data_import.h"
 #include "url_params.h"
 
 namespace convlens {
@@ -17,6 +19,8 @@ struct WebApp {
   bool sleeping = false;      // the main loop is paused until something wakes it (web_wake)
   LabState last_state = LabState::Loading;
   size_t last_epochs = 0;     // epochs already announced to the parent window
+  std::unique_ptr<DataImport> import;  // a data set whose files are coming (web_bridge.cpp)
+  bool import_upload = false;          // from the user's disk (the run goes on meanwhile), not a request
 };
 
 WebApp& web_app();

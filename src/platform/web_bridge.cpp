@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "benchmark.h"
+#include "data_import.h"
 #include "kernels/simd_vec.h"
 #include "kernels/threads.h"
 #include "lab_json.h"
@@ -250,38 +251,99 @@ EMSCRIPTEN_KEEPALIVE int cl_num_classes() {
   return web_app().shell.lab.model().num_classes;
 }
 
+}  // extern "C"
+
 // ---- data hand-over ----------------------------------------------------------------------------------------
+// The page fetches a data set the Lab asked for (state Loading), or unpacks one the user gave (an upload: the
+// current run goes on until the new set is complete). Either way the files come one at a time: cl_data_begin,
+// cl_data_file for each, cl_data_end; progress and errors go to the Lab (a request) or to the data panel (an
+// upload). Each returns "" or the error, after which the import is over.
+
+namespace {
+
+// A failed import: a requested set leaves the Lab in state Error; a failed upload only warns.
+const char* import_failed(WebApp& app, const std::string& error) {
+  const bool upload = app.import_upload;
+  const std::string title = app.import ? app.import->info().title : "the data set";
+  app.import.reset();
+  app.shell.ui->import_fraction = -1;
+  if (!upload) {
+    app.shell.lab.set_error(error);
+  } else {
+    app.shell.ui->warnings.push_back("Loading " + title + ": " + error);
+    app.shell.ui->warnings_open = true;
+  }
+  return out(error);
+}
+
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE const char* cl_data_begin(const char* id, int upload) {
+  WebApp& app = web_api_call();
+  app.import.reset();
+  app.import_upload = upload != 0;
+  const DatasetInfo* info = dataset_info(id);
+  if (!info) return import_failed(app, std::string("there is no data set ") + id + " (" + dataset_ids() + ")");
+  app.import = std::make_unique<DataImport>(*info);
+  return out("");
+}
+
+// The title of data set `id` as JSON ("CIFAR-10"), for the page's messages.
+EMSCRIPTEN_KEEPALIVE const char* cl_dataset_title(const char* id) {
+  const DatasetInfo* d = dataset_info(id);
+  return out(json_quote(d ? d->title : id));
+}
+
+// The largest file an import takes (data_import.h): the page refuses a larger one before reading it.
+EMSCRIPTEN_KEEPALIVE double cl_data_file_limit() { return double(kMaxDataFileBytes); }
+
+// Whether the import wants a file called `name` (an archive's other entries are skipped unread).
+EMSCRIPTEN_KEEPALIVE int cl_data_wants(const char* name) {
+  WebApp& app = web_app();
+  return app.import && app.import->wants(name) ? 1 : 0;
+}
+
+EMSCRIPTEN_KEEPALIVE const char* cl_data_file(const char* name, const uint8_t* bytes, int n) {
+  WebApp& app = web_api_call();
+  if (!app.import) return out("no data import was begun");
+  const Status s = app.import->add(name, std::vector<uint8_t>(bytes, bytes + std::max(n, 0)));
+  return s.ok() ? out("") : import_failed(app, s.error);
+}
+
+EMSCRIPTEN_KEEPALIVE const char* cl_data_end() {
+  WebApp& app = web_api_call();
+  if (!app.import) return out("no data import was begun");
+  Dataset train, test;
+  Status s = app.import->finish(train, test);
+  if (!s.ok()) return import_failed(app, s.error);
+  app.import.reset();
+  app.shell.ui->import_fraction = -1;
+  s = app.shell.lab.set_data(std::move(train), std::move(test));
+  return out(s.ok() ? "" : s.error);
+}
 
 EMSCRIPTEN_KEEPALIVE void cl_data_progress(const char* what, double fraction) {
-  web_api_call();
-  web_app().shell.lab.set_loading(what, fraction);
-}
-
-EMSCRIPTEN_KEEPALIVE void cl_data_error(const char* message) {
-  web_api_call();
-  web_app().shell.lab.set_error(message);
-}
-
-// Parses the four IDX files of data set `name` (gunzipped by JavaScript). Returns "" or the error.
-EMSCRIPTEN_KEEPALIVE const char* cl_data_load(const char* name, const uint8_t* train_images, int train_images_n,
-                                              const uint8_t* train_labels, int train_labels_n,
-                                              const uint8_t* test_images, int test_images_n,
-                                              const uint8_t* test_labels, int test_labels_n) {
-  web_api_call();
-  Lab& lab = web_app().shell.lab;
-  auto bytes = [](const uint8_t* p, int n) { return std::vector<uint8_t>(p, p + (n > 0 ? n : 0)); };
-  Dataset train, test;
-  Status s = idx_parse(bytes(train_images, train_images_n), bytes(train_labels, train_labels_n),
-                       std::string(name) + " train", train);
-  if (s.ok())
-    s = idx_parse(bytes(test_images, test_images_n), bytes(test_labels, test_labels_n), std::string(name) + " test", test);
-  if (!s.ok()) {
-    lab.set_error(s.error);
-    return out(s.error);
+  WebApp& app = web_api_call();
+  if (app.import_upload) {
+    app.shell.ui->import_what = what;
+    app.shell.ui->import_fraction = fraction;
+  } else {
+    app.shell.lab.set_loading(what, fraction);
   }
-  train.name = test.name = name;
-  s = lab.set_data(std::move(train), std::move(test));
-  return out(s.ok() ? "" : s.error);
+}
+
+// An error of the page's own (a download, gzip or an archive): the import is over.
+EMSCRIPTEN_KEEPALIVE void cl_data_error(const char* message) { import_failed(web_api_call(), message); }
+
+// The data sets this site serves (data/index.json, written by build_wasm.sh), as "mnist fashion": the data-set
+// menu offers the others from the user's disk.
+EMSCRIPTEN_KEEPALIVE void cl_data_served(const char* ids) {
+  WebApp& app = web_api_call();
+  app.shell.ui->served.clear();
+  for (const DatasetInfo& d : datasets())
+    if ((" " + std::string(ids) + " ").find(" " + d.id + " ") != std::string::npos) app.shell.ui->served.push_back(d.id);
 }
 
 }  // extern "C"

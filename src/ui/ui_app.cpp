@@ -35,7 +35,7 @@ void curves_and_mistakes(Lab& lab, UiState& ui) {
 void warnings_box(UiState& ui) {
   if (ui.warnings.empty() || !ui.warnings_open) return;
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.3f, 1.0f));
-  ImGui::TextWrapped("Some URL parameters were ignored:");
+  ImGui::TextWrapped("Not everything asked for was done:");
   for (const std::string& w : ui.warnings) {
     ImGui::Bullet();
     ImGui::TextWrapped("%s", w.c_str());

@@ -30,6 +30,12 @@ struct UiState {
   // desktop app); the buttons show only where they are set.
   std::function<void()> save_model, load_model;
   std::function<void()> share_link;       // "Copy link": the settings as a URL (the browser only)
+  // Data sets the platform can fetch (the site's, or folders on disk); the menu offers the others that are not
+  // bundled from the user's disk where pick_data_files is set (the browser's file picker, for a data set id).
+  std::vector<std::string> served;
+  std::function<void(const std::string&)> pick_data_files;
+  std::string import_what;                // an upload being unpacked, and how far (-1: none)
+  double import_fraction = -1;
 
   // Feature maps
   int layer = 0;                          // the book's idx
@@ -44,6 +50,8 @@ struct UiState {
 
   // Textures of the grids on screen, per layer (freed with the UiState, before the GL context goes).
   TexturePool live_tex, before_tex, after_tex, timeline_tex, filter_tex;
+  bool filters_in_colour = true;          // a colour model's first filters as RGB patches
+  MapTexture colour_filter_tex;
   TexturePool film_tex;                   // one per snapshot
 
   // Probe
@@ -68,6 +76,7 @@ struct UiState {
 
   // Model editor
   char model_text[256] = "mnist";        // the spec field (a preset name or a spec)
+  std::string model_shown;                // the settings' model when model_text was last filled from it
   std::string model_error;
 };
 

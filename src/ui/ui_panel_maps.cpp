@@ -6,6 +6,7 @@
 
 #include "imgui.h"
 #include "ui_app.h"
+#include "ui_texture.h"
 
 namespace convlens {
 namespace {
@@ -240,6 +241,40 @@ void timeline_tab(Lab& lab, UiState& ui, double dt) {
   ImGui::EndChild();
 }
 
+// The filters of a layer that sees colour (3 input channels) as colour patches: filter f's red, green and blue
+// weights, scaled together so that 0 is mid-gray and its largest |weight| reaches black or full colour.
+// k is the layer's kernels as Lab::conv_kernels gives them, (K, K, 3*F), channel c*F + f.
+void colour_filters(const FeatureMap& k, int filters, uint64_t version, MapTexture& tex, float cell, int cols) {
+  const int side = k.shape.h;
+  const std::string key = std::to_string(version) + " colour";
+  if (tex.key != key) {
+    std::vector<uint8_t> rgba(size_t(filters) * size_t(side) * size_t(side) * 4);
+    for (int f = 0; f < filters; ++f) {
+      float most = 1e-12f;
+      for (int p = 0; p < side * side; ++p)
+        for (int c = 0; c < 3; ++c) most = std::max(most, std::fabs(k.data[size_t(p) * size_t(k.shape.c) + size_t(c * filters + f)]));
+      for (int p = 0; p < side * side; ++p) {
+        uint8_t* px = &rgba[(size_t(p / side) * size_t(filters * side) + size_t(f * side + p % side)) * 4];
+        for (int c = 0; c < 3; ++c) {
+          const float w = k.data[size_t(p) * size_t(k.shape.c) + size_t(c * filters + f)];
+          px[c] = uint8_t(std::lround(std::clamp(0.5f + 0.5f * w / most, 0.0f, 1.0f) * 255));
+        }
+        px[3] = 255;
+      }
+    }
+    tex.texture = texture_update(tex.texture, filters * side, side, rgba.data());
+    tex.width = filters * side;
+    tex.height = side;
+    tex.key = key;
+  }
+  for (int f = 0; f < filters; ++f) {
+    if (f % cols) ImGui::SameLine();
+    const float u0 = float(f) / float(filters), u1 = float(f + 1) / float(filters);
+    ImGui::Image(tex.texture, ImVec2(cell, cell), ImVec2(u0, 0), ImVec2(u1, 1));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("filter %d", f);
+  }
+}
+
 void filters_tab(Lab& lab, UiState& ui) {
   const std::vector<int> convs = lab.conv_layers();
   if (convs.empty()) {
@@ -256,11 +291,18 @@ void filters_tab(Lab& lab, UiState& ui) {
   ImGui::TextDisabled("%d filters of %dx%dx%d: one row per input channel, one column per filter (weights %s)",
                       layer.out.c, layer.spec.kernel, layer.spec.kernel, layer.in.c,
                       lab.state() == LabState::Training ? "updating live" : "now");
+  if (layer.in.c == 3) ImGui::Checkbox("in colour", &ui.filters_in_colour);
   MapViewOptions o = ui.view;
-  o.cols = layer.out.c;
-  o.cell = fit_cell(ImGui::GetContentRegionAvail(), o.cols, k.shape.c, ui.view.cell);
   ImGui::BeginChild("filters");
-  ui_map_grid("k", k, lab.live_version(), ui.filter_tex.at(size_t(ui.filter_layer)), o);
+  if (layer.in.c == 3 && ui.filters_in_colour) {
+    o.cols = std::min(layer.out.c, 16);
+    const float cell = fit_cell(ImGui::GetContentRegionAvail(), o.cols, layer.out.c, ui.view.cell);
+    colour_filters(k, layer.out.c, lab.live_version(), ui.colour_filter_tex, cell, o.cols);
+  } else {
+    o.cols = layer.out.c;
+    o.cell = fit_cell(ImGui::GetContentRegionAvail(), o.cols, k.shape.c, ui.view.cell);
+    ui_map_grid("k", k, lab.live_version(), ui.filter_tex.at(size_t(ui.filter_layer)), o);
+  }
   ImGui::EndChild();
 }
 

@@ -17,17 +17,18 @@ namespace {
 
 constexpr float kPadSide = 196;  // the 28x28 pad on screen (7 points per pixel)
 
-// Uploads an (H, W) image in [0, 1] as gray RGBA.
-void upload_gray(MapTexture& tex, const std::vector<float>& pixels, int h, int w) {
-  std::vector<uint8_t> rgba(size_t(h) * size_t(w) * 4);
-  for (size_t i = 0; i < size_t(h) * size_t(w); ++i) {
-    const uint8_t v = uint8_t(std::lround(std::clamp(pixels[i], 0.0f, 1.0f) * 255));
-    rgba[i * 4] = rgba[i * 4 + 1] = rgba[i * 4 + 2] = v;
+// Uploads an (H, W, C) image in [0, 1] as RGBA: colour if it has 3 channels, else its first channel as gray.
+void upload_image(MapTexture& tex, const std::vector<float>& pixels, Shape in) {
+  const size_t n = size_t(in.h) * size_t(in.w), c = size_t(in.c);
+  std::vector<uint8_t> rgba(n * 4);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t k = 0; k < 3; ++k)
+      rgba[i * 4 + k] = uint8_t(std::lround(std::clamp(pixels[i * c + (c == 3 ? k : 0)], 0.0f, 1.0f) * 255));
     rgba[i * 4 + 3] = 255;
   }
-  tex.texture = texture_update(tex.texture, w, h, rgba.data());
-  tex.width = w;
-  tex.height = h;
+  tex.texture = texture_update(tex.texture, in.w, in.h, rgba.data());
+  tex.width = in.w;
+  tex.height = in.h;
 }
 
 // A soft round brush like a pen stroke in MNIST (about 2.5 pixels wide).
@@ -232,9 +233,7 @@ void ui_panel_probe(Lab& lab, UiState& ui) {
   const Shape in = lab.model().input;
   const std::string key = std::to_string(lab.probe_version());
   if (ui.probe_tex.key != key && lab.probe().size() == in.size()) {
-    std::vector<float> gray(size_t(in.h) * size_t(in.w));
-    for (size_t i = 0; i < gray.size(); ++i) gray[i] = lab.probe()[i * size_t(in.c)];
-    upload_gray(ui.probe_tex, gray, in.h, in.w);
+    upload_image(ui.probe_tex, lab.probe(), in);
     ui.probe_tex.key = key;
   }
   const int cam_layer = cam_controls(lab, ui);

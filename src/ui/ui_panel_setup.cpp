@@ -88,21 +88,38 @@ void apply_model(Lab& lab, UiState& ui, const std::string& text) {
 }  // namespace
 
 void ui_panel_data_model(Lab& lab, UiState& ui) {
+  if (lab.settings().model != ui.model_shown) {  // changed elsewhere: the URL, the API, a new data set's preset
+    ui.model_shown = lab.settings().model;
+    std::snprintf(ui.model_text, sizeof ui.model_text, "%s", ui.model_shown.c_str());
+  }
   if (!ImGui::CollapsingHeader("Data & model", ui.embed ? 0 : ImGuiTreeNodeFlags_DefaultOpen)) return;
   const bool can_edit = editable(lab);
   ImGui::BeginDisabled(!can_edit);
-  const DatasetInfo* current = lab_dataset(lab.settings().dataset);
+  const DatasetInfo* current = dataset_info(lab.settings().dataset);
   ImGui::SetNextItemWidth(-80);
   if (ImGui::BeginCombo("data set", current ? current->title.c_str() : "")) {
     for (const DatasetInfo& d : datasets()) {
-      if (d.in_page && ImGui::Selectable(d.title.c_str(), &d == current)) {
+      const bool served = std::find(ui.served.begin(), ui.served.end(), d.id) != ui.served.end();
+      if (served && ImGui::Selectable(d.title.c_str(), &d == current)) {
         lab.settings().dataset = d.id;
         lab.reset();  // the platform fetches it
+      } else if (!served && !d.bundled && ui.pick_data_files &&
+                 ImGui::Selectable((d.title + " from your disk...").c_str())) {
+        ui.pick_data_files(d.id);
       }
+      if (!served && !d.bundled && ImGui::IsItemHovered())
+        ImGui::SetTooltip("This site does not serve %s: choose its archive (%s) or its files,\n"
+                          "or drop them on the page. They are read here, never uploaded.",
+                          d.title.c_str(), d.archive.c_str());
     }
     ImGui::EndCombo();
   }
   ImGui::EndDisabled();
+  if (ui.import_fraction >= 0) {
+    char label[160];
+    std::snprintf(label, sizeof label, "%s  %.0f%%", ui.import_what.c_str(), ui.import_fraction * 100);
+    ImGui::ProgressBar(float(ui.import_fraction), ImVec2(-1, 0), label);
+  }
 
   if (lab.state() == LabState::Loading) {
     char label[160];
@@ -115,10 +132,9 @@ void ui_panel_data_model(Lab& lab, UiState& ui) {
                         thousands(lab.test_data().size()).c_str(), lab.train_data().shape.to_keras("N").c_str());
 
   ImGui::BeginDisabled(!can_edit);
-  if (ImGui::Button("Book's MNIST CNN")) {
-    std::snprintf(ui.model_text, sizeof ui.model_text, "mnist");
-    apply_model(lab, ui, "mnist");
-  }
+  const std::string preset = current ? current->model : LabSettings().model;  // the book's CNN for this data
+  if (ImGui::Button("Book's CNN")) apply_model(lab, ui, preset);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", spec_preset_text(preset).c_str());
   ImGui::SameLine();
   if (ImGui::Button("Tiny (fast)")) {
     std::snprintf(ui.model_text, sizeof ui.model_text, "conv8k5-pool2-conv16k5-pool2-flat-dense10");

@@ -22,11 +22,16 @@ TEST_CASE("datasets: the table generated from assets/datasets.json is complete",
   }
   REQUIRE(dataset_info("mnist"));
   CHECK(dataset_info("mnist")->title == "MNIST digits");
-  CHECK(dataset_info("mnist")->in_page);
+  CHECK(dataset_info("mnist")->bundled);
   CHECK(dataset_info("fashion")->classes[9] == "Ankle boot");
   CHECK(dataset_info("cifar10")->input == Shape{32, 32, 3});
-  CHECK_FALSE(dataset_info("cifar10")->in_page);
+  CHECK_FALSE(dataset_info("cifar10")->bundled);
+  CHECK(dataset_info("mnist")->is_test_file(2));
+  CHECK_FALSE(dataset_info("mnist")->is_test_file(1));
+  CHECK(dataset_info("cifar10")->file_index("cifar-10-batches-bin/test_batch.bin") == 5);
+  CHECK(dataset_info("cifar10")->is_test_file(5));
+  CHECK_FALSE(dataset_info("cifar10")->is_test_file(4));
+  CHECK(dataset_info("cifar10")->file_index("train.bin") == -1);
   CHECK(dataset_info("imagenet") == nullptr);
-  CHECK(dataset_ids(false) == "mnist, fashion or cifar10");
-  CHECK(dataset_ids(true) == "mnist or fashion");
+  CHECK(dataset_ids() == "mnist, fashion or cifar10");
 }

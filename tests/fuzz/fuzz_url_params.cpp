@@ -38,7 +38,7 @@ bool models_small_enough(const std::string& query) {
 
 void check_within_limits(const UrlOptions& o) {
   const LabSettings& s = o.settings;
-  fuzz_check(lab_dataset(s.dataset) != nullptr, "a data set the page serves", s.dataset);
+  fuzz_check(dataset_info(s.dataset) != nullptr, "a data set the page serves", s.dataset);
   const TrainConfig& t = s.train;
   fuzz_check(kEpochsRange.contains(t.epochs), "epochs within limits");
   fuzz_check(kBatchRange.contains(t.batch), "batch within limits");

@@ -28,6 +28,10 @@
 //               the epoch event arrives, and ?allow_origin refuses a lesson it does not name.
 //   scenario 6: the page at 390x844@2x (phone), 768x1024, 1280x800, 1920x1080 and embedded at 600x500: ready, the
 //               canvas fills the viewport at full pixel density; screenshots screen-*.png.
+//   scenario 7: CIFAR-10 from the user's disk: a synthetic cifar-10-binary.tar.gz made here loads through
+//               loadCifar (the drop and file-picker path) and trains one epoch (maps, Grad-CAM, confusion on
+//               32x32x3); a truncated archive, CIFAR-100, a PNG and others are refused while MNIST stays; a site
+//               that does not serve CIFAR-10 says so for ?dataset=cifar10. Screenshot app-cifar10.png.
 // Every check prints one PASS/FAIL line; a summary follows. Requests to any other origin are
 // blocked and fail the test, as do console errors and uncaught page errors.
 // Writes to --out: app-training.png, app-after-training.png, e2e-report.json, e2e-console.log,
@@ -977,10 +981,136 @@ async function scenarioScreens(browser, baseUrl, out) {
   }
 }
 
+// ---------- scenario 7: CIFAR-10 from the user's disk ----------
+
+// A tar archive (POSIX ustar) of [name, Buffer] entries, as `tar czf` would write it before gzip.
+function tarArchive(entries) {
+  const blocks = [];
+  for (const [name, body] of entries) {
+    const h = Buffer.alloc(512);
+    h.write(name, 0, 100, 'ascii');
+    h.write('0000644\0', 100, 'ascii');
+    h.write('0000000\0', 108, 'ascii');
+    h.write('0000000\0', 116, 'ascii');
+    h.write(body.length.toString(8).padStart(11, '0') + '\0', 124, 'ascii');
+    h.write('14720000000\0', 136, 'ascii');
+    h.write('        ', 148, 'ascii');
+    h.write('0', 156, 'ascii');
+    h.write('ustar\0' + '00', 257, 'ascii');
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
+    blocks.push(h, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
+
+// CIFAR-10 binary records (label, then the R, G and B planes of 32x32) that a small CNN can tell apart: class k
+// is a bright patch of its own colour at its own place, on noise.
+function cifarBatch(n, seed) {
+  const record = 3073;
+  const bytes = Buffer.alloc(n * record);
+  let x = seed;
+  const rand = () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
+  for (let i = 0; i < n; ++i) {
+    const k = i % 10;
+    const at = i * record;
+    bytes[at] = k;
+    const y0 = 4 + (k % 3) * 8, x0 = 4 + Math.floor(k / 3) * 6;
+    for (let c = 0; c < 3; ++c) {
+      for (let p = 0; p < 1024; ++p) {
+        const inside = Math.floor(p / 32) >= y0 && Math.floor(p / 32) < y0 + 8 && p % 32 >= x0 && p % 32 < x0 + 6;
+        const lit = ((k + c) % 3) !== 0;
+        bytes[at + 1 + c * 1024 + p] = inside && lit ? 160 + Math.floor(rand() * 90) : Math.floor(rand() * 70);
+      }
+    }
+  }
+  return bytes;
+}
+
+async function scenarioCifar(browser, baseUrl, out) {
+  const zlib = require('zlib');
+  const folder = 'cifar-10-batches-bin/';
+  const good = zlib.gzipSync(tarArchive([[folder + 'batches.meta.txt', Buffer.from('airplane\nautomobile\n')],
+    [folder + 'data_batch_1.bin', cifarBatch(1000, 1)], [folder + 'test_batch.bin', cifarBatch(200, 2)],
+    [folder + 'readme.html', Buffer.from('<p>synthetic</p>')]]));
+  const bad = [
+    ['a truncated .tar.gz', good.subarray(0, Math.floor(good.length / 2)), /damaged or cut short/],
+    ['CIFAR-100', zlib.gzipSync(tarArchive([['cifar-100-binary/train.bin', Buffer.alloc(3074 * 2)]])), /CIFAR-100/],
+    ['a PNG image', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), /PNG image/],
+    ['an archive without its files', zlib.gzipSync(tarArchive([['notes.txt', Buffer.from('hello')]])), /none of the files/],
+    ['a batch cut inside a record', zlib.gzipSync(tarArchive([[folder + 'data_batch_1.bin', cifarBatch(3, 3).subarray(0, 3073 * 2 + 5)],
+      [folder + 'test_batch.bin', cifarBatch(2, 4)]])), /3073|left over/],
+  ];
+  const { context, page, monitor } = await openPage(browser, baseUrl, 'cifar');
+  try {
+    await page.goto(`${baseUrl}index.html?threads=1&epochs=1&batch=50`, { waitUntil: 'load', timeout: READY_TIMEOUT_MS });
+    await waitUntilLoaded(page, READY_TIMEOUT_MS, {});
+    const load = (bytes, name) => page.evaluate(async ([b64, n]) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      return window.convlens.loadCifar(n ? new File([bytes], n) : bytes.buffer);
+    }, [Buffer.from(bytes).toString('base64'), name]);
+    const served = await page.evaluate(() => fetch('data/index.json').then((r) => r.json()));
+    check('cifar: data/index.json lists the sets the site serves', served.includes('mnist') && served.includes('fashion'),
+      JSON.stringify(served));
+    for (const [what, bytes, expect] of bad) {
+      const r = await load(bytes, what === 'a PNG image' ? 'cat.png' : 'cifar-10-binary.tar.gz');
+      const s = await getStatus(page);
+      const probs = await page.evaluate(() => window.convlens.predict(new Array(784).fill(0.1)));
+      check(`cifar: ${what} is refused with a clear message; MNIST stays, the page works`,
+        r.ok === false && expect.test(r.error) && s.state === 'ready' && s.dataset === 'mnist' && probs.length === 10 &&
+        s.warnings.some((w) => expect.test(w)), `${r.error}; state ${s.state}, ${s.dataset}`);
+    }
+    const started = Date.now();
+    const r = await load(good, 'cifar-10-binary.tar.gz');
+    const s = await getStatus(page);
+    check('cifar: a CIFAR-10 archive loads: its training and test batches, the book\'s CIFAR CNN',
+      r.ok === true && r.train === 1000 && r.test === 200 && s.dataset === 'cifar10' && s.state === 'ready' &&
+      /^conv32k3/.test(s.model), `${JSON.stringify(r)} in ${Date.now() - started} ms; ${s.dataset} ${s.state} ${s.model}; heap ${fmt(s.heapMB, 0)} MB`);
+    report.cifar = { loadMs: Date.now() - started, heapMB: s.heapMB, dataMB: s.dataMB, modelMB: s.modelMB };
+    await page.evaluate(() => window.convlens.train());
+    const done = await waitFor(async () => { const st = await getStatus(page); return st.state === 'done' && st.testAcc !== null && st; },
+      'the CIFAR-10 epoch', 240000);
+    const x = await page.evaluate(() => {
+      const maps = window.convlens.featureMaps(0);
+      const cam = window.convlens.gradCam(2);
+      const c = window.convlens.confusion();
+      return { mapShape: maps.shape, camShape: cam.shape, counts: c.counts.flat().reduce((a, b) => a + b, 0),
+        preds: window.convlens.predict(new Array(32 * 32 * 3).fill(0.5)).length };
+    });
+    check('cifar: one epoch trains; maps, Grad-CAM, confusion and predict work on 32x32x3',
+      done.valAcc > 0.3 && x.mapShape.join() === '32,32,32' && x.camShape.join() === '32,32' && x.counts === 200 &&
+      x.preds === 10, `val_acc ${fmt(done.valAcc)}, test ${fmt(done.testAcc)}; ${JSON.stringify(x)}; heap ${fmt(done.heapMB, 0)} MB`);
+    report.cifar.valAcc = done.valAcc;
+    await page.mouse.move(5, 5);
+    await sleep(500);
+    await page.screenshot({ path: path.join(out, 'app-cifar10.png') });
+    const wrong = await page.evaluate(() => window.convlens.loadCifar('not a file').then((v) => v));
+    check('cifar: loadCifar of something that is not a file answers with an error', wrong.ok === false && /File/.test(wrong.error), wrong.error);
+    checkMonitor('cifar', monitor, { consoleErrors: true });
+  } catch (err) {
+    check('cifar: completed', false, err.message.split('\n')[0]);
+  } finally {
+    await context.close().catch(() => {});
+  }
+  // A site that does not serve CIFAR-10, asked for it by URL: a message that says where to get it.
+  const { context: c2, page: p2 } = await openPage(browser, baseUrl, 'cifar-url');
+  try {
+    await p2.goto(`${baseUrl}index.html?threads=1&dataset=cifar10`, { waitUntil: 'load', timeout: READY_TIMEOUT_MS });
+    const s = await waitFor(async () => { const st = await getStatus(p2); return st && st.state === 'error' && st; }, 'an error', READY_TIMEOUT_MS);
+    check('cifar: ?dataset=cifar10 on a site without it says to read it from the disk', /not on this site.*disk/.test(s.error), s.error);
+  } catch (err) {
+    check('cifar: ?dataset=cifar10 completed', false, err.message.split('\n')[0]);
+  } finally {
+    await c2.close().catch(() => {});
+  }
+}
+
 // ---------- main: setup, run, always clean up ----------
 
 const SCENARIOS = { 1: scenarioTraining, '1b': scenarioSingle, 2: scenarioBadParams, '2b': scenarioMemory,
-  3: scenarioEmbedded, 4: scenarioBadData, 5: scenarioLesson, 6: scenarioScreens };
+  3: scenarioEmbedded, 4: scenarioBadData, 5: scenarioLesson, 6: scenarioScreens, 7: scenarioCifar };
 
 const resources = { browser: null };
 
