@@ -25,6 +25,10 @@ Status DataImport::add(const std::string& name, std::vector<uint8_t> bytes) {
   const std::string what = d.id + (test ? " test " : " train ") + d.files[i];
   Status s;
   if (d.format == "cifar10") {
+    // The heap keeps its peak, so the training set is allocated once, for as many batches as this one as the
+    // set has (the official files are equal); a shorter upload is trimmed in finish().
+    const size_t batches = test ? 1 : d.files.size() - size_t(d.test_files);
+    if (out.size() == 0) out.images.reserve(bytes.size() / kCifarRecordBytes * batches * d.input.size());
     s = cifar10_parse(bytes, what, out);
   } else {
     // IDX: images then labels, train pair then test pair (datasets.json's order); parsed when both have come.
@@ -52,6 +56,8 @@ Status DataImport::finish(Dataset& train, Dataset& test) {
   }
   if (train_.size() == 0 && missing.empty()) missing = "a training file";
   if (!missing.empty()) return Status::fail(d.title + " is incomplete: missing " + missing);
+  for (Dataset* set : {&train_, &test_})
+    if (set->images.capacity() > set->images.size() + set->images.size() / 4) set->images.shrink_to_fit();
   train_.name = test_.name = d.id;
   train = std::move(train_);
   test = std::move(test_);

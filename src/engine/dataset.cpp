@@ -17,7 +17,7 @@ constexpr int kCifarSide = 32;
 constexpr int kCifarChannels = 3;
 constexpr int kCifarClasses = 10;
 constexpr size_t kCifarPlane = kCifarSide * kCifarSide;            // 1024 pixels in one colour plane
-constexpr size_t kCifarRecord = 1 + kCifarChannels * kCifarPlane;  // 3073 bytes: label, then R, G, B planes
+static_assert(kCifarRecordBytes == 1 + kCifarChannels * kCifarPlane, "label, then the R, G and B planes");
 
 // What one IDX file must be.
 struct IdxKind {
@@ -177,12 +177,12 @@ Status idx_parse(std::vector<uint8_t>&& image_bytes, const std::vector<uint8_t>&
 Status cifar10_parse(const std::vector<uint8_t>& bytes, const std::string& what, Dataset& out) {
   if (bytes.empty()) return Status::fail(what + ": empty file, expected CIFAR-10 records of 3073 bytes");
   if (looks_gzipped(bytes)) return Status::fail(what + ": data is still gzip-compressed; decompress it first");
-  if (bytes.size() % kCifarRecord != 0) {
+  if (bytes.size() % kCifarRecordBytes != 0) {
     return Status::fail(what + ": size " + std::to_string(bytes.size()) +
                         " bytes is not a multiple of the 3073-byte CIFAR-10 record (" +
-                        std::to_string(bytes.size() % kCifarRecord) + " bytes left over)");
+                        std::to_string(bytes.size() % kCifarRecordBytes) + " bytes left over)");
   }
-  const size_t n = bytes.size() / kCifarRecord;
+  const size_t n = bytes.size() / kCifarRecordBytes;
   const Shape shape{kCifarSide, kCifarSide, kCifarChannels};
   if (out.size() > 0 && (out.shape != shape || out.num_classes != kCifarClasses)) {
     return Status::fail(what + ": cannot append CIFAR-10 images " + shape_str(shape) +
@@ -194,7 +194,7 @@ Status cifar10_parse(const std::vector<uint8_t>& bytes, const std::string& what,
                         std::to_string(kMaxImages));
   }
   for (size_t r = 0; r < n; ++r) {
-    uint8_t label = bytes[r * kCifarRecord];
+    uint8_t label = bytes[r * kCifarRecordBytes];
     if (label >= kCifarClasses) {
       return Status::fail(what + ": label " + std::to_string(label) + " at record " + std::to_string(r) +
                           " is out of range (CIFAR-10 has 10 classes)");
@@ -208,7 +208,7 @@ Status cifar10_parse(const std::vector<uint8_t>& bytes, const std::string& what,
   out.labels.resize(first + n);
   out.images.resize((first + n) * shape.size());
   for (size_t r = 0; r < n; ++r) {
-    const uint8_t* record = bytes.data() + r * kCifarRecord;
+    const uint8_t* record = bytes.data() + r * kCifarRecordBytes;
     out.labels[first + r] = record[0];
     cifar_planes_to_nhwc(record + 1, out.images.data() + (first + r) * shape.size());
   }

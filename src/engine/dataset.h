@@ -30,6 +30,9 @@ struct Dataset {
 constexpr uint32_t kMaxImages = 10'000'000;
 constexpr uint32_t kMaxImageSide = 4096;
 
+// One CIFAR-10 record: a label byte, then the R, G and B planes of a 32x32 image.
+constexpr size_t kCifarRecordBytes = 3073;
+
 // Parses an IDX image file (magic 0x00000803, dims N,H,W, uint8) and its IDX label file (magic 0x00000801,
 // dim N) into `out` (C = 1). `what` names the pair in messages, e.g. "mnist train". Checks: magic numbers,
 // plausible dimensions, exact byte sizes (truncated or trailing data), equal counts, labels < num_classes.

@@ -50,6 +50,7 @@ TEST_CASE("data import: CIFAR-10 batches from an archive's folder; the test batc
   CHECK(train.shape == Shape{32, 32, 3});
   CHECK(train.labels == std::vector<uint8_t>{1, 2, 3, 4, 5});
   CHECK(test.labels == std::vector<uint8_t>{9});
+  CHECK(train.images.capacity() <= train.images.size() * 5 / 4);  // allocated for 5 batches, trimmed to 2
   // NHWC: record 4's green pixel at (2, 5).
   CHECK(train.image(4)[(2 * 32 + 5) * 3 + 1] == cifar_pixel(4, 1, 2, 5));
 }
