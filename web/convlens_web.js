@@ -353,13 +353,26 @@
   });
 
   // ---- keeping the model (the UI's Save model / Load model buttons) ------------------------------------------
-  window.convlensSaveModel = function () {
+  window.convlensSaveModel = () => download('convlens-model.bin', new Blob([window.convlens.saveModel()], { type: 'application/octet-stream' }));
+  function download(name, blob) {
     const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([window.convlens.saveModel()], { type: 'application/octet-stream' }));
-    link.download = 'convlens-model.bin';
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-  };
+  }
+  window.convlensSaveText = (name, text) => download(name, new Blob([text], { type: 'text/csv' }));
+  // RGBA pixels as a PNG file, encoded by a canvas.
+  function pngOf(rgba, width, height) {
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), width, height), 0, 0);
+    return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the PNG'))), 'image/png'));
+  }
+  window.convlensSaveImage = (name, rgba, width, height) => pngOf(rgba, width, height).then((png) => download(name, png))
+    .catch((e) => console.warn('ConvLens: ' + e.message));
+
   window.convlensShareLink = function () {
     const link = window.convlens.shareLink();
     if (navigator.clipboard) navigator.clipboard.writeText(link).catch(() => {});
@@ -487,6 +500,18 @@
         return window.location.origin + window.location.pathname + (q ? '?' + q : '');
       },
       setLayer: (layerIndex) => Module.ccall('cl_set_layer', 'number', ['number'], [Math.floor(Number(layerIndex)) || 0]),
+      // Exports: the history and a confusion matrix as CSV text; a layer's maps as a PNG (a promise of
+      // {name, width, height, png: Blob}), optionally before training beside after (the book's before/after pair).
+      historyCsv: () => Module.ccall('cl_history_csv', 'string', [], []),
+      confusionCsv: (epoch) => Module.ccall('cl_confusion_csv', 'string', ['number'], [epoch === undefined || epoch === null ? -1 : Math.floor(Number(epoch)) || 0]),
+      mapsPng: (options) => {
+        const o = Object.assign({ layer: 0, epoch: -1, beforeAfter: false, cols: 8, colormap: 'gray' }, options);
+        const m = callJson('cl_maps_image', ['number', 'number', 'number', 'number', 'number'],
+          [Math.floor(Number(o.layer)) || 0, Math.floor(Number(o.epoch)), o.beforeAfter ? 1 : 0, Math.floor(Number(o.cols)) || 8, o.colormap === 'viridis' ? 1 : 0]);
+        if (m.ok === false) return Promise.reject(new Error(m.error));
+        const rgba = heap(Uint8Array).slice(m.ptr, m.ptr + m.count);
+        return pngOf(rgba, m.width, m.height).then((png) => ({ name: m.name + '.png', width: m.width, height: m.height, png }));
+      },
       // CIFAR-10 from the user's disk: cifar-10-binary.tar.gz, or its data_batch_N.bin / test_batch.bin files.
       loadCifar: (files) => loadData('cifar10', files, datasetTitle('cifar10')),
       predict: (pixels) => {

@@ -566,6 +566,14 @@ Status Lab::set_probe_training_image(size_t index) {
   return set_probe_pixels(pixels);
 }
 
+const std::vector<FeatureMap>* Lab::maps_at_epoch(int epoch) {
+  if (epoch < 0) return &live_maps();
+  const int i = snapshot_for_epoch(epoch);
+  if (i >= 0) return &snapshot_maps(i);
+  if (epoch == 0 && !started()) return &live_maps();  // untrained weights are epoch 0
+  return nullptr;
+}
+
 const std::vector<FeatureMap>& Lab::live_maps() {
   return maps_.live(model_, model_weights_, probe_, probe_version_, state() == LabState::Training);
 }

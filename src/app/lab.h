@@ -180,6 +180,9 @@ class Lab {
   // weights (trainer.h: a long run keeps a bounded number).
   const std::vector<FeatureMap>& snapshot_maps(int i);
   int snapshot_for_epoch(int epoch) const;  // index of the snapshot after `epoch` (0 = before), or -1
+  // The probe's maps after `epoch` (< 0: the current weights; 0: before training, also before a run starts), or
+  // null if the run has no such epoch.
+  const std::vector<FeatureMap>* maps_at_epoch(int epoch);
 
   // The kernels of a Conv2D layer as a (K, K, C*F) map, channel c*F + f = input channel c of filter f, for
   // the live weights or snapshot i. Empty (shape 0) for other layers.

@@ -162,6 +162,11 @@ std::string json_explanation(const Explanation& e, uintptr_t ptr) {
          std::to_string(e.data.size()) + "}";
 }
 
+std::string json_image(const std::string& name, const RgbaImage& image, uintptr_t ptr) {
+  return "{\"ok\":true,\"name\":" + json_quote(name) + ",\"width\":" + std::to_string(image.width) + ",\"height\":" +
+         std::to_string(image.height) + ",\"ptr\":" + std::to_string(ptr) + ",\"count\":" + std::to_string(image.rgba.size()) + "}";
+}
+
 std::string json_bytes(uintptr_t ptr, size_t count) {
   return "{\"ptr\":" + std::to_string(ptr) + ",\"count\":" + std::to_string(count) + "}";
 }

@@ -10,6 +10,7 @@
 
 #include "benchmark.h"
 #include "lab.h"
+#include "lab_export.h"
 
 namespace convlens {
 
@@ -50,6 +51,8 @@ std::string json_result(const Status& s, const std::vector<std::string>& warning
 std::string json_feature_map(const FeatureMap& map, uintptr_t ptr);
 // Grad-CAM or saliency whose values JavaScript copies from the heap: {"shape":[h,w],"classIndex","ptr","count"}.
 std::string json_explanation(const Explanation& e, uintptr_t ptr);
+// An image JavaScript copies from the heap: {"ok":true,"name","width","height","ptr","count"} (RGBA bytes).
+std::string json_image(const std::string& name, const RgbaImage& image, uintptr_t ptr);
 // Bytes JavaScript copies from the heap: {"ptr":..,"count":..}.
 std::string json_bytes(uintptr_t ptr, size_t count);
 // benchmark(): {"trainSamplesPerSec","inferSamplesPerSec","gflops","inferGflops","gemmGflops","batch","steps",

@@ -21,6 +21,7 @@
 
 #include "app_shell.h"
 #include "data_files.h"
+#include "png_writer.h"
 #include "kernels/threads.h"
 
 #define STB_IMAGE_WRITE_STATIC
@@ -122,6 +123,17 @@ int main(int argc, char** argv) {
       shell.ui->warnings.push_back("Load model: " + loaded.error);
       shell.ui->warnings_open = true;
     }
+  };
+  // Save PNG / Save CSV: files in the working directory, named as the page names its downloads.
+  shell.ui->save_text = [&shell](const std::string& name, const std::string& text) {
+    const Status saved = file_write_bytes(name, std::vector<uint8_t>(text.begin(), text.end()));
+    shell.lab.log_line(saved.ok() ? "Saved " + name : "Save: " + saved.error);
+  };
+  shell.ui->save_image = [&shell](const std::string& name, const RgbaImage& image) {
+    std::vector<uint8_t> rgb;
+    for (size_t i = 0; i < image.rgba.size(); i += 4) rgb.insert(rgb.end(), &image.rgba[i], &image.rgba[i + 3]);
+    const Status saved = png_write_rgb(image.width, image.height, rgb, name);
+    shell.lab.log_line(saved.ok() ? "Saved " + name : "Save PNG: " + saved.error);
   };
   shell.lab.reset();  // asks for the data set
   shell_start_training_thread(shell);

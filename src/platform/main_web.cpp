@@ -23,7 +23,10 @@ EM_JS(void, js_fatal, (const char* message), { convlensFatal(UTF8ToString(messag
 EM_JS(void, js_save_model, (), { convlensSaveModel(); });  // a download of convlens.saveModel()
 EM_JS(void, js_pick_model, (), { convlensPickModel(); });  // a file picker whose file goes to convlens.loadModel
 EM_JS(void, js_pick_data_files, (const char* id), { convlensPickDataFiles(UTF8ToString(id)); });  // to convlens.loadData
-EM_JS(void, js_share_link, (), { convlensShareLink(); });  // copies convlens.shareLink() to the clipboard
+EM_JS(void, js_share_link, (), { convlensShareLink(); });
+EM_JS(void, js_save_text, (const char* name, const char* text), { convlensSaveText(UTF8ToString(name), UTF8ToString(text)); });
+EM_JS(void, js_save_image, (const char* name, const uint8_t* rgba, int w, int h),  // a PNG download, encoded by a canvas
+      { convlensSaveImage(UTF8ToString(name), HEAPU8.slice(rgba, rgba + w * h * 4), w, h); });  // copies convlens.shareLink() to the clipboard
 EM_JS(void, js_remember, (const char* query), { convlensRemember(UTF8ToString(query)); });  // for the next visit
 
 namespace convlens {
@@ -125,6 +128,10 @@ int main(int argc, char** argv) {
   app.shell.ui->save_model = js_save_model;
   app.shell.ui->load_model = js_pick_model;
   app.shell.ui->share_link = js_share_link;
+  app.shell.ui->save_text = [](const std::string& name, const std::string& text) { js_save_text(name.c_str(), text.c_str()); };
+  app.shell.ui->save_image = [](const std::string& name, const RgbaImage& image) {
+    if (!image.rgba.empty()) js_save_image(name.c_str(), image.rgba.data(), image.width, image.height);
+  };
   app.shell.ui->pick_data_files = [](const std::string& id) { js_pick_data_files(id.c_str()); };
   for (const DatasetInfo& d : datasets())  // until the site's data/index.json says more (cl_data_served)
     if (d.bundled) app.shell.ui->served.push_back(d.id);

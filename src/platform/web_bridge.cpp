@@ -17,6 +17,7 @@
 #include "data_import.h"
 #include "kernels/simd_vec.h"
 #include "kernels/threads.h"
+#include "lab_export.h"
 #include "lab_json.h"
 #include "web_app.h"
 
@@ -52,6 +53,7 @@ FeatureMap g_map;               // the last featureMaps() result (its data is re
 std::vector<float> g_probs;     // the last predict() result
 std::vector<uint8_t> g_bytes;   // the last saveModel() result
 Explanation g_explanation;      // the last gradCam() or saliency() result
+RgbaImage g_image;              // the last mapsImage() result
 
 const char* out(std::string s) {
   g_out = std::move(s);
@@ -121,17 +123,34 @@ EMSCRIPTEN_KEEPALIVE const char* cl_step(int batches) {
 EMSCRIPTEN_KEEPALIVE const char* cl_feature_maps(int layer, int epoch) {
   web_api_read();
   Lab& lab = web_app().shell.lab;
-  const std::vector<FeatureMap>* maps = nullptr;
-  if (epoch < 0) {
-    maps = &lab.live_maps();
-  } else {
-    const int i = lab.snapshot_for_epoch(epoch);
-    if (i >= 0) maps = &lab.snapshot_maps(i);
-    else if (epoch == 0 && !lab.started()) maps = &lab.live_maps();  // untrained weights are epoch 0
-  }
+  const std::vector<FeatureMap>* maps = lab.maps_at_epoch(epoch);
   if (!maps || layer < 0 || size_t(layer) >= maps->size()) return out("null");
   g_map = (*maps)[size_t(layer)];
   return out(json_feature_map(g_map, uintptr_t(g_map.data.data())));
+}
+
+// historyCsv(), confusionCsv(epoch): the CSV text (lab_export.h); "" when there is nothing yet.
+EMSCRIPTEN_KEEPALIVE const char* cl_history_csv() { return out(lab_history_csv(web_api_read().shell.lab)); }
+EMSCRIPTEN_KEEPALIVE const char* cl_confusion_csv(int epoch) { return out(lab_confusion_csv(web_api_read().shell.lab, epoch)); }
+
+// mapsImage(layer, epoch, beforeAfter, cols, viridis): a layer's grid (epoch < 0: the current weights) as RGBA, with
+// the grid before training beside it if asked. Returns {"name","width","height","ptr","count"} or an error.
+EMSCRIPTEN_KEEPALIVE const char* cl_maps_image(int layer, int epoch, int before_after, int cols, int viridis) {
+  web_api_read();
+  Lab& lab = web_app().shell.lab;
+  const std::vector<FeatureMap>* maps = lab.maps_at_epoch(epoch);
+  if (!maps || layer < 0 || size_t(layer) >= maps->size())
+    return out(json_result(Status::fail("no maps of layer " + std::to_string(layer) + (epoch < 0 ? "" : " after epoch " + std::to_string(epoch))), {}));
+  const FeatureMap after = (*maps)[size_t(layer)];
+  const std::vector<FeatureMap>* before = before_after ? lab.maps_at_epoch(0) : nullptr;
+  if (before_after && (!before || size_t(layer) >= before->size())) return out(json_result(Status::fail("no maps from before training"), {}));
+  GridLayout layout;
+  layout.cols = std::max(cols, 1);
+  const std::string moment = epoch < 0 ? "now" : "epoch" + std::to_string(epoch);
+  const FeatureMap& left = before_after ? (*before)[size_t(layer)] : after;
+  g_image = maps_image(left, before_after ? &after : nullptr, layout, viridis ? Colormap::Viridis : Colormap::Gray);
+  if (g_image.rgba.empty()) return out(json_result(Status::fail("the grid is too large"), {}));
+  return out(json_image(maps_file_stem(after, before_after ? "before_vs_" + moment : moment), g_image, uintptr_t(g_image.rgba.data())));
 }
 
 EMSCRIPTEN_KEEPALIVE int cl_set_probe_index(int index) {

@@ -22,7 +22,7 @@ constexpr float kNarrowWidth = 900;  // below this width (phones, tablets, narro
 void curves_and_mistakes(Lab& lab, UiState& ui) {
   if (!ImGui::BeginTabBar("##results")) return;
   if (ImGui::BeginTabItem("Curves")) {
-    ui_panel_curves(lab);
+    ui_panel_curves(lab, ui);
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem("Mistakes")) {

@@ -16,9 +16,12 @@
 #include <vector>
 
 #include "lab.h"
+#include "lab_export.h"
 #include "ui_map_view.h"
 
 namespace convlens {
+
+enum class MapsTab { Live, BeforeAfter, Timeline, Filters };
 
 struct UiState {
   bool embed = false;                     // compact layout for iframes (?embed=1)
@@ -30,6 +33,9 @@ struct UiState {
   // desktop app); the buttons show only where they are set.
   std::function<void()> save_model, load_model;
   std::function<void()> share_link;       // "Copy link": the settings as a URL (the browser only)
+  // Saving what the learner keeps (lab_export.h) as a download in the browser, a file beside the desktop app.
+  std::function<void(const std::string& name, const std::string& text)> save_text;
+  std::function<void(const std::string& name, const RgbaImage& image)> save_image;
   // Data sets the platform can fetch (the site's, or folders on disk); the menu offers the others that are not
   // bundled from the user's disk where pick_data_files is set (the browser's file picker, for a data set id).
   std::vector<std::string> served;
@@ -49,6 +55,7 @@ struct UiState {
   int film_channel = 0;                   // the map the timeline's filmstrip follows (in `layer`)
 
   // Textures of the grids on screen, per layer (freed with the UiState, before the GL context goes).
+  MapsTab maps_tab = MapsTab::Live;       // the tab shown (what Save PNG saves)
   TexturePool live_tex, before_tex, after_tex, timeline_tex, filter_tex;
   bool filters_in_colour = true;          // a colour model's first filters as RGB patches
   MapTexture colour_filter_tex;
@@ -88,7 +95,7 @@ void ui_panel_data_model(Lab& lab, UiState& ui);
 void ui_panel_training(Lab& lab, UiState& ui);
 void ui_panel_maps(Lab& lab, UiState& ui, double dt);
 void ui_panel_probe(Lab& lab, UiState& ui);
-void ui_panel_curves(const Lab& lab);
+void ui_panel_curves(const Lab& lab, UiState& ui);
 void ui_panel_mistakes(Lab& lab, UiState& ui);
 
 // Class names of the loaded data set ("0".."9" or "T-shirt/top", ...).

@@ -84,8 +84,12 @@ void plot(const char* title, const std::vector<Series>& series, ImVec2 size, flo
 
 }  // namespace
 
-void ui_panel_curves(const Lab& lab) {
+void ui_panel_curves(const Lab& lab, UiState& ui) {
   const LabView& t = lab.view();
+  if (ui.save_text && !t.history.empty()) {
+    if (ImGui::SmallButton("Save CSV")) ui.save_text("convlens-history.csv", lab_history_csv(lab));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Loss and accuracy per epoch, as a spreadsheet reads it.");
+  }
   const float per_epoch = float(std::max(1, t.batches_per_epoch));
   Series batch_loss{"batch (smoothed)", IM_COL32(120, 120, 140, 255), {}, {}};
   Series batch_acc{"batch (smoothed)", IM_COL32(120, 120, 140, 255), {}, {}};

@@ -41,6 +41,39 @@ std::string snapshot_label(const Lab& lab, int i) {
   return buf;
 }
 
+// Saves what the current tab shows as a PNG (through the platform): the live grid, before beside after, the
+// timeline's snapshot, or the filters, in the chosen n_cols, normalisation and colour map.
+void save_view(Lab& lab, UiState& ui) {
+  GridLayout layout;
+  layout.cols = ui.view.cols;
+  layout.normalize = ui.view.normalize;
+  const std::vector<FeatureMap>& live = lab.live_maps();
+  if (size_t(ui.layer) >= live.size()) return;
+  const size_t layer = size_t(ui.layer);
+  FeatureMap shown = live[layer];
+  const FeatureMap* right = nullptr;
+  std::string moment = "now";
+  const int snaps = lab.snapshot_count();
+  if (ui.maps_tab == MapsTab::BeforeAfter && snaps > 0) {
+    const int before = lab.snapshot_for_epoch(0);
+    const bool after_live = ui.compare_snapshot < 0 || ui.compare_snapshot >= snaps;
+    if (before >= 0 && lab.snapshot_maps(before).size() > layer) shown = lab.snapshot_maps(before)[layer];
+    const std::vector<FeatureMap>& after = after_live ? live : lab.snapshot_maps(ui.compare_snapshot);
+    if (after.size() > layer) right = &after[layer];
+    moment = "before_vs_" + (after_live ? std::string("now") : "epoch" + std::to_string(lab.snapshot(ui.compare_snapshot).epoch));
+  } else if (ui.maps_tab == MapsTab::Timeline && snaps > 0) {
+    const int at = ui.timeline < 0 ? snaps - 1 : std::min(ui.timeline, snaps - 1);
+    if (lab.snapshot_maps(at).size() > layer) shown = lab.snapshot_maps(at)[layer];
+    moment = "batch" + std::to_string(lab.snapshot(at).step);
+  } else if (ui.maps_tab == MapsTab::Filters) {
+    shown = lab.conv_kernels(ui.filter_layer);
+    if (shown.data.empty()) return;
+    layout.cols = shown.shape.c / std::max(1, lab.model().layers[size_t(ui.filter_layer)].in.c);
+    moment = "filters";
+  }
+  ui.save_image(maps_file_stem(shown, moment) + ".png", maps_image(shown, right, layout, ui.view.colormap));
+}
+
 void view_controls(Lab& lab, UiState& ui) {
   const Model& model = lab.model();
   const int layers = int(model.layers.size());
@@ -72,6 +105,11 @@ void view_controls(Lab& lab, UiState& ui) {
   ImGui::SameLine();
   if (ImGui::RadioButton("viridis", cmap == 1)) cmap = 1;
   ui.view.colormap = cmap ? Colormap::Viridis : Colormap::Gray;
+  if (ui.save_image) {
+    ImGui::SameLine(0, 24);
+    if (ImGui::Button("Save PNG")) save_view(lab, ui);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("This view's grid as a picture, as drawn here.");
+  }
 }
 
 void live_tab(Lab& lab, UiState& ui) {
@@ -317,18 +355,22 @@ void ui_panel_maps(Lab& lab, UiState& ui, double dt) {
   view_controls(lab, ui);
   if (!ImGui::BeginTabBar("views")) return;
   if (ImGui::BeginTabItem("Live")) {
+    ui.maps_tab = MapsTab::Live;
     live_tab(lab, ui);
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem("Before vs after")) {
+    ui.maps_tab = MapsTab::BeforeAfter;
     before_after_tab(lab, ui);
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem("Evolution timeline")) {
+    ui.maps_tab = MapsTab::Timeline;
     timeline_tab(lab, ui, dt);
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem("Filters")) {
+    ui.maps_tab = MapsTab::Filters;
     filters_tab(lab, ui);
     ImGui::EndTabItem();
   }

@@ -94,9 +94,13 @@ void ui_panel_mistakes(Lab& lab, UiState& ui) {
   const int last = int(history.size());
   if (ui.confusion_epoch < 1 || ui.confusion_epoch > last) ui.confusion_epoch = last;
   if (last > 1) {
-    ImGui::SetNextItemWidth(-1);
+    ImGui::SetNextItemWidth(ui.save_text ? -90 : -1);
     ImGui::SliderInt("##confusion_epoch", &ui.confusion_epoch, 1, last, "after epoch %d");
+    if (ui.save_text) ImGui::SameLine();
   }
+  if (ui.save_text && ImGui::SmallButton("Save CSV"))
+    ui.save_text("convlens-confusion-epoch" + std::to_string(ui.confusion_epoch) + ".csv",
+                 lab_confusion_csv(lab, ui.confusion_epoch));
   const EpochRecord& e = history[size_t(ui.confusion_epoch - 1)];
   if (e.confusion) confusion_matrix(lab, ui, *e.confusion);
 

@@ -31,7 +31,8 @@
 //   scenario 7: CIFAR-10 from the user's disk: a synthetic cifar-10-binary.tar.gz made here loads through
 //               loadCifar (the drop and file-picker path) and trains one epoch (maps, Grad-CAM, confusion on
 //               32x32x3); a truncated archive, CIFAR-100, a PNG and others are refused while MNIST stays; a site
-//               that does not serve CIFAR-10 says so for ?dataset=cifar10. Screenshot app-cifar10.png.
+//               that does not serve CIFAR-10 says so for ?dataset=cifar10; the exports (mapsPng, historyCsv,
+//               confusionCsv) of the trained model. Screenshot app-cifar10.png.
 // Every check prints one PASS/FAIL line; a summary follows. Requests to any other origin are
 // blocked and fail the test, as do console errors and uncaught page errors.
 // Writes to --out: app-training.png, app-after-training.png, e2e-report.json, e2e-console.log,
@@ -1083,9 +1084,26 @@ async function scenarioCifar(browser, baseUrl, out) {
       done.valAcc > 0.3 && x.mapShape.join() === '32,32,32' && x.camShape.join() === '32,32' && x.counts === 200 &&
       x.preds === 10, `val_acc ${fmt(done.valAcc)}, test ${fmt(done.testAcc)}; ${JSON.stringify(x)}; heap ${fmt(done.heapMB, 0)} MB`);
     report.cifar.valAcc = done.valAcc;
+    const ex = await page.evaluate(async () => {
+      const png = await window.convlens.mapsPng({ layer: 0, epoch: 1, beforeAfter: true });
+      const head = new Uint8Array(await png.png.slice(0, 8).arrayBuffer());
+      const rows = window.convlens.confusionCsv().trim().split('\n');
+      let total = 0;
+      for (const row of rows.slice(1)) for (const v of row.split(',').slice(1)) total += Number(v);
+      const bad = await window.convlens.mapsPng({ layer: 99 }).then(() => 'no error', (e) => e.message);
+      return { name: png.name, width: png.width, type: png.png.type, head: Array.from(head.slice(1, 4)),
+        history: window.convlens.historyCsv().trim().split('\n').length, header: rows[0], total, bad };
+    });
+    check('cifar: exports: the before/after maps as a PNG, the history and the confusion matrix as CSV',
+      ex.type === 'image/png' && String.fromCharCode(...ex.head) === 'PNG' && /^layer0_conv2d_1x32x32x32_before_vs_epoch1\.png$/.test(ex.name) &&
+      ex.history === 2 && /airplane,automobile/.test(ex.header) && ex.total === 200 && /no maps of layer 99/.test(ex.bad), JSON.stringify(ex));
     await page.mouse.move(5, 5);
     await sleep(500);
     await page.screenshot({ path: path.join(out, 'app-cifar10.png') });
+    // The Feature maps panel's Save PNG button, where the 1280x800 layout puts it (app-cifar10.png).
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.mouse.click(745, 64)]);
+    check('cifar: the Save PNG button downloads the grid shown', download.suggestedFilename() === 'layer0_conv2d_1x32x32x32_now.png',
+      download.suggestedFilename());
     const wrong = await page.evaluate(() => window.convlens.loadCifar('not a file').then((v) => v));
     check('cifar: loadCifar of something that is not a file answers with an error', wrong.ok === false && /File/.test(wrong.error), wrong.error);
     checkMonitor('cifar', monitor, { consoleErrors: true });
