@@ -22,6 +22,7 @@
 namespace convlens {
 
 enum class MapsTab { Live, BeforeAfter, Timeline, Filters };
+enum class ExplainKind { GradCam, Saliency };
 
 struct UiState {
   bool embed = false;                     // compact layout for iframes (?embed=1)
@@ -69,13 +70,15 @@ struct UiState {
   int by_class = 0;                       // "next image of class" picker
 
   // Grad-CAM over the probe (explain.h)
-  bool cam_show = false;
+  bool cam_show = false;                  // the probe's explanation over it (?gradcam=1)
+  ExplainKind explain = ExplainKind::GradCam;
   int cam_layer = -1;                     // -1: the last conv layer
   int cam_class = -1;                     // -1: the predicted class
   float cam_opacity = 0.6f;
   bool cam_every_class = false;           // a small overlay per class: "why 7 and not 1?"
   MapTexture cam_tex;                     // keyed by the maps' version, layer and class
   MapTexture cam_class_tex[10];
+  TexturePool cam_timeline_tex;           // the explanation after each epoch, on the timeline
 
   // Mistakes
   int confusion_epoch = -1;               // the epoch whose confusion matrix is shown; -1 = the latest
@@ -97,6 +100,12 @@ void ui_panel_maps(Lab& lab, UiState& ui, double dt);
 void ui_panel_probe(Lab& lab, UiState& ui);
 void ui_panel_curves(const Lab& lab, UiState& ui);
 void ui_panel_mistakes(Lab& lab, UiState& ui);
+
+// The probe's explanation (ui.explain: Grad-CAM of ui.cam_layer, or saliency) for `class_index` (< 0: the
+// predicted class) under the weights after `epoch` (< 0: the current ones), as a heat-map texture refilled when
+// what it shows changes (no texture if the run no longer keeps that epoch's weights); and drawn over [min, max].
+void ui_upload_explanation(Lab& lab, const UiState& ui, MapTexture& tex, int class_index, int epoch);
+void ui_draw_overlay(const MapTexture& tex, ImVec2 min, ImVec2 max, float opacity);
 
 // Class names of the loaded data set ("0".."9" or "T-shirt/top", ...).
 const char* ui_class_name(const Lab& lab, int k);

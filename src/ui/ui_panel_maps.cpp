@@ -207,6 +207,35 @@ void filmstrip(Lab& lab, UiState& ui, int at) {
   ImGui::EndChild();
 }
 
+// The probe's explanation (the Probe panel's Grad-CAM or saliency) before training and after each epoch, at most
+// a dozen of them spread over the run: attention sharpening as the model learns. The scrubbed epoch is framed.
+void explanation_strip(Lab& lab, UiState& ui, int scrubbed_epoch) {
+  std::vector<int> epochs;
+  const int last = int(lab.view().history.size());
+  const int every = std::max(1, (last + 10) / 11);
+  for (int e = 0; e <= last; e += every) epochs.push_back(e);
+  if (epochs.back() != last) epochs.push_back(last);
+  ImGui::TextDisabled("%s of the probe after each epoch (the Probe panel's settings)",
+                      ui.explain == ExplainKind::GradCam ? "Grad-CAM" : "Saliency");
+  const float side = std::min(64.0f, ImGui::GetContentRegionAvail().x / float(epochs.size()) - ImGui::GetStyle().ItemSpacing.x);
+  for (size_t i = 0; i < epochs.size(); ++i) {
+    MapTexture& tex = ui.cam_timeline_tex.at(i);
+    ui_upload_explanation(lab, ui, tex, ui.cam_class, epochs[i]);
+    if (i) ImGui::SameLine();
+    ImGui::BeginGroup();
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    if (ui.probe_tex.texture) ImGui::Image(ui.probe_tex.texture, ImVec2(side, side));
+    else ImGui::Dummy(ImVec2(side, side));
+    ui_draw_overlay(tex, p, ImVec2(p.x + side, p.y + side), ui.cam_opacity);
+    if (epochs[i] == scrubbed_epoch)
+      ImGui::GetWindowDrawList()->AddRect(p, ImVec2(p.x + side, p.y + side), IM_COL32(255, 215, 100, 255));
+    ImGui::TextDisabled("%d", epochs[i]);
+    ImGui::EndGroup();
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(tex.texture ? "after epoch %d" : "after epoch %d: no longer kept", epochs[i]);
+  }
+}
+
 void timeline_tab(Lab& lab, UiState& ui, double dt) {
   const int snaps = lab.snapshot_count();
   if (snaps == 0) {
@@ -254,6 +283,7 @@ void timeline_tab(Lab& lab, UiState& ui, double dt) {
     ImGui::TextDisabled("random initial weights");
 
   filmstrip(lab, ui, at);
+  if (ui.cam_show) explanation_strip(lab, ui, s.epoch);
 
   const std::vector<FeatureMap>& maps = lab.snapshot_maps(at);
   ImGui::BeginChild("timeline_layers");

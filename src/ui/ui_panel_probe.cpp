@@ -113,51 +113,34 @@ void drawing_pad(Lab& lab, UiState& ui) {
                                       IM_COL32(200, 200, 90, 255));
 }
 
-// The Grad-CAM of (layer, class) as a heat overlay: viridis colours, opaque where the map is high.
-void upload_cam(Lab& lab, MapTexture& tex, int layer, int class_index) {
-  const std::string key = std::to_string(lab.live_version()) + "/" + std::to_string(layer) + "/" +
-                          std::to_string(class_index);
-  if (tex.key == key) return;
-  tex.key = key;
-  Result<Explanation> cam = lab.grad_cam(layer, class_index);
-  if (!cam.ok()) return;
-  const Explanation& e = cam.value;
-  std::vector<uint8_t> rgba(e.data.size() * 4);
-  for (size_t i = 0; i < e.data.size(); ++i) {
-    const Rgb c = colormap_at(Colormap::Viridis, e.data[i]);
-    rgba[i * 4] = uint8_t(std::lround(c.r * 255));
-    rgba[i * 4 + 1] = uint8_t(std::lround(c.g * 255));
-    rgba[i * 4 + 2] = uint8_t(std::lround(c.b * 255));
-    rgba[i * 4 + 3] = uint8_t(std::lround(std::clamp(e.data[i], 0.0f, 1.0f) * 255));
-  }
-  tex.texture = texture_update(tex.texture, e.shape.w, e.shape.h, rgba.data());
-  tex.width = e.shape.w;
-  tex.height = e.shape.h;
-}
-
-void draw_overlay(const MapTexture& tex, ImVec2 min, ImVec2 max, float opacity) {
-  if (tex.texture)
-    ImGui::GetWindowDrawList()->AddImage(tex.texture, min, max, ImVec2(0, 0), ImVec2(1, 1),
-                                         IM_COL32(255, 255, 255, int(opacity * 255)));
-}
-
 // The Grad-CAM controls, and the overlay's layer (-1 if the model has none to explain).
 int cam_controls(Lab& lab, UiState& ui) {
-  ImGui::Checkbox("Grad-CAM", &ui.cam_show);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Where the model looks: a layer's maps weighted by how much each raises the class's score.");
+  ImGui::Checkbox("Explain", &ui.cam_show);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Why the model answers what it does, as a heat map over the image.");
+  if (ui.cam_show) {
+    ImGui::SameLine();
+    if (ImGui::RadioButton("Grad-CAM", ui.explain == ExplainKind::GradCam)) ui.explain = ExplainKind::GradCam;
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Where the model looks: a layer's maps weighted by how much each raises the class's score.");
+    ImGui::SameLine();
+    if (ImGui::RadioButton("saliency", ui.explain == ExplainKind::Saliency)) ui.explain = ExplainKind::Saliency;
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Which pixels change the class's score most: |d score / d pixel|.");
+  }
   std::vector<int> layers;  // the conv layers, as Grad-CAM is meant (the API also takes pooling layers)
   for (int l = 0; l < int(lab.model().layers.size()); ++l)
     if (grad_cam_layer_ok(lab.model(), l) && lab.model().layers[size_t(l)].spec.kind == LayerKind::Conv2D)
       layers.push_back(l);
   if (!ui.cam_show || layers.empty()) return -1;
   if (std::find(layers.begin(), layers.end(), ui.cam_layer) == layers.end()) ui.cam_layer = layers.back();
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(150);
-  if (ImGui::BeginCombo("##camlayer", lab.model().layers[size_t(ui.cam_layer)].name.c_str())) {
-    for (int l : layers)
-      if (ImGui::Selectable(lab.model().layers[size_t(l)].name.c_str(), l == ui.cam_layer)) ui.cam_layer = l;
-    ImGui::EndCombo();
+  if (ui.explain == ExplainKind::GradCam) {
+    ImGui::SetNextItemWidth(150);
+    if (ImGui::BeginCombo("##camlayer", lab.model().layers[size_t(ui.cam_layer)].name.c_str())) {
+      for (int l : layers)
+        if (ImGui::Selectable(lab.model().layers[size_t(l)].name.c_str(), l == ui.cam_layer)) ui.cam_layer = l;
+      ImGui::EndCombo();
+    }
+    ImGui::SameLine();
   }
   ImGui::SetNextItemWidth(110);
   if (ImGui::BeginCombo("##camclass", ui.cam_class < 0 ? "predicted" : ui_class_name(lab, ui.cam_class))) {
@@ -166,24 +149,24 @@ int cam_controls(Lab& lab, UiState& ui) {
       if (ImGui::Selectable(ui_class_name(lab, k), k == ui.cam_class)) ui.cam_class = k;
     ImGui::EndCombo();
   }
+  ImGui::Checkbox("every class", &ui.cam_every_class);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
   ImGui::SliderFloat("##camopacity", &ui.cam_opacity, 0.0f, 1.0f, "opacity %.1f");
-  ImGui::Checkbox("every class", &ui.cam_every_class);
-  upload_cam(lab, ui.cam_tex, ui.cam_layer, ui.cam_class);
+  ui_upload_explanation(lab, ui, ui.cam_tex, ui.cam_class, -1);
   return ui.cam_layer;
 }
 
-// One small probe + Grad-CAM per class, two rows of five: "why 7 and not 1?".
+// One small probe + its explanation per class, two rows of five: "why 7 and not 1?".
 void cam_every_class(Lab& lab, UiState& ui) {
   const float side = std::min(48.0f, (ImGui::GetContentRegionAvail().x - 4 * ImGui::GetStyle().ItemSpacing.x) / 5);
   for (int k = 0; k < lab.model().num_classes && k < 10; ++k) {
-    upload_cam(lab, ui.cam_class_tex[k], ui.cam_layer, k);
+    ui_upload_explanation(lab, ui, ui.cam_class_tex[k], k, -1);
     if (k % 5) ImGui::SameLine();
     ImGui::BeginGroup();
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImGui::Image(ui.probe_tex.texture, ImVec2(side, side));
-    draw_overlay(ui.cam_class_tex[k], at, ImVec2(at.x + side, at.y + side), ui.cam_opacity);
+    ui_draw_overlay(ui.cam_class_tex[k], at, ImVec2(at.x + side, at.y + side), ui.cam_opacity);
     ImGui::TextDisabled("%.8s", ui_class_name(lab, k));
     ImGui::EndGroup();
   }
@@ -212,6 +195,43 @@ void prediction_bars(Lab& lab) {
 }
 
 }  // namespace
+
+// ---- the probe's explanation as a heat overlay (also drawn by the timeline, ui_panel_maps.cpp) --------------
+
+void ui_upload_explanation(Lab& lab, const UiState& ui, MapTexture& tex, int class_index, int epoch) {
+  const bool cam = ui.explain == ExplainKind::GradCam;
+  const std::string weights = epoch < 0 ? "live" + std::to_string(lab.live_version()) : "epoch" + std::to_string(epoch);
+  const std::string key = weights + "/" + std::to_string(lab.probe_version()) + "/" + std::to_string(lab.view().run) +
+                          (cam ? "/cam" + std::to_string(ui.cam_layer) : "/saliency") + "/" + std::to_string(class_index);
+  if (tex.key == key) return;
+  tex.key = key;
+  Result<Explanation> e = cam ? lab.grad_cam(ui.cam_layer, class_index, epoch) : lab.saliency(class_index, epoch);
+  if (!e.ok()) {
+    texture_free(tex.texture);
+    tex.texture = nullptr;
+    return;
+  }
+  const std::vector<float>& v = e.value.data;
+  const float most = std::max(1e-12f, *std::max_element(v.begin(), v.end()));  // saliency is not scaled
+  std::vector<uint8_t> rgba(v.size() * 4);
+  for (size_t i = 0; i < v.size(); ++i) {  // viridis colours, opaque where the map is high
+    const float t = std::clamp(v[i] / most, 0.0f, 1.0f);
+    const Rgb c = colormap_at(Colormap::Viridis, t);
+    rgba[i * 4] = uint8_t(std::lround(c.r * 255));
+    rgba[i * 4 + 1] = uint8_t(std::lround(c.g * 255));
+    rgba[i * 4 + 2] = uint8_t(std::lround(c.b * 255));
+    rgba[i * 4 + 3] = uint8_t(std::lround(t * 255));
+  }
+  tex.texture = texture_update(tex.texture, e.value.shape.w, e.value.shape.h, rgba.data());
+  tex.width = e.value.shape.w;
+  tex.height = e.value.shape.h;
+}
+
+void ui_draw_overlay(const MapTexture& tex, ImVec2 min, ImVec2 max, float opacity) {
+  if (tex.texture)
+    ImGui::GetWindowDrawList()->AddImage(tex.texture, min, max, ImVec2(0, 0), ImVec2(1, 1),
+                                         IM_COL32(255, 255, 255, int(opacity * 255)));
+}
 
 void ui_panel_probe(Lab& lab, UiState& ui) {
   if (lab.model().layers.empty() || lab.test_data().size() == 0) {
@@ -242,13 +262,13 @@ void ui_panel_probe(Lab& lab, UiState& ui) {
     const ImVec2 at = ImGui::GetCursorScreenPos();
     if (ui.probe_tex.texture)
       ImGui::GetWindowDrawList()->AddImage(ui.probe_tex.texture, at, ImVec2(at.x + kPadSide, at.y + kPadSide));
-    if (cam_layer >= 0) draw_overlay(ui.cam_tex, at, ImVec2(at.x + kPadSide, at.y + kPadSide), ui.cam_opacity);
+    if (cam_layer >= 0) ui_draw_overlay(ui.cam_tex, at, ImVec2(at.x + kPadSide, at.y + kPadSide), ui.cam_opacity);
     drawing_pad(lab, ui);
   } else {
     test_image_picker(lab, ui);
     if (ui.probe_tex.texture) {
       ImGui::Image(ui.probe_tex.texture, ImVec2(112, 112));
-      if (cam_layer >= 0) draw_overlay(ui.cam_tex, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ui.cam_opacity);
+      if (cam_layer >= 0) ui_draw_overlay(ui.cam_tex, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ui.cam_opacity);
     }
     if (lab.probe_index() >= 0) {
       ImGui::SameLine();
