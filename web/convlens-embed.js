@@ -16,8 +16,10 @@
 (function () {
   'use strict';
 
-  const CALLS = ['status', 'history', 'train', 'reset', 'pause', 'step', 'featureMaps', 'setProbe', 'setLayer',
-    'predict', 'benchmark', 'saveModel', 'loadModel', 'gradCam', 'saliency', 'confusion', 'mistakes', 'shareLink'];
+  const CALLS = ['status', 'history', 'train', 'reset', 'pause', 'step', 'featureMaps', 'probe', 'setProbe', 'setLayer',
+    'predict', 'benchmark', 'saveModel', 'loadModel', 'gradCam', 'saliency', 'confusion', 'mistakes', 'shareLink',
+    'historyCsv', 'confusionCsv', 'mapsPng', 'loadCifar', 'servedDatasets', 'keepModel', 'keptModel', 'restoreModel',
+    'forgetModel'];
   const OWN_ATTRIBUTES = ['src', 'height', 'id', 'class', 'style'];  // not passed to the page
   const READY_POLL_MS = 250;
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

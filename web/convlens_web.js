@@ -40,7 +40,7 @@
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
     onAbort: (what) => showMessage('ConvLens stopped: ' + what, true),
-    onRuntimeInitialized: () => { showMessage(''); defineApi(); wakeOnInput(); },
+    onRuntimeInitialized: () => { showMessage(''); defineApi(); wakeOnInput(); keptModel(); },
   };
 
   // A view of the WASM heap as it is now. In the threaded build memory can grow while another thread allocates,
@@ -336,8 +336,10 @@
   window.addEventListener('message', (event) => {
     const m = event.data;
     if (!m || typeof m !== 'object' || m.target !== 'convlens' || !event.source) return;
-    const reply = (body) => event.source.postMessage(Object.assign({ source: 'convlens', id: m.id }, body),
+    const post = (body) => event.source.postMessage(Object.assign({ source: 'convlens', id: m.id }, body),
       event.origin && event.origin !== 'null' ? event.origin : '*');
+    const fail = (e) => post({ error: String((e && e.message) || e) });
+    const reply = (body) => { try { post(body); } catch (e) { fail(e); } };  // e.g. a result that cannot be cloned
     try {
       if (!window.convlens) throw new Error('ConvLens is still loading');
       const origins = allowedOrigins();
@@ -346,9 +348,10 @@
         throw new Error('unknown call ' + JSON.stringify(m.call) + '; calls: ' + Object.keys(window.convlens).join(', '));
       }
       const args = m.args === undefined ? [] : Array.isArray(m.args) ? m.args : [m.args];
-      reply({ result: window.convlens[m.call](...args) });
+      // Calls that return a promise (mapsPng, restoreModel, ...) are answered when it settles.
+      Promise.resolve(window.convlens[m.call](...args)).then((result) => reply({ result }), fail);
     } catch (e) {
-      reply({ error: String((e && e.message) || e) });
+      fail(e);
     }
   });
 
@@ -397,6 +400,74 @@
     };
     input.click();
   };
+
+  // ---- keeping the trained model in this browser (opt-in) ----------------------------------------------------
+  // IndexedDB 'convlens', store 'models', key 'last': the last finished run's weights file with its settings
+  // (the share link's query) and what the offer shows. Whether to keep it is a localStorage flag. Nothing
+  // leaves the browser.
+  const KEEP_KEY = 'convlens.keepModel';
+  function modelStore(mode, use) {
+    return new Promise((resolve, reject) => {
+      if (!window.indexedDB) { reject(new Error('this browser has no IndexedDB')); return; }
+      const open = indexedDB.open('convlens', 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('models');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        const tx = db.transaction('models', mode);
+        const request = use(tx.objectStore('models'));
+        tx.oncomplete = () => { db.close(); resolve(request.result); };
+        tx.onerror = tx.onabort = () => { db.close(); reject(tx.error || new Error('the browser refused the storage')); };
+      };
+    });
+  }
+  function keeping() {
+    try { return localStorage.getItem(KEEP_KEY) === '1'; } catch (e) { return false; }
+  }
+  // What is kept, without the weights ({when, model, dataset, epochs, accuracy, bytes}), or null; the app's offer
+  // is told at the same time.
+  async function keptModel() {
+    let k = null;
+    try { k = await modelStore('readonly', (store) => store.get('last')); } catch (e) { /* no storage: none kept */ }
+    const info = k ? { when: k.when, model: k.model, dataset: k.dataset, epochs: k.epochs, accuracy: k.accuracy, bytes: k.bytes.length } : null;
+    Module.ccall('cl_kept_model', null, ['number', 'number', 'string', 'string', 'string', 'number', 'number', 'number'],
+      [keeping() ? 1 : 0, info ? 1 : 0, info ? new Date(info.when).toLocaleString() : '', info ? info.model : '',
+        info ? datasetTitle(info.dataset) : '', info ? info.epochs : 0, info ? info.accuracy : 0, info ? info.bytes / 1048576 : 0]);
+    return info;
+  }
+  async function storeModel() {
+    const s = window.convlens.status();
+    const record = { bytes: window.convlens.saveModel(), query: Module.ccall('cl_share_query', 'string', [], []), when: Date.now(),
+      model: s.model, dataset: s.dataset, epochs: window.convlens.history().length, accuracy: s.valAcc };
+    await modelStore('readwrite', (store) => store.put(record, 'last'));
+    return keptModel();
+  }
+  // When a run finishes and the learner keeps models (main_web.cpp).
+  window.convlensStoreModel = () => storeModel().catch((e) => console.warn('ConvLens: the model was not kept: ' + e.message));
+  async function keepModel(on) {
+    try { localStorage.setItem(KEEP_KEY, on ? '1' : '0'); } catch (e) { /* storage may be off */ }
+    return on && window.convlens.status().state === 'done' ? storeModel() : keptModel();
+  }
+  // The kept run's settings (a reset to them if its model or data set differ), then its weights: {ok, error}.
+  async function restoreModel() {
+    let k = null;
+    try { k = await modelStore('readonly', (store) => store.get('last')); } catch (e) { return { ok: false, error: e.message }; }
+    if (!k) return { ok: false, error: 'no model is kept in this browser' };
+    const s = window.convlens.status();
+    if (s.model !== k.model || s.dataset !== k.dataset) {
+      const r = callJson('cl_reset', ['string'], [k.query]);
+      if (r.ok === false) return r;
+    }
+    for (let waited = 0; window.convlens.status().state === 'loading'; waited += 100) {
+      if (waited > 300000) return { ok: false, error: 'the data set of the kept model did not load' };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return window.convlens.loadModel(k.bytes);
+  }
+  async function forgetModel() {
+    try { await modelStore('readwrite', (store) => store.delete('last')); } catch (e) { /* nothing to forget */ }
+    return keptModel();
+  }
 
   // ---- waking the main loop ------------------------------------------------------------------------------
   // The app stops drawing while nothing changes (no CPU when idle); any input may change what it shows, so
@@ -469,6 +540,11 @@
         const data = heap(Float32Array).slice(meta.ptr >> 2, (meta.ptr >> 2) + meta.count);
         return { name: meta.name, title: meta.title, shape: meta.shape, data };
       },
+      // The probe image: {shape: [h, w, c], index (-1: drawn), data} with values in [0, 1].
+      probe: () => {
+        const m = callJson('cl_probe', [], []);
+        return { shape: m.shape, index: m.index, data: heap(Float32Array).slice(m.ptr >> 2, (m.ptr >> 2) + m.count) };
+      },
       setProbe: (indexOrPixels) => {
         if (typeof indexOrPixels === 'number') return Module.ccall('cl_set_probe_index', 'number', ['number'], [indexOrPixels]);
         const [p, n] = toPixels(indexOrPixels);
@@ -499,6 +575,12 @@
         const q = Module.ccall('cl_share_query', 'string', [], []);
         return window.location.origin + window.location.pathname + (q ? '?' + q : '');
       },
+      // The trained model kept in this browser (opt-in): keepModel(on) and forgetModel() promise what is kept
+      // ({when, model, dataset, epochs, accuracy, bytes} or null), as keptModel() does; restoreModel() {ok, error}.
+      keepModel: (on) => keepModel(on !== false),
+      keptModel,
+      restoreModel,
+      forgetModel,
       setLayer: (layerIndex) => Module.ccall('cl_set_layer', 'number', ['number'], [Math.floor(Number(layerIndex)) || 0]),
       // Exports: the history and a confusion matrix as CSV text; a layer's maps as a PNG (a promise of
       // {name, width, height, png: Blob}), optionally before training beside after (the book's before/after pair).
@@ -512,6 +594,8 @@
         const rgba = heap(Uint8Array).slice(m.ptr, m.ptr + m.count);
         return pngOf(rgba, m.width, m.height).then((png) => ({ name: m.name + '.png', width: m.width, height: m.height, png }));
       },
+      // The data sets this site serves (a promise of ids, from data/index.json); loadCifar reads the others.
+      servedDatasets: () => servedSets,
       // CIFAR-10 from the user's disk: cifar-10-binary.tar.gz, or its data_batch_N.bin / test_batch.bin files.
       loadCifar: (files) => loadData('cifar10', files, datasetTitle('cifar10')),
       predict: (pixels) => {

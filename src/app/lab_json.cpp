@@ -167,6 +167,13 @@ std::string json_image(const std::string& name, const RgbaImage& image, uintptr_
          std::to_string(image.height) + ",\"ptr\":" + std::to_string(ptr) + ",\"count\":" + std::to_string(image.rgba.size()) + "}";
 }
 
+std::string lab_probe_json(const Lab& lab, uintptr_t ptr) {
+  const Shape& s = lab.test_data().shape;
+  return "{\"shape\":[" + std::to_string(s.h) + "," + std::to_string(s.w) + "," + std::to_string(s.c) + "],\"index\":" +
+         std::to_string(lab.probe_index()) + ",\"ptr\":" + std::to_string(ptr) + ",\"count\":" +
+         std::to_string(lab.probe().size()) + "}";
+}
+
 std::string json_bytes(uintptr_t ptr, size_t count) {
   return "{\"ptr\":" + std::to_string(ptr) + ",\"count\":" + std::to_string(count) + "}";
 }

@@ -51,6 +51,9 @@ std::string json_result(const Status& s, const std::vector<std::string>& warning
 std::string json_feature_map(const FeatureMap& map, uintptr_t ptr);
 // Grad-CAM or saliency whose values JavaScript copies from the heap: {"shape":[h,w],"classIndex","ptr","count"}.
 std::string json_explanation(const Explanation& e, uintptr_t ptr);
+// The probe image, (H, W, C) values in [0, 1] at `ptr`, with its test-set index (-1: drawn):
+// {"shape":[h,w,c],"index","ptr","count"}.
+std::string lab_probe_json(const Lab& lab, uintptr_t ptr);
 // An image JavaScript copies from the heap: {"ok":true,"name","width","height","ptr","count"} (RGBA bytes).
 std::string json_image(const std::string& name, const RgbaImage& image, uintptr_t ptr);
 // Bytes JavaScript copies from the heap: {"ptr":..,"count":..}.

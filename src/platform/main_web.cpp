@@ -23,10 +23,15 @@ EM_JS(void, js_fatal, (const char* message), { convlensFatal(UTF8ToString(messag
 EM_JS(void, js_save_model, (), { convlensSaveModel(); });  // a download of convlens.saveModel()
 EM_JS(void, js_pick_model, (), { convlensPickModel(); });  // a file picker whose file goes to convlens.loadModel
 EM_JS(void, js_pick_data_files, (const char* id), { convlensPickDataFiles(UTF8ToString(id)); });  // to convlens.loadData
-EM_JS(void, js_share_link, (), { convlensShareLink(); });
+EM_JS(void, js_share_link, (), { convlensShareLink(); });  // copies convlens.shareLink() to the clipboard
 EM_JS(void, js_save_text, (const char* name, const char* text), { convlensSaveText(UTF8ToString(name), UTF8ToString(text)); });
 EM_JS(void, js_save_image, (const char* name, const uint8_t* rgba, int w, int h),  // a PNG download, encoded by a canvas
-      { convlensSaveImage(UTF8ToString(name), HEAPU8.slice(rgba, rgba + w * h * 4), w, h); });  // copies convlens.shareLink() to the clipboard
+      { convlensSaveImage(UTF8ToString(name), HEAPU8.slice(rgba, rgba + w * h * 4), w, h); });
+// The model kept in the browser (IndexedDB): opting in or out, storing the finished run's, restoring, forgetting.
+EM_JS(void, js_keep_model, (int on), { convlens.keepModel(!!on); });
+EM_JS(void, js_store_model, (), { convlensStoreModel(); });
+EM_JS(void, js_restore_model, (), { convlens.restoreModel(); });
+EM_JS(void, js_forget_model, (), { convlens.forgetModel(); });
 EM_JS(void, js_remember, (const char* query), { convlensRemember(UTF8ToString(query)); });  // for the next visit
 
 namespace convlens {
@@ -80,6 +85,7 @@ void post_events(WebApp& app) {
     app.last_state = lab.state();
     if (lab.state() == LabState::Training)  // a run's settings are kept for the next visit (not the data)
       js_remember(url_params_query(lab.settings(), app.shell.ui->layer, -1).c_str());
+    if (lab.state() == LabState::Done && app.shell.ui->keep_model_on) js_store_model();
     js_post_event(lab_state_event_json(lab).c_str());
   }
 }
@@ -128,6 +134,9 @@ int main(int argc, char** argv) {
   app.shell.ui->save_model = js_save_model;
   app.shell.ui->load_model = js_pick_model;
   app.shell.ui->share_link = js_share_link;
+  app.shell.ui->keep_model = [](bool on) { js_keep_model(on); };
+  app.shell.ui->restore_model = js_restore_model;
+  app.shell.ui->forget_model = js_forget_model;
   app.shell.ui->save_text = [](const std::string& name, const std::string& text) { js_save_text(name.c_str(), text.c_str()); };
   app.shell.ui->save_image = [](const std::string& name, const RgbaImage& image) {
     if (!image.rgba.empty()) js_save_image(name.c_str(), image.rgba.data(), image.width, image.height);

@@ -129,6 +129,12 @@ EMSCRIPTEN_KEEPALIVE const char* cl_feature_maps(int layer, int epoch) {
   return out(json_feature_map(g_map, uintptr_t(g_map.data.data())));
 }
 
+// probe(): the probe image and its test-set index (-1: drawn); JavaScript copies the values at once.
+EMSCRIPTEN_KEEPALIVE const char* cl_probe() {
+  const Lab& lab = web_api_read().shell.lab;
+  return out(lab_probe_json(lab, uintptr_t(lab.probe().data())));
+}
+
 // historyCsv(), confusionCsv(epoch): the CSV text (lab_export.h); "" when there is nothing yet.
 EMSCRIPTEN_KEEPALIVE const char* cl_history_csv() { return out(lab_history_csv(web_api_read().shell.lab)); }
 EMSCRIPTEN_KEEPALIVE const char* cl_confusion_csv(int epoch) { return out(lab_confusion_csv(web_api_read().shell.lab, epoch)); }
@@ -217,6 +223,18 @@ EMSCRIPTEN_KEEPALIVE const char* cl_save_model() {
   web_api_read();
   g_bytes = web_app().shell.lab.save_model();
   return out(json_bytes(uintptr_t(g_bytes.data()), g_bytes.size()));
+}
+
+// What the page's storage holds (convlens_web.js calls this at start and whenever it changes): whether the
+// learner keeps trained models, and the one kept (present = 0: none), for the UI's offer.
+EMSCRIPTEN_KEEPALIVE void cl_kept_model(int keep, int present, const char* when, const char* model,
+                                        const char* dataset, int epochs, double accuracy, double megabytes) {
+  WebApp& app = web_api_call();
+  UiState& ui = *app.shell.ui;
+  ui.keep_model_on = keep != 0;
+  ui.kept = UiState::KeptModel{};
+  if (!present) return;
+  ui.kept = UiState::KeptModel{true, when, model, dataset, std::max(epochs, 0), accuracy, megabytes};
 }
 
 // The size of a weights file that fits the current model: JavaScript copies no more than that of a file into

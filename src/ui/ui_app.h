@@ -34,6 +34,18 @@ struct UiState {
   // desktop app); the buttons show only where they are set.
   std::function<void()> save_model, load_model;
   std::function<void()> share_link;       // "Copy link": the settings as a URL (the browser only)
+  // The trained model kept in the browser's storage for the next visit (opt-in; the browser only): after each
+  // run when keep_model_on, and offered back (Restore / Forget) while a kept one is there.
+  struct KeptModel {
+    bool present = false;
+    std::string when, model, dataset;     // as the page stored them
+    int epochs = 0;
+    double accuracy = 0, megabytes = 0;   // validation accuracy in [0, 1]
+  };
+  std::function<void(bool)> keep_model;   // opts in or out
+  std::function<void()> restore_model, forget_model;
+  bool keep_model_on = false;
+  KeptModel kept;
   // Saving what the learner keeps (lab_export.h) as a download in the browser, a file beside the desktop app.
   std::function<void(const std::string& name, const std::string& text)> save_text;
   std::function<void(const std::string& name, const RgbaImage& image)> save_image;

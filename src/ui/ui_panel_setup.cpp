@@ -85,6 +85,26 @@ void apply_model(Lab& lab, UiState& ui, const std::string& text) {
   lab.reset();
 }
 
+// The opt-in to keep the trained model in this browser, and the offer of the one kept on an earlier visit.
+void kept_model(const Lab& lab, UiState& ui) {
+  bool on = ui.keep_model_on;
+  if (ImGui::Checkbox("Keep the trained model in this browser", &on)) ui.keep_model(on);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("After each run its weights (%.1f MB) stay in this browser's storage, not on any server,\n"
+                      "and are offered back on your next visit.", double(lab.model_file_bytes()) / 1048576.0);
+  const UiState::KeptModel& k = ui.kept;
+  if (!k.present) return;
+  ImGui::TextWrapped("Kept: %d epoch%s on %s, validation accuracy %.1f%%, %s (%.1f MB).", k.epochs,
+                     k.epochs == 1 ? "" : "s", k.dataset.c_str(), 100 * k.accuracy, k.when.c_str(), k.megabytes);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("model %s", k.model.c_str());
+  ImGui::BeginDisabled(lab.state() == LabState::Loading);
+  if (ImGui::Button("Restore")) ui.restore_model();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Its settings and weights become the current run (Start trains on).");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Forget")) ui.forget_model();
+}
+
 }  // namespace
 
 void ui_panel_data_model(Lab& lab, UiState& ui) {
@@ -212,16 +232,17 @@ void ui_panel_training(Lab& lab, UiState& ui) {
       ImGui::SetTooltip("The current weights as a file that 'convlens eval --load' and Load model read.");
     ImGui::SameLine();
     if (ImGui::Button("Load model")) ui.load_model();
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Weights saved by this page or 'convlens train --save', for the model above: a new run\n"
+                        "starts from them (the maps show what they learned; Start trains on).");
     if (ui.share_link) {
       ImGui::SameLine();
       if (ImGui::Button("Copy link")) ui.share_link();
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("A link to this page with these settings, layer and probe.");
     }
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("Weights saved by this page or 'convlens train --save', for the model above: a new run\n"
-                        "starts from them (the maps show what they learned; Start trains on).");
     ImGui::EndDisabled();
   }
+  if (ui.keep_model) kept_model(lab, ui);
 
   // Progress
   const Lab::Metrics m = lab.metrics();

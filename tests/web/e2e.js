@@ -17,7 +17,9 @@
 //               it needs and the page works on the defaults; 1000 epochs run to the end in a bounded heap; a
 //               reset() to a model too large warns with the memory it needs and keeps the defaults; saveModel ->
 //               reset -> loadModel gives the same predictions; a 51 MB weights file of another model, or a truncated
-//               one, is refused with a message (shown in the page too) and the heap does not grow.
+//               one, is refused with a message (shown in the page too) and the heap does not grow; the share link
+//               and the remembered settings round-trip; opted in, a finished run's model is kept in IndexedDB,
+//               offered on the next visit and restored with the same predictions, then forgotten.
 //   scenario 3: embedded in an iframe (not cross-origin isolated, so the single-threaded build):
 //               train/pause/step/setProbe/predict/reset through window.convlens, and the epoch and state
 //               messages posted to the parent page.
@@ -25,7 +27,8 @@
 //   scenario 5: the lesson (web/lessons/feature-maps.html) served from another origin without isolation headers
 //               drives the app through convlens-embed.js: ready in the single-threaded build, its buttons draw
 //               maps, calls and bad calls answer across origins, the lesson stays responsive while the lab trains,
-//               the epoch event arrives, and ?allow_origin refuses a lesson it does not name.
+//               the epoch event arrives, its Grad-CAM step draws the probe's heat maps, a CIFAR-10 archive chosen in
+//               its file input loads in the lab, and ?allow_origin refuses a lesson it does not name.
 //   scenario 6: the page at 390x844@2x (phone), 768x1024, 1280x800, 1920x1080 and embedded at 600x500: ready, the
 //               canvas fills the viewport at full pixel density; screenshots screen-*.png.
 //   scenario 7: CIFAR-10 from the user's disk: a synthetic cifar-10-binary.tar.gz made here loads through
@@ -42,6 +45,7 @@
 
 const fs = require('fs');
 const path = require('path');
+const zlib = require('zlib');
 const { spawn } = require('child_process');
 
 let chromium;
@@ -744,6 +748,42 @@ async function scenarioMemory(browser, baseUrl) {
           JSON.stringify(result.share));
         check("a visit without a query starts from the last run's settings (localStorage)",
           /[?&]epochs=2(&|$)/.test(remembered) && /[?&]subset=300/.test(remembered), remembered);
+        // Opted in, a finished run's model is kept in the browser (IndexedDB) and offered on the next visit;
+        // restoring it gives its predictions back; forgetting it leaves nothing kept.
+        const stored = await page.evaluate(async () => {
+          const c = window.convlens;
+          const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+          const before = await c.keptModel();
+          await c.keepModel(true);
+          c.train({ epochs: 1, subset: 200 });
+          let kept = null;
+          for (let waited = 0; waited < 120000 && !(kept && kept.epochs === 1); waited += 200) {
+            await sleep(200);
+            kept = await c.keptModel();
+          }
+          return { before, kept, trained: c.predict(Array.from({ length: 784 }, (_, i) => (i % 31) / 30)) };
+        });
+        await page.goto(`${baseUrl}index.html`, { waitUntil: 'load' });
+        await waitUntilLoaded(page, READY_TIMEOUT_MS, {});
+        const restored = await page.evaluate(async (trained) => {
+          const c = window.convlens;
+          const image = Array.from({ length: 784 }, (_, i) => (i % 31) / 30);
+          const offer = await c.keptModel();
+          const fresh = c.predict(image);
+          const r = await c.restoreModel();
+          const back = c.predict(image);
+          const forgotten = await c.forgetModel();
+          const again = await c.restoreModel();
+          return { offer, ok: r.ok, error: r.error, changed: fresh.some((v, i) => v !== trained[i]),
+            same: back.every((v, i) => v === trained[i]), forgotten, again };
+        }, stored.trained);
+        result.keptModel = { before: stored.before, kept: stored.kept, restored };
+        check('keepModel(true): a finished run is kept in the browser with its size, and offered on the next visit',
+          stored.before === null && stored.kept && stored.kept.epochs === 1 && stored.kept.bytes > 100000 &&
+          restored.offer && restored.offer.when === stored.kept.when, JSON.stringify(result.keptModel));
+        check('restoreModel() gives the kept predictions back; after forgetModel() nothing is kept',
+          restored.ok && restored.changed && restored.same && restored.forgotten === null && !restored.again.ok,
+          JSON.stringify(restored));
       }
     } catch (err) {
       check(`scenario 2b (${label}): completed (no exception)`, false, err.message.split('\n')[0]);
@@ -858,7 +898,7 @@ async function scenarioBadData(browser, baseUrl) {
     const { context, page, monitor } = await openPage(browser, baseUrl, 'bad-data');
     try {
       await context.route(`**/data/mnist/${c.file}`, (route) => route.fulfill(c.status ? { status: c.status, body: 'gone' }
-        : { status: 200, body: c.gzipOf ? require('zlib').gzipSync(c.gzipOf) : c.body, contentType: 'application/gzip' }));
+        : { status: 200, body: c.gzipOf ? zlib.gzipSync(c.gzipOf) : c.body, contentType: 'application/gzip' }));
       await page.goto(`${baseUrl}index.html`, { waitUntil: 'load', timeout: READY_TIMEOUT_MS });
       const s = await waitFor(async () => {
         const st = await page.evaluate(() => window.convlens && window.convlens.status());
@@ -927,6 +967,22 @@ async function scenarioLesson(browser, appUrl, out) {
       document.getElementById('status').textContent), null, { timeout: 180000 }));
     result.epochLine = await page.textContent('#status');
     check("lesson: the lab's 'epoch' event reaches the lesson", true, result.epochLine);
+    // Step 7: Grad-CAM of the probe for the predicted class and for each class, drawn by the lesson.
+    await page.click('#explain');
+    const explained = await phase('s5: Grad-CAM', () => page.waitForFunction(() => window.lesson.explained, null, { timeout: 30000 }).then((h) => h.jsonValue()));
+    const cams = await page.$$eval('#cams canvas', (cs) => cs.map((c) => [c.width, c.height]));
+    result.explained = { ...explained, canvases: cams.length };
+    check('lesson: "Explain" draws Grad-CAM of the last conv layer over the probe, predicted class then all 10',
+      explained.layer === 2 && explained.classes === 10 && cams.length === 11 && cams.every(([w, h]) => w === 28 && h === 28),
+      JSON.stringify(result.explained));
+    // Step 6: CIFAR-10 from the learner's disk, through the lesson's file input and the embed protocol.
+    await page.setInputFiles('#cifar-file', { name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: syntheticCifarArchive() });
+    await phase('s5: CIFAR-10 upload', () => page.waitForFunction(() => /^CIFAR-10: 1000 training and 200 test images/.test(
+      document.getElementById('status').textContent), null, { timeout: 60000 }));
+    const cifar = await page.evaluate(() => window.lesson.lab.status());
+    result.cifar = { dataset: cifar.dataset, model: cifar.model, state: cifar.state };
+    check("lesson: a CIFAR-10 archive chosen in the lesson's file input loads in the lab (the book's CIFAR CNN)",
+      cifar.dataset === 'cifar10' && /^conv32k3/.test(cifar.model) && cifar.state === 'ready', JSON.stringify(result.cifar));
     // ?allow_origin restricts who may drive the page: calls from this lesson are refused.
     const refused = await page.evaluate(async (app) => {
       const other = document.createElement('convlens-lab');
@@ -1030,12 +1086,17 @@ function cifarBatch(n, seed) {
   return bytes;
 }
 
-async function scenarioCifar(browser, baseUrl, out) {
-  const zlib = require('zlib');
+// A cifar-10-binary.tar.gz of 1,000 training and 200 test images (cifarBatch), with the real one's other files.
+function syntheticCifarArchive() {
   const folder = 'cifar-10-batches-bin/';
-  const good = zlib.gzipSync(tarArchive([[folder + 'batches.meta.txt', Buffer.from('airplane\nautomobile\n')],
+  return zlib.gzipSync(tarArchive([[folder + 'batches.meta.txt', Buffer.from('airplane\nautomobile\n')],
     [folder + 'data_batch_1.bin', cifarBatch(1000, 1)], [folder + 'test_batch.bin', cifarBatch(200, 2)],
     [folder + 'readme.html', Buffer.from('<p>synthetic</p>')]]));
+}
+
+async function scenarioCifar(browser, baseUrl, out) {
+  const folder = 'cifar-10-batches-bin/';
+  const good = syntheticCifarArchive();
   const bad = [
     ['a truncated .tar.gz', good.subarray(0, Math.floor(good.length / 2)), /damaged or cut short/],
     ['CIFAR-100', zlib.gzipSync(tarArchive([['cifar-100-binary/train.bin', Buffer.alloc(3074 * 2)]])), /CIFAR-100/],
