@@ -39,12 +39,9 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawn } = require('child_process');
-const { chromium } = require('playwright-core');
+const lib = require('./lib');
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-  '--ignore-gpu-blocklist'];
+const { VIEWPORT, sleep, fmt, startServer, stopServers, launchBrowser, pageStatus } = lib;
 const REPO = path.join(__dirname, '..', '..');
 const TFJS_PAGE = ['tfjs_bench.html', 'tfjs_kernels.js', 'tfjs_model.js'];  // from tests/web/tfjs/
 const TFJS_NPM = {  // served name -> [npm package, file inside it]
@@ -76,8 +73,6 @@ function selectedConfigs() {
   return new Set(only);
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const fmt = (v, digits = 2) => (isNumber(v) ? v.toFixed(digits) : '-');
 
 // ---------- the served folder: the site and tfjs/, one origin ----------
 
@@ -104,22 +99,12 @@ function makeRoot(site, withTfjs) {
   return root;
 }
 
-function startServer(root) {
-  const server = spawn(process.execPath, [path.join(REPO, 'web', 'serve.js'), '--root', root, '--port', '0']);
-  return new Promise((resolve, reject) => {
-    server.stdout.on('data', (chunk) => {
-      const m = /at (http:\/\/\S+)/.exec(String(chunk));
-      if (m) resolve({ server, url: m[1] });
-    });
-    server.on('exit', (code) => reject(new Error('server exited with ' + code)));
-  });
-}
 
 // ---------- pages ----------
 
 // A fresh page that may only talk to `origin`; other requests are aborted and recorded in `blocked`.
 async function openPage(browser, origin, label, blocked) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser.newPage({ viewport: VIEWPORT });
   await page.route('**/*', (route) => {
     const url = route.request().url();
     if (url.startsWith(origin)) return route.continue();
@@ -135,39 +120,21 @@ async function waitReady(page) {
   await page.waitForFunction(() => window.convlens && window.convlens.status().state === 'ready', null, { timeout: PAGE_TIMEOUT_MS });
 }
 
-// status() with the page's clock (performance.now(), ms) as pageMs.
-function pageStatus(page) {
-  return page.evaluate(() => {
-    const api = window.convlens;
-    return api ? JSON.parse(JSON.stringify({ ...api.status(), pageMs: performance.now() })) : null;
-  });
-}
 
 function progressLine(label, s, seconds) {
   return `  [${label}] ${fmt(seconds, 0)} s: ${s.state} epoch ${s.epoch}/${s.epochs} batch ${s.batch}/${s.batchesPerEpoch}` +
     ` loss ${fmt(s.loss, 3)} acc ${fmt(s.acc, 3)} val_acc ${fmt(s.valAcc, 3)}, wall ${fmt(s.throughput, 0)} samples/s`;
 }
 
-// Calls train() and polls status() every POLL_MS until 'done' (and with untilTest, on until testAcc is set: the
-// test set is evaluated after 'done'), printing progress every PROGRESS_MS. Seconds on the page's clock from train().
-async function timedTraining(page, label, { untilTest = false, timeoutMs }) {
-  const started = await page.evaluate(() => ({ r: window.convlens.train(), t: performance.now() }));
-  if (!started.r.ok) throw new Error(`train() failed: ${started.r.error}`);
-  let done = null, lastLog = Date.now();
-  for (;;) {
-    const s = await pageStatus(page);
-    if (!s) throw new Error('window.convlens disappeared during training');
-    if (s.state === 'error') throw new Error(`the page reports state 'error': ${s.error}`);
-    const seconds = (s.pageMs - started.t) / 1000;
-    if (!done && s.state === 'done') done = { seconds, status: s };
-    if (done && (!untilTest || s.testAcc !== null)) return { seconds: done.seconds, status: done.status, testSeconds: seconds, last: s };
-    if (seconds * 1000 > timeoutMs) throw new Error(`not ${done ? 'tested' : 'done'} after ${fmt(seconds, 0)} s (state '${s.state}')`);
+// lib.timedTraining, printing progress every PROGRESS_MS.
+function timedTraining(page, label, { untilTest = false, timeoutMs }) {
+  let lastLog = Date.now();
+  return lib.timedTraining(page, { untilTest, timeoutMs, pollMs: POLL_MS, onStatus: (s, seconds) => {
     if (Date.now() - lastLog >= PROGRESS_MS) {
       console.log(progressLine(label, s, seconds));
       lastLog = Date.now();
     }
-    await sleep(POLL_MS);
-  }
+  } });
 }
 
 // The user's view of speed on a page that is 'ready' (index.html?epochs=1&subset=12000...): benchmark() at the
@@ -446,14 +413,13 @@ async function main() {
   }
   const out = path.resolve(option('out', path.join(REPO, 'build', 'bench', 'bench-report.json')));
   const root = makeRoot(site, [...only].some((c) => c !== 'ours' && c !== 'book'));
-  let server = null, browser = null;
+  let browser = null;
   try {
-    const started = await startServer(root);
-    server = started.server;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const url = await startServer(root);
+    browser = await launchBrowser();
     const report = { date: new Date().toISOString(), chromium: browser.version(), machine: machine(), config: o,
       rows: [], blockedRequests: [] };
-    await runAll(browser, started.url, o, only, report);
+    await runAll(browser, url, o, only, report);
     printHeader(report);
     if (report.rows.length) {
       printTable(report);
@@ -464,7 +430,7 @@ async function main() {
     writeReport(out, report);
   } finally {
     if (browser) await browser.close();
-    if (server) server.kill();
+    await stopServers();
     fs.rmSync(root, { recursive: true, force: true });
   }
 }

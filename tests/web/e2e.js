@@ -46,15 +46,15 @@
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
-const { spawn } = require('child_process');
 
-let chromium;
+let lib;
 try {
-  ({ chromium } = require('playwright-core'));
+  lib = require('./lib');
 } catch (err) {
   console.error('e2e: playwright-core is missing: run `npm ci` in tests/web first');
   process.exit(2);
 }
+const { VIEWPORT, sleep, fmt, startServer, stopServers, serverPids, launchBrowser, pageStatus } = lib;
 
 // What the user experiences, as floors that catch a regression without flaking on a busy 2-core CI machine with
 // software WebGL (SwiftShader); the measured figures go to the report. The targets: efficiency <= 1.4 threaded
@@ -71,13 +71,6 @@ const DEFAULT_TIMEOUT_MS = 8 * 60 * 1000;
 const POLL_MS = 500;
 const PROGRESS_EVERY_MS = 5000;
 const FPS_SAMPLE_MS = 2000;
-const VIEWPORT = { width: 1280, height: 800 };
-const SERVE_JS = path.resolve(__dirname, '..', '..', 'web', 'serve.js');
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader',
-  '--use-angle=swiftshader', '--ignore-gpu-blocklist',
-];
 
 const results = [];       // {name, ok, detail}
 const phaseSeconds = {};  // phase name -> seconds
@@ -100,14 +93,6 @@ function check(name, ok, detail = '') {
   results.push({ name, ok: Boolean(ok), detail });
   log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` -- ${detail}` : ''}`);
   return Boolean(ok);
-}
-
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function fmt(value, digits = 2) {
-  return Number.isFinite(value) ? value.toFixed(digits) : '-';
 }
 
 async function phase(name, fn) {
@@ -154,51 +139,9 @@ function usageError(message) {
   process.exit(2);
 }
 
-// ---------- the static server (web/serve.js as a child process) ----------
+// ---------- the site ----------
 
-const serverChildren = [];  // web/serve.js processes, stopped at the end
 let siteDir = null;         // the built site (--site)
-
-// Starts web/serve.js on a free port (extraArgs: e.g. ['--isolation', 'off']); resolves with its URL.
-function startServer(site, extraArgs = []) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVE_JS, '--root', site, '--port', '0', ...extraArgs],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    serverChildren.push(child);
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error('server printed no URL within 10 s')), 10000);
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      const match = stdout.match(/^ConvLens: serving .* at (http:\/\/\S+?)\/?\r?\n/m);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] + '/');
-      }
-    });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    child.on('error', (err) => { clearTimeout(timer); reject(err); });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${signal || code}) before it was ready: ${stderr.trim()}`));
-    });
-  });
-}
-
-const running = (child) => child.exitCode === null && child.signalCode === null;
-
-async function stopServer() {
-  for (const child of serverChildren.filter(running)) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
-
-// Last resort if the process exits some other way: never leave a server running.
-process.on('exit', () => serverChildren.filter(running).forEach((child) => child.kill('SIGKILL')));
 
 // ---------- page setup and monitoring ----------
 
@@ -262,15 +205,6 @@ function checkMonitor(prefix, monitor, { consoleErrors }) {
 
 // ---------- talking to window.convlens ----------
 
-// status() plus the page clock (ms since navigation start); null while window.convlens is missing.
-function getStatus(page) {
-  return page.evaluate(() => {
-    const api = window.convlens;
-    if (!api || typeof api.status !== 'function') return null;
-    const status = api.status();
-    return JSON.parse(JSON.stringify({ ...status, warnings: Array.from(status.warnings || []), pageMs: performance.now() }));
-  });
-}
 
 function progressLine(s) {
   return `[${fmt(s.pageMs / 1000, 1)} s] ${s.state} epoch ${s.epoch}/${s.epochs} batch ${s.batch}/${s.batchesPerEpoch}` +
@@ -283,7 +217,7 @@ async function waitUntilLoaded(page, timeoutMs, timing) {
   const deadline = Date.now() + timeoutMs;
   let lastLog = 0;
   while (Date.now() < deadline) {
-    const s = await getStatus(page);
+    const s = await pageStatus(page);
     if (s && s.frames > 0 && timing.firstFrameMs === undefined) timing.firstFrameMs = s.pageMs;
     if (s && s.state !== 'loading') return s;
     if (Date.now() - lastLog >= PROGRESS_EVERY_MS) {
@@ -327,7 +261,7 @@ function browserCpuSeconds() {
     children.get(ppid).push(pid);
   }
   let total = 0;
-  const stack = (children.get(process.pid) || []).filter((pid) => !serverChildren.some((c) => c.pid === pid));
+  const stack = (children.get(process.pid) || []).filter((pid) => !serverPids().includes(pid));
   while (stack.length) {
     const pid = stack.pop();
     total += cpu.get(pid) || 0;
@@ -446,29 +380,22 @@ function inspectTrainedModel(page) {
 
 // ---------- scenario 1: load, benchmark, train one epoch timed, inspect ----------
 
-// Calls train() and polls status() (a reading call: it does not wake the page) until 'done'; takes a
-// screenshot on the way. Returns the page seconds from train() to 'done'.
+// Times train() to 'done' (lib.timedTraining), logging progress and taking a screenshot on the way.
 async function timedTraining(page, out, shotName) {
-  const started = await page.evaluate(() => ({ r: window.convlens.train(), t: performance.now() }));
-  if (!started.r.ok) throw new Error(`train() failed: ${started.r.error}`);
   let lastLog = 0;
   let shotTaken = !shotName;
-  for (;;) {
-    const s = await getStatus(page);
-    if (!s) throw new Error('window.convlens disappeared during training');
-    if (s.state === 'error') throw new Error(`page reports state 'error': ${s.error}`);
+  const run = await lib.timedTraining(page, { timeoutMs: DEFAULT_TIMEOUT_MS, onStatus: async (s) => {
     if (Date.now() - lastLog >= PROGRESS_EVERY_MS) {
       log(progressLine(s));
       lastLog = Date.now();
     }
-    if (s.state === 'done') return { seconds: (s.pageMs - started.t) / 1000, status: s, shotTaken };
     if (s.state === 'training' && s.batch >= 3 && !shotTaken) {
       await page.screenshot({ path: path.join(out, shotName) });
       shotTaken = true;
       log(`saved ${path.join(out, shotName)}`);
     }
-    await sleep(100);
-  }
+  } });
+  return { ...run, shotTaken };
 }
 
 // The user's view of speed for one build: efficiency against the page's own benchmark, frames while training,
@@ -516,7 +443,7 @@ async function measureBuild(browser, baseUrl, out, { key, label, query, build, s
     check(`${label}: train() -> 'done' within ${MAX_EFFICIENCY}x what benchmark() predicts`, result.efficiency <= MAX_EFFICIENCY,
       `${fmt(run.seconds)} s against ${fmt(predicted)} s predicted: ${fmt(result.efficiency)}x`);
     if (shotName) check(`${label}: mid-training screenshot saved`, run.shotTaken, path.join(out, shotName));
-    const tested = await waitFor(async () => { const s = await getStatus(page); return s.testAcc !== null && s; }, 'the test set');
+    const tested = await waitFor(async () => { const s = await pageStatus(page); return s.testAcc !== null && s; }, 'the test set');
     result.testAcc = tested.testAcc;
     if (afterTraining) await afterTraining(page, result);
 
@@ -528,7 +455,7 @@ async function measureBuild(browser, baseUrl, out, { key, label, query, build, s
 
     // A second run: frames while training untouched, then touched.
     await page.evaluate(() => window.convlens.train({ epochs: 5 }));  // long enough for what follows
-    await waitFor(async () => (await getStatus(page)).batch >= 2, 'training again');
+    await waitFor(async () => (await pageStatus(page)).batch >= 2, 'training again');
     const fps = await measureFps(page);
     result.fps = fps ? fps.fps : null;
     check(`${label}: draws >= ${MIN_TRAINING_FPS} frames/s while training untouched`, fps && fps.fps >= MIN_TRAINING_FPS,
@@ -538,7 +465,7 @@ async function measureBuild(browser, baseUrl, out, { key, label, query, build, s
     Object.assign(result, touch);
     log(`${label}: input -> frame ${fmt(touch.inputMs, 0)} ms (median of ${touch.inputMsAll.map((x) => fmt(x, 0)).join(', ')}), ` +
       `${fmt(touch.dragFps, 1)} frames/s while dragging`);
-    const still = (await getStatus(page)).state;
+    const still = (await pageStatus(page)).state;
     check(`${label}: an input event is drawn within ${MAX_INPUT_MS} ms while training`,
       touch.inputMs <= MAX_INPUT_MS && still === 'training', `median ${fmt(touch.inputMs, 0)} ms; state '${still}' after`);
     check(`${label}: >= ${MIN_DRAG_FPS} frames/s while dragging during training`, touch.dragFps >= MIN_DRAG_FPS,
@@ -674,7 +601,7 @@ async function scenarioMemory(browser, baseUrl) {
       check(`memory, ${label}: ... in a heap under ${MAX_HEAP_MB} MB`, s && s.heapMB < MAX_HEAP_MB, `${s && s.heapMB} MB`);
       if (label === 'single') {
         const bad = await page.evaluate(() => window.convlens.reset({ model: 'conv65536k27-pool28-flat-dense10' }));
-        const after = await getStatus(page);
+        const after = await pageStatus(page);
         result.resetHuge = { bad, state: after.state, heapMB: after.heapMB };
         check('memory: reset() to a model too large warns with the memory it needs and keeps the defaults',
           bad.ok && bad.warnings.length === 1 && /needs [\d.]+ GB/.test(bad.warnings[0]) && after.state === 'ready' &&
@@ -682,7 +609,7 @@ async function scenarioMemory(browser, baseUrl) {
         // 1000 epochs of 10 images: snapshots and history stay bounded (trainer.h).
         await page.evaluate(() => window.convlens.train({ epochs: 1000, subset: 10 }));
         const done = await phase('s2b: 1000 epochs', () => waitFor(async () => {
-          const x = await getStatus(page);
+          const x = await pageStatus(page);
           return x.state === 'done' || x.state === 'error' ? x : null;
         }, '1000 epochs'));
         result.thousandEpochs = { state: done.state, epoch: done.epoch, heapMB: done.heapMB, dataMB: done.dataMB,
@@ -1118,7 +1045,7 @@ async function scenarioCifar(browser, baseUrl, out) {
       JSON.stringify(served));
     for (const [what, bytes, expect] of bad) {
       const r = await load(bytes, what === 'a PNG image' ? 'cat.png' : 'cifar-10-binary.tar.gz');
-      const s = await getStatus(page);
+      const s = await pageStatus(page);
       const probs = await page.evaluate(() => window.convlens.predict(new Array(784).fill(0.1)));
       check(`cifar: ${what} is refused with a clear message; MNIST stays, the page works`,
         r.ok === false && expect.test(r.error) && s.state === 'ready' && s.dataset === 'mnist' && probs.length === 10 &&
@@ -1126,13 +1053,13 @@ async function scenarioCifar(browser, baseUrl, out) {
     }
     const started = Date.now();
     const r = await load(good, 'cifar-10-binary.tar.gz');
-    const s = await getStatus(page);
+    const s = await pageStatus(page);
     check('cifar: a CIFAR-10 archive loads: its training and test batches, the book\'s CIFAR CNN',
       r.ok === true && r.train === 1000 && r.test === 200 && s.dataset === 'cifar10' && s.state === 'ready' &&
       /^conv32k3/.test(s.model), `${JSON.stringify(r)} in ${Date.now() - started} ms; ${s.dataset} ${s.state} ${s.model}; heap ${fmt(s.heapMB, 0)} MB`);
     report.cifar = { loadMs: Date.now() - started, heapMB: s.heapMB, dataMB: s.dataMB, modelMB: s.modelMB };
     await page.evaluate(() => window.convlens.train());
-    const done = await waitFor(async () => { const st = await getStatus(page); return st.state === 'done' && st.testAcc !== null && st; },
+    const done = await waitFor(async () => { const st = await pageStatus(page); return st.state === 'done' && st.testAcc !== null && st; },
       'the CIFAR-10 epoch', 240000);
     const x = await page.evaluate(() => {
       const maps = window.convlens.featureMaps(0);
@@ -1177,7 +1104,7 @@ async function scenarioCifar(browser, baseUrl, out) {
   const { context: c2, page: p2 } = await openPage(browser, baseUrl, 'cifar-url');
   try {
     await p2.goto(`${baseUrl}index.html?threads=1&dataset=cifar10`, { waitUntil: 'load', timeout: READY_TIMEOUT_MS });
-    const s = await waitFor(async () => { const st = await getStatus(p2); return st && st.state === 'error' && st; }, 'an error', READY_TIMEOUT_MS);
+    const s = await waitFor(async () => { const st = await pageStatus(p2); return st && st.state === 'error' && st; }, 'an error', READY_TIMEOUT_MS);
     check('cifar: ?dataset=cifar10 on a site without it says to read it from the disk', /not on this site.*disk/.test(s.error), s.error);
   } catch (err) {
     check('cifar: ?dataset=cifar10 completed', false, err.message.split('\n')[0]);
@@ -1198,10 +1125,8 @@ async function run(opts) {
   const baseUrl = await phase('start server', () => startServer(opts.site));
   log(`server at ${baseUrl}`);
   report.baseUrl = baseUrl;
-  resources.browser = await phase('launch browser', () => chromium.launch({
-    executablePath: opts.chromium, headless: true, args: CHROMIUM_ARGS, timeout: 60000,
-    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
-  }));
+  resources.browser = await phase('launch browser', () => launchBrowser(opts.chromium,
+    { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false }));
   log(`browser ${resources.browser.version()}`);
   for (const name of opts.scenarios) await SCENARIOS[name](resources.browser, baseUrl, opts.out);
 }
@@ -1225,7 +1150,7 @@ async function cleanUp() {
   if (resources.browser) {
     await Promise.race([resources.browser.close().catch(() => {}), sleep(10000)]);
   }
-  await stopServer();
+  await stopServers();
 }
 
 function writeOutputs(out) {
