@@ -581,6 +581,9 @@
       keptModel,
       restoreModel,
       forgetModel,
+      // Where the last frame put things, in CSS pixels: {width, height, windows: [{name, x, y, w, h}], clipped:
+      // windows that cut off their content, marks: named items (e.g. 'feature maps')}. For layout tests.
+      layout: () => callJson('cl_layout', [], []),
       setLayer: (layerIndex) => Module.ccall('cl_set_layer', 'number', ['number'], [Math.floor(Number(layerIndex)) || 0]),
       // Exports: the history and a confusion matrix as CSV text; a layer's maps as a PNG (a promise of
       // {name, width, height, png: Blob}), optionally before training beside after (the book's before/after pair).

@@ -174,6 +174,19 @@ std::string lab_probe_json(const Lab& lab, uintptr_t ptr) {
          std::to_string(lab.probe().size()) + "}";
 }
 
+std::string json_layout(float width, float height, const std::vector<ScreenBox>& windows,
+                        const std::vector<ScreenBox>& clipped, const std::vector<ScreenBox>& marks) {
+  auto boxes = [](const std::vector<ScreenBox>& list) {
+    std::string j = "[";
+    for (const ScreenBox& b : list)
+      j += (j.size() > 1 ? ",{\"name\":" : "{\"name\":") + json_quote(b.name) + ",\"x\":" + json_number(b.x) +
+           ",\"y\":" + json_number(b.y) + ",\"w\":" + json_number(b.w) + ",\"h\":" + json_number(b.h) + "}";
+    return j + "]";
+  };
+  return "{\"width\":" + json_number(width) + ",\"height\":" + json_number(height) + ",\"windows\":" +
+         boxes(windows) + ",\"clipped\":" + boxes(clipped) + ",\"marks\":" + boxes(marks) + "}";
+}
+
 std::string json_bytes(uintptr_t ptr, size_t count) {
   return "{\"ptr\":" + std::to_string(ptr) + ",\"count\":" + std::to_string(count) + "}";
 }

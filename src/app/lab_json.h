@@ -63,6 +63,15 @@ std::string json_bytes(uintptr_t ptr, size_t count);
 std::string json_benchmark(const BenchResult& r, const BenchConfig& config, double gemm_gflops, int threads, bool simd,
                            const std::string& model);
 
+// Where the UI put things, for the page's layout checks (layout()), in points: a named rectangle.
+struct ScreenBox {
+  std::string name;
+  float x = 0, y = 0, w = 0, h = 0;
+};
+// {"width","height","windows":[{name,x,y,w,h}],"clipped":[...],"marks":[...]}.
+std::string json_layout(float width, float height, const std::vector<ScreenBox>& windows,
+                        const std::vector<ScreenBox>& clipped, const std::vector<ScreenBox>& marks);
+
 // ["a","b"]
 std::string json_strings(const std::vector<std::string>& texts);
 // JSON string literal with quotes and escapes.

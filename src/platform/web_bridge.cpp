@@ -135,6 +135,13 @@ EMSCRIPTEN_KEEPALIVE const char* cl_probe() {
   return out(lab_probe_json(lab, uintptr_t(lab.probe().data())));
 }
 
+// layout(): where the last frame put the panels and marked items, and which windows cut their content off
+// (ui_layout), for the page's layout checks.
+EMSCRIPTEN_KEEPALIVE const char* cl_layout() {
+  const UiLayout l = ui_layout(*web_api_read().shell.ui);
+  return out(json_layout(l.width, l.height, l.windows, l.clipped, l.marks));
+}
+
 // historyCsv(), confusionCsv(epoch): the CSV text (lab_export.h); "" when there is nothing yet.
 EMSCRIPTEN_KEEPALIVE const char* cl_history_csv() { return out(lab_history_csv(web_api_read().shell.lab)); }
 EMSCRIPTEN_KEEPALIVE const char* cl_confusion_csv(int epoch) { return out(lab_confusion_csv(web_api_read().shell.lab, epoch)); }

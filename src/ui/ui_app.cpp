@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "imgui.h"
+#include "imgui_internal.h"  // the window list, for ui_layout
 
 namespace convlens {
 namespace {
@@ -17,7 +18,10 @@ bool begin_panel(const char* title, ImVec2 pos, ImVec2 size) {
   return ImGui::Begin(title, nullptr, kPanel);
 }
 
-constexpr float kNarrowWidth = 900;  // below this width (phones, tablets, narrow iframes): one column of tabs
+// The three columns' narrowest widths; below their sum (phones, tablets, narrow iframes) the panels are tabs of
+// one window.
+constexpr float kMinLeft = 300, kMinCentre = 360, kMinRight = 260;
+constexpr float kNarrowWidth = kMinLeft + kMinCentre + kMinRight;
 
 void curves_and_mistakes(Lab& lab, UiState& ui) {
   if (!ImGui::BeginTabBar("##results")) return;
@@ -54,7 +58,9 @@ void narrow_layout(Lab& lab, UiState& ui, double dt, ImVec2 display) {
       ui_panel_training(lab, ui);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Feature maps")) {
+    const bool maps = ImGui::BeginTabItem("Feature maps");
+    ui_mark(ui, "tab Feature maps");
+    if (maps) {
       ui_panel_maps(lab, ui, dt);
       ImGui::EndTabItem();
     }
@@ -80,7 +86,39 @@ const char* ui_class_name(const Lab& lab, int k) {
   return d->classes[size_t(k)].c_str();
 }
 
+void ui_same_line_if_fits(float width, float spacing) {
+  const float gap = spacing < 0 ? ImGui::GetStyle().ItemSpacing.x : spacing;
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + gap + width <= right) ImGui::SameLine(0, spacing);
+}
+
+float ui_item_width(float item_width, const char* label) {
+  const float text = ImGui::CalcTextSize(label, nullptr, true).x;
+  return item_width + (text > 0 ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0);
+}
+
+void ui_mark(UiState& ui, const char* name) {
+  const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+  const ImVec2 lo = ImMax(ImGui::GetItemRectMin(), clip.Min), hi = ImMin(ImGui::GetItemRectMax(), clip.Max);
+  ui.marks.push_back({name, lo.x, lo.y, std::max(0.0f, hi.x - lo.x), std::max(0.0f, hi.y - lo.y)});
+}
+
+UiLayout ui_layout(const UiState& ui) {
+  UiLayout l;
+  l.width = ImGui::GetIO().DisplaySize.x;
+  l.height = ImGui::GetIO().DisplaySize.y;
+  l.marks = ui.marks;
+  for (const ImGuiWindow* w : ImGui::GetCurrentContext()->Windows) {
+    if (!w->WasActive || w->Hidden || (w->Flags & (ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup))) continue;
+    const ScreenBox box{w->Name, w->Pos.x, w->Pos.y, w->Size.x, w->Size.y};
+    if (!(w->Flags & ImGuiWindowFlags_ChildWindow) && std::string(w->Name) != "Debug##Default") l.windows.push_back(box);
+    if (w->ContentSize.x > w->InnerRect.GetWidth() + 1 && !w->ScrollbarX) l.clipped.push_back(box);
+  }
+  return l;
+}
+
 void ui_draw(Lab& lab, UiState& ui, double dt) {
+  ui.marks.clear();
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   // Fingers need bigger targets than a mouse pointer; narrow screens are mostly touch screens.
   ImGui::GetStyle().TouchExtraPadding = display.x < kNarrowWidth ? ImVec2(4, 4) : ImVec2(0, 0);
@@ -89,9 +127,9 @@ void ui_draw(Lab& lab, UiState& ui, double dt) {
     return;
   }
   // Column widths: fixed side panels, the centre takes the rest (at least 360 points).
-  const float left_w = ui.embed ? 300.0f : std::clamp(display.x * 0.28f, 300.0f, 400.0f);
-  const float right_w = ui.embed ? 250.0f : std::clamp(display.x * 0.24f, 260.0f, 340.0f);
-  const float centre_w = std::max(360.0f, display.x - left_w - right_w);
+  const float left_w = ui.embed ? kMinLeft : std::clamp(display.x * 0.28f, kMinLeft, 400.0f);
+  const float right_w = ui.embed ? kMinRight : std::clamp(display.x * 0.24f, kMinRight, 340.0f);
+  const float centre_w = std::max(kMinCentre, display.x - left_w - right_w);
   const float h = display.y;
 
   if (begin_panel("Data & training", ImVec2(0, 0), ImVec2(left_w, h))) {

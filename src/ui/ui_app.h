@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "lab.h"
+#include "lab_json.h"
 #include "lab_export.h"
 #include "ui_map_view.h"
 
@@ -100,6 +101,8 @@ struct UiState {
   char model_text[256] = "mnist";        // the spec field (a preset name or a spec)
   std::string model_shown;                // the settings' model when model_text was last filled from it
   std::string model_error;
+
+  std::vector<ScreenBox> marks;           // this frame's marked items (ui_mark), for layout checks
 };
 
 // Draws one frame of the UI for `lab`. `dt` is the frame time in seconds.
@@ -118,6 +121,22 @@ void ui_panel_mistakes(Lab& lab, UiState& ui);
 // what it shows changes (no texture if the run no longer keeps that epoch's weights); and drawn over [min, max].
 void ui_upload_explanation(Lab& lab, const UiState& ui, MapTexture& tex, int class_index, int epoch);
 void ui_draw_overlay(const MapTexture& tex, ImVec2 min, ImVec2 max, float opacity);
+
+// Layout checks (the page's layout()): the last frame's top-level panels, the windows whose content is wider
+// than they are with no horizontal scroll bar (cut off), and the marked items' visible parts.
+struct UiLayout {
+  float width = 0, height = 0;  // the display, in points
+  std::vector<ScreenBox> windows, clipped, marks;
+};
+UiLayout ui_layout(const UiState& ui);
+// Marks the last item (its part inside the window's visible area) under `name`.
+void ui_mark(UiState& ui, const char* name);
+
+// Puts the next item on the current line if `width` (ui_item_width) still fits there, else on a new one: rows
+// of controls that wrap in narrow panels. `spacing` < 0: the style's.
+void ui_same_line_if_fits(float width, float spacing = -1);
+// The width of an item `item_width` wide with `label` after it.
+float ui_item_width(float item_width, const char* label);
 
 // Class names of the loaded data set ("0".."9" or "T-shirt/top", ...).
 const char* ui_class_name(const Lab& lab, int k);

@@ -78,36 +78,40 @@ void view_controls(Lab& lab, UiState& ui) {
   const Model& model = lab.model();
   const int layers = int(model.layers.size());
   ui.layer = std::clamp(ui.layer, 0, std::max(0, layers - 1));
-  ImGui::SetNextItemWidth(260);
+  // One or more rows, as the panel's width allows.
+  const float combo_w = std::min(260.0f, ImGui::GetContentRegionAvail().x - ui_item_width(0, "layer"));
+  ImGui::SetNextItemWidth(combo_w);
   if (ImGui::BeginCombo("layer", layers ? layer_label(model, ui.layer).c_str() : "-")) {
     for (int i = 0; i < layers; ++i)
       if (ImGui::Selectable(layer_label(model, i).c_str(), i == ui.layer)) ui.layer = i;
     ImGui::EndCombo();
   }
-  ImGui::SameLine();
+  ui_same_line_if_fits(ui_item_width(110, "n_cols"));
   ImGui::SetNextItemWidth(110);
   ImGui::SliderInt("n_cols", &ui.view.cols, 1, 36);
-  ImGui::SameLine();
+  ui_same_line_if_fits(ui_item_width(110, "cell"));
   ImGui::SetNextItemWidth(110);
   ImGui::SliderFloat("cell", &ui.view.cell, 0, kMaxFitCell, ui.view.cell > 0 ? "%.0f px" : "fit");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("fig_width / n_cols: the side of one map on screen (0: as large as the panel allows)");
+  const float radio = ImGui::GetFrameHeight();  // a radio button's circle
   int norm = ui.view.normalize == GridNormalize::PerLayer ? 1 : 0;
   if (ImGui::RadioButton("per map", norm == 0)) norm = 0;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Each map stretched over the full range: shows every pattern.");
-  ImGui::SameLine();
+  ui_same_line_if_fits(ui_item_width(radio, "per layer"));
   if (ImGui::RadioButton("per layer", norm == 1)) norm = 1;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("One range for the layer: brighter = stronger activation.");
   ui.view.normalize = norm ? GridNormalize::PerLayer : GridNormalize::PerMap;
-  ImGui::SameLine(0, 24);
   int cmap = ui.view.colormap == Colormap::Viridis ? 1 : 0;
+  ui_same_line_if_fits(ui_item_width(radio, "gray"), 24);
   if (ImGui::RadioButton("gray", cmap == 0)) cmap = 0;
-  ImGui::SameLine();
+  ui_same_line_if_fits(ui_item_width(radio, "viridis"));
   if (ImGui::RadioButton("viridis", cmap == 1)) cmap = 1;
   ui.view.colormap = cmap ? Colormap::Viridis : Colormap::Gray;
   if (ui.save_image) {
-    ImGui::SameLine(0, 24);
+    ui_same_line_if_fits(ImGui::CalcTextSize("Save PNG").x + 2 * ImGui::GetStyle().FramePadding.x, 24);
     if (ImGui::Button("Save PNG")) save_view(lab, ui);
+    ui_mark(ui, "Save PNG");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("This view's grid as a picture, as drawn here.");
   }
 }
@@ -126,7 +130,10 @@ void live_tab(Lab& lab, UiState& ui) {
   o.cols = cols_for(fm, ui);
   o.cell = fit_cell(ImGui::GetContentRegionAvail(), o.cols, fm.shape.c, ui.view.cell);
   ImGui::BeginChild("live_grid");
+  ImGui::BeginGroup();
   ui_map_grid("live", fm, lab.live_version(), ui.live_tex.at(size_t(ui.layer)), o);
+  ImGui::EndGroup();
+  ui_mark(ui, "feature maps");
   ImGui::EndChild();
 }
 

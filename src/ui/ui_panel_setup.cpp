@@ -46,12 +46,17 @@ std::string duration(double seconds) {
   return buf;
 }
 
+// The Keras summary's table: its columns as wide as their text, scrolled sideways in a narrow panel.
 void summary_table(const Model& model) {
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("summary", 3, flags)) return;
-  ImGui::TableSetupColumn("Layer", ImGuiTableColumnFlags_WidthStretch, 1.5f);
-  ImGui::TableSetupColumn("Output shape", ImGuiTableColumnFlags_WidthStretch, 1.7f);
-  ImGui::TableSetupColumn("Params", ImGuiTableColumnFlags_WidthStretch, 0.9f);
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit |
+                                ImGuiTableFlags_ScrollX;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float row = ImGui::GetTextLineHeight() + 2 * style.CellPadding.y;
+  const float height = float(model.layers.size() + 1) * row + style.ScrollbarSize + 2;
+  if (!ImGui::BeginTable("summary", 3, flags, ImVec2(0, height))) return;
+  ImGui::TableSetupColumn("Layer");
+  ImGui::TableSetupColumn("Output shape");
+  ImGui::TableSetupColumn("Params");
   ImGui::TableHeadersRow();
   size_t total = 0;
   for (size_t i = 0; i < model.layers.size(); ++i) {
@@ -88,7 +93,7 @@ void apply_model(Lab& lab, UiState& ui, const std::string& text) {
 // The opt-in to keep the trained model in this browser, and the offer of the one kept on an earlier visit.
 void kept_model(const Lab& lab, UiState& ui) {
   bool on = ui.keep_model_on;
-  if (ImGui::Checkbox("Keep the trained model in this browser", &on)) ui.keep_model(on);
+  if (ImGui::Checkbox("Keep the model in this browser", &on)) ui.keep_model(on);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("After each run its weights (%.1f MB) stay in this browser's storage, not on any server,\n"
                       "and are offered back on your next visit.", double(lab.model_file_bytes()) / 1048576.0);
@@ -147,9 +152,12 @@ void ui_panel_data_model(Lab& lab, UiState& ui) {
     ImGui::ProgressBar(float(lab.loading_fraction()), ImVec2(-1, 0), label);
     return;
   }
-  if (lab.has_data())
-    ImGui::TextDisabled("%s train, %s test images %s", thousands(lab.train_data().size()).c_str(),
-                        thousands(lab.test_data().size()).c_str(), lab.train_data().shape.to_keras("N").c_str());
+  if (lab.has_data()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+    ImGui::TextWrapped("%s train, %s test images %s", thousands(lab.train_data().size()).c_str(),
+                       thousands(lab.test_data().size()).c_str(), lab.train_data().shape.to_keras("N").c_str());
+    ImGui::PopStyleColor();
+  }
 
   ImGui::BeginDisabled(!can_edit);
   const std::string preset = current ? current->model : LabSettings().model;  // the book's CNN for this data

@@ -29,8 +29,10 @@
 //               maps, calls and bad calls answer across origins, the lesson stays responsive while the lab trains,
 //               the epoch event arrives, its Grad-CAM step draws the probe's heat maps, a CIFAR-10 archive chosen in
 //               its file input loads in the lab, and ?allow_origin refuses a lesson it does not name.
-//   scenario 6: the page at 390x844@2x (phone), 768x1024, 1280x800, 1920x1080 and embedded at 600x500: ready, the
-//               canvas fills the viewport at full pixel density; screenshots screen-*.png.
+//   scenario 6: the page at 390x844@2x and 360x780@3x (phones), 768x1024, 1024x768, 1280x800, 1920x1080 and
+//               embedded at 600x500: ready, the canvas fills the viewport at full pixel density, the panels inside
+//               the screen, not overlapping, none cutting off its content, the feature maps on screen (on narrow
+//               screens after a tap on their tab); screenshots screen-*.png.
 //   scenario 7: CIFAR-10 from the user's disk: a synthetic cifar-10-binary.tar.gz made here loads through
 //               loadCifar (the drop and file-picker path) and trains one epoch (maps, Grad-CAM, confusion on
 //               32x32x3); a truncated archive, CIFAR-100, a PNG and others are refused while MNIST stays; a site
@@ -937,9 +939,48 @@ async function scenarioLesson(browser, appUrl, out) {
 
 // ---------- scenario 6: every screen: phone, tablet, laptop, desktop, and the embed size ----------
 
+// What a screen shows, from layout() (CSS pixels): panels inside the screen and not over each other, no window
+// cutting its content off, and the feature maps on screen (on a narrow screen after a tap on their tab).
+async function checkLayout(page, name) {
+  const layout = () => page.evaluate(() => window.convlens.layout());
+  let l = await layout();
+  const problems = [];
+  for (const w of l.windows) {
+    if (w.x < -0.5 || w.y < -0.5 || w.x + w.w > l.width + 0.5 || w.y + w.h > l.height + 0.5) {
+      problems.push(`${w.name} (${fmt(w.x, 0)},${fmt(w.y, 0)} ${fmt(w.w, 0)}x${fmt(w.h, 0)}) leaves the ${l.width}x${l.height} screen`);
+    }
+  }
+  for (const [i, a] of l.windows.entries()) {
+    for (const b of l.windows.slice(i + 1)) {
+      const ow = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x), oh = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+      if (ow > 1 && oh > 1) problems.push(`${a.name} and ${b.name} overlap by ${fmt(ow, 0)}x${fmt(oh, 0)}`);
+    }
+  }
+  for (const w of l.clipped) problems.push(`${w.name} cuts off its content`);
+  const tab = l.marks.find((m) => m.name === 'tab Feature maps');
+  if (tab) {
+    await clickMark(page, tab.name);
+    await sleep(600);
+    l = await layout();
+    for (const w of l.clipped) problems.push(`${w.name} cuts off its content (Feature maps tab)`);
+  }
+  const maps = l.marks.find((m) => m.name === 'feature maps');
+  if (!maps || maps.w < 100 || maps.h < 40) problems.push(`the feature maps are not on screen: ${JSON.stringify(maps)}`);
+  return { problems, windows: l.windows.map((w) => w.name), maps, tapped: Boolean(tab) };
+}
+
+// Clicks the middle of an item the UI marked (layout().marks).
+async function clickMark(page, name) {
+  const mark = (await page.evaluate(() => window.convlens.layout())).marks.find((m) => m.name === name);
+  if (!mark) throw new Error(`no '${name}' on screen`);
+  await page.mouse.click(mark.x + mark.w / 2, mark.y + mark.h / 2);
+}
+
 async function scenarioScreens(browser, baseUrl, out) {
-  const screens = [['phone', 390, 844, 2, ''], ['tablet', 768, 1024, 1, ''], ['laptop', 1280, 800, 1, ''],
-    ['desktop', 1920, 1080, 1, ''], ['embed', 600, 500, 1, '&embed=1']];
+  const screens = [['phone', 390, 844, 2, ''], ['phone-3x', 360, 780, 3, ''], ['tablet', 768, 1024, 1, ''],
+    ['small-laptop', 1024, 768, 1, ''], ['laptop', 1280, 800, 1, ''], ['desktop', 1920, 1080, 1, ''],
+    ['embed', 600, 500, 1, '&embed=1']];
+  report.screens = {};
   for (const [name, width, height, scale, query] of screens) {
     const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: scale });
     const page = await context.newPage();
@@ -952,11 +993,15 @@ async function scenarioScreens(browser, baseUrl, out) {
         const c = document.getElementById('canvas');
         return { w: c.width, h: c.height, cssW: c.clientWidth, cssH: c.clientHeight };
       });
-      const file = path.join(out, `screen-${name}-${width}x${height}.png`);
-      await page.screenshot({ path: file });
       check(`screen ${name} ${width}x${height}@${scale}x: ready, the canvas fills the page at full pixel density`,
         s && s.state === 'ready' && errors.length === 0 && canvas.cssW === width && canvas.cssH === height &&
-        canvas.w === width * scale && canvas.h === height * scale, `${JSON.stringify(canvas)}; ${file}`);
+        canvas.w === width * scale && canvas.h === height * scale, JSON.stringify(canvas));
+      const layout = await checkLayout(page, name);
+      report.screens[name] = layout;
+      const file = path.join(out, `screen-${name}-${width}x${height}.png`);
+      await page.screenshot({ path: file });
+      check(`screen ${name}: the panels fit the screen without overlapping or cutting off their content, the feature maps on screen${layout.tapped ? ' (their tab tapped)' : ''}`,
+        layout.problems.length === 0, `${layout.problems.join('; ') || layout.windows.join(', ')}; ${file}`);
     } catch (err) {
       check(`screen ${name}: completed`, false, err.message.split('\n')[0]);
     } finally {
@@ -1088,8 +1133,8 @@ async function scenarioCifar(browser, baseUrl, out) {
     await page.mouse.move(5, 5);
     await sleep(500);
     await page.screenshot({ path: path.join(out, 'app-cifar10.png') });
-    // The Feature maps panel's Save PNG button, where the 1280x800 layout puts it (app-cifar10.png).
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.mouse.click(745, 64)]);
+    // The Feature maps panel's Save PNG button (app-cifar10.png).
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), clickMark(page, 'Save PNG')]);
     check('cifar: the Save PNG button downloads the grid shown', download.suggestedFilename() === 'layer0_conv2d_1x32x32x32_now.png',
       download.suggestedFilename());
     const wrong = await page.evaluate(() => window.convlens.loadCifar('not a file').then((v) => v));
