@@ -25,11 +25,11 @@ constexpr float kNarrowWidth = kMinLeft + kMinCentre + kMinRight;
 
 void curves_and_mistakes(Lab& lab, UiState& ui) {
   if (!ImGui::BeginTabBar("##results")) return;
-  if (ImGui::BeginTabItem("Curves")) {
+  if (ui_tab(ui, "Curves")) {
     ui_panel_curves(lab, ui);
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem("Mistakes")) {
+  if (ui_tab(ui, "Mistakes")) {
     ui_panel_mistakes(lab, ui);
     ImGui::EndTabItem();
   }
@@ -52,23 +52,21 @@ void warnings_box(UiState& ui) {
 // Narrow screens: one window the size of the screen, each panel a tab of it, at the full width.
 void narrow_layout(Lab& lab, UiState& ui, double dt, ImVec2 display) {
   if (begin_panel("ConvLens", ImVec2(0, 0), display) && ImGui::BeginTabBar("##panels")) {
-    if (ImGui::BeginTabItem("Train")) {
+    if (ui_tab(ui, "Train")) {
       warnings_box(ui);
       ui_panel_data_model(lab, ui);
       ui_panel_training(lab, ui);
       ImGui::EndTabItem();
     }
-    const bool maps = ImGui::BeginTabItem("Feature maps");
-    ui_mark(ui, "tab Feature maps");
-    if (maps) {
+    if (ui_tab(ui, "Feature maps")) {
       ui_panel_maps(lab, ui, dt);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Probe")) {
+    if (ui_tab(ui, "Probe")) {
       ui_panel_probe(lab, ui);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Results")) {
+    if (ui_tab(ui, "Results")) {
       curves_and_mistakes(lab, ui);
       ImGui::EndTabItem();
     }
@@ -101,6 +99,12 @@ void ui_mark(UiState& ui, const char* name) {
   const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
   const ImVec2 lo = ImMax(ImGui::GetItemRectMin(), clip.Min), hi = ImMin(ImGui::GetItemRectMax(), clip.Max);
   ui.marks.push_back({name, lo.x, lo.y, std::max(0.0f, hi.x - lo.x), std::max(0.0f, hi.y - lo.y)});
+}
+
+bool ui_tab(UiState& ui, const char* label) {
+  const bool open = ImGui::BeginTabItem(label);
+  ui_mark(ui, ("tab " + std::string(label)).c_str());
+  return open;
 }
 
 UiLayout ui_layout(const UiState& ui) {

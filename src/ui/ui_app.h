@@ -131,6 +131,8 @@ struct UiLayout {
 UiLayout ui_layout(const UiState& ui);
 // Marks the last item (its part inside the window's visible area) under `name`.
 void ui_mark(UiState& ui, const char* name);
+// ImGui::BeginTabItem, the tab marked as "tab <label>".
+bool ui_tab(UiState& ui, const char* label);
 
 // Puts the next item on the current line if `width` (ui_item_width) still fits there, else on a new one: rows
 // of controls that wrap in narrow panels. `spacing` < 0: the style's.

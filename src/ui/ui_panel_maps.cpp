@@ -391,22 +391,22 @@ void ui_panel_maps(Lab& lab, UiState& ui, double dt) {
   lab.live_maps();  // keeps live_version current for every tab
   view_controls(lab, ui);
   if (!ImGui::BeginTabBar("views")) return;
-  if (ImGui::BeginTabItem("Live")) {
+  if (ui_tab(ui, "Live")) {
     ui.maps_tab = MapsTab::Live;
     live_tab(lab, ui);
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem("Before vs after")) {
+  if (ui_tab(ui, "Before vs after")) {
     ui.maps_tab = MapsTab::BeforeAfter;
     before_after_tab(lab, ui);
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem("Evolution timeline")) {
+  if (ui_tab(ui, "Evolution timeline")) {
     ui.maps_tab = MapsTab::Timeline;
     timeline_tab(lab, ui, dt);
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem("Filters")) {
+  if (ui_tab(ui, "Filters")) {
     ui.maps_tab = MapsTab::Filters;
     filters_tab(lab, ui);
     ImGui::EndTabItem();

@@ -116,6 +116,7 @@ void drawing_pad(Lab& lab, UiState& ui) {
 // The Grad-CAM controls, and the overlay's layer (-1 if the model has none to explain).
 int cam_controls(Lab& lab, UiState& ui) {
   ImGui::Checkbox("Explain", &ui.cam_show);
+  ui_mark(ui, "Explain");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Why the model answers what it does, as a heat map over the image.");
   if (ui.cam_show) {
     ImGui::SameLine();

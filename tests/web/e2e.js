@@ -40,9 +40,9 @@
 //               confusionCsv) of the trained model. Screenshot app-cifar10.png.
 // Every check prints one PASS/FAIL line; a summary follows. Requests to any other origin are
 // blocked and fail the test, as do console errors and uncaught page errors.
-// Writes to --out: app-training.png, app-after-training.png, e2e-report.json, e2e-console.log,
-// e2e-requests.log. Exit code: 0 all checks passed, 1 a check failed (or timeout), 2 usage error,
-// 130 interrupted. The server and the browser are always stopped.
+// Writes to --out: app-training.png, app-after-training.png, app-timeline.png, app-filters.png, app-mistakes.png,
+// e2e-report.json, e2e-console.log, e2e-requests.log. Exit code: 0 all checks passed, 1 a check failed (or
+// timeout), 2 usage error, 130 interrupted. The server and the browser are always stopped.
 'use strict';
 
 const fs = require('fs');
@@ -542,7 +542,20 @@ async function scenarioTraining(browser, baseUrl, out) {
       checkMistakes(inspected.confusion, inspected.mistakes, inspected.status.valAcc);
       report.explain = inspected.explain;
       await page.screenshot({ path: path.join(out, 'app-after-training.png') });
-      check('screenshot after training saved', true, path.join(out, 'app-after-training.png'));
+      // The other views after training: the timeline with the probe's Grad-CAM per epoch, the filters, the mistakes.
+      const views = [[['Explain', 'tab Evolution timeline'], 'app-timeline.png'], [['tab Filters'], 'app-filters.png'],
+        [['tab Mistakes'], 'app-mistakes.png']];
+      for (const [marks, file] of views) {
+        for (const m of marks) {
+          await clickMark(page, m);
+          await sleep(300);
+        }
+        await page.mouse.move(5, 5);
+        await sleep(700);
+        await page.screenshot({ path: path.join(out, file) });
+      }
+      check('screenshots after training saved: maps, timeline with Grad-CAM, filters, mistakes', true,
+        ['app-after-training.png', ...views.map((v) => v[1])].join(', '));
     },
   });
 }
