@@ -18,6 +18,7 @@
 #include "lab.h"
 #include "lab_export.h"
 #include "ui_map_view.h"
+#include "ui_text.h"
 
 namespace convlens {
 
