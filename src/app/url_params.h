@@ -6,7 +6,8 @@
 // the page passes on as a query string. Not here: applying the settings (lab.h), reading location.search (JS).
 //
 // Keys: dataset, model, epochs, batch, lr, optimizer, momentum, subset, seed, val_split, layer, probe,
-// threads, autostart, embed, gradcam, lang (en or zh-TW; the browser's language when absent), allow_origin (comma-separated origins such as https://a.example). (threads=1 also makes the page load the single-threaded build: web/convlens_web.js.)
+// threads, autostart, embed, gradcam, lang (en or zh-TW; the browser's language when absent), allow_origin
+// (comma-separated origins such as https://a.example). (threads=1 also makes the page load the single-threaded build: web/convlens_web.js.)
 #pragma once
 #include <optional>
 #include <string>

@@ -101,13 +101,16 @@ void ui_draw(Lab& lab, UiState& ui, double dt) {
   }
   ImGui::End();
 
-  if (begin_panel(tr_id(Text::FeatureMaps, "Feature maps").c_str(), ImVec2(left_w, 0), ImVec2(centre_w, h))) ui_panel_maps(lab, ui, dt);
+  if (begin_panel(tr_id(Text::FeatureMaps, "Feature maps").c_str(), ImVec2(left_w, 0), ImVec2(centre_w, h)))
+    ui_panel_maps(lab, ui, dt);
   ImGui::End();
 
   const float probe_h = std::min(h * 0.6f, 500.0f);
-  if (begin_panel(tr_id(Text::Probe, "Probe").c_str(), ImVec2(left_w + centre_w, 0), ImVec2(right_w, probe_h))) ui_panel_probe(lab, ui);
+  if (begin_panel(tr_id(Text::Probe, "Probe").c_str(), ImVec2(left_w + centre_w, 0), ImVec2(right_w, probe_h)))
+    ui_panel_probe(lab, ui);
   ImGui::End();
-  if (begin_panel(tr_id(Text::Curves, "Curves").c_str(), ImVec2(left_w + centre_w, probe_h), ImVec2(right_w, h - probe_h))) curves_and_mistakes(lab, ui);
+  if (begin_panel(tr_id(Text::Curves, "Curves").c_str(), ImVec2(left_w + centre_w, probe_h), ImVec2(right_w, h - probe_h)))
+    curves_and_mistakes(lab, ui);
   ImGui::End();
 }
 

@@ -87,7 +87,8 @@ void plot(const char* title, const std::vector<Series>& series, ImVec2 size, flo
 void ui_panel_curves(const Lab& lab, UiState& ui) {
   const LabView& t = lab.view();
   if (ui.save_text && !t.history.empty()) {
-    if (ImGui::SmallButton(tr_id(Text::SaveCsv, "save_csv").c_str())) ui.save_text("convlens-history.csv", lab_history_csv(lab));
+    if (ImGui::SmallButton(tr_id(Text::SaveCsv, "save_csv").c_str()))
+      ui.save_text("convlens-history.csv", lab_history_csv(lab));
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Text::SaveCsvTip));
   }
   const float per_epoch = float(std::max(1, t.batches_per_epoch));

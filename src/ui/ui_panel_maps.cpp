@@ -89,7 +89,8 @@ void view_controls(Lab& lab, UiState& ui) {
   ImGui::SliderInt("n_cols", &ui.view.cols, 1, 36);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(110);
-  ImGui::SliderFloat(tr_id(Text::Cell, "cell").c_str(), &ui.view.cell, 0, kMaxFitCell, ui.view.cell > 0 ? "%.0f px" : tr(Text::Fit));
+  ImGui::SliderFloat(tr_id(Text::Cell, "cell").c_str(), &ui.view.cell, 0, kMaxFitCell,
+                     ui.view.cell > 0 ? "%.0f px" : tr(Text::Fit));
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("%s", tr(Text::CellTip));
   int norm = ui.view.normalize == GridNormalize::PerLayer ? 1 : 0;
@@ -139,7 +140,8 @@ void before_after_tab(Lab& lab, UiState& ui) {
     if (lab.snapshot(i).epoch_end && lab.snapshot(i).epoch > 0) ends.push_back(i);
   int pick = ui.compare_snapshot < 0 ? int(ends.size()) : int(std::find(ends.begin(), ends.end(), ui.compare_snapshot) - ends.begin());
   ImGui::SetNextItemWidth(260);
-  const std::string now_label = pick >= int(ends.size()) ? tr(Text::CurrentWeights) : snapshot_label(lab, ends[size_t(pick)]);
+  const std::string now_label =
+      pick >= int(ends.size()) ? tr(Text::CurrentWeights) : snapshot_label(lab, ends[size_t(pick)]);
   if (ImGui::SliderInt(tr_id(Text::After, "after").c_str(), &pick, 0, int(ends.size()), now_label.c_str()))
     ui.compare_snapshot = pick >= int(ends.size()) ? -1 : ends[size_t(pick)];
 
@@ -215,7 +217,8 @@ void explanation_strip(Lab& lab, UiState& ui, int scrubbed_epoch) {
   const int every = std::max(1, (last + 10) / 11);
   for (int e = 0; e <= last; e += every) epochs.push_back(e);
   if (epochs.back() != last) epochs.push_back(last);
-  ImGui::TextDisabled(tr(Text::ExplanationEachEpoch), ui.explain == ExplainKind::GradCam ? "Grad-CAM" : tr(Text::Saliency));
+  ImGui::TextDisabled(tr(Text::ExplanationEachEpoch),
+                      ui.explain == ExplainKind::GradCam ? "Grad-CAM" : tr(Text::Saliency));
   const float side = std::min(64.0f, ImGui::GetContentRegionAvail().x / float(epochs.size()) - ImGui::GetStyle().ItemSpacing.x);
   for (size_t i = 0; i < epochs.size(); ++i) {
     MapTexture& tex = ui.cam_timeline_tex.at(i);

@@ -123,7 +123,8 @@ int cam_controls(Lab& lab, UiState& ui) {
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("%s", tr(Text::GradCamTip));
     ImGui::SameLine();
-    if (ImGui::RadioButton(tr_id(Text::SaliencyLower, "saliency").c_str(), ui.explain == ExplainKind::Saliency)) ui.explain = ExplainKind::Saliency;
+    if (ImGui::RadioButton(tr_id(Text::SaliencyLower, "saliency").c_str(), ui.explain == ExplainKind::Saliency))
+      ui.explain = ExplainKind::Saliency;
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("%s", tr(Text::SaliencyTip));
   }

@@ -92,7 +92,9 @@ void ui_panel_data_model(Lab& lab, UiState& ui) {
     ui.model_shown = lab.settings().model;
     std::snprintf(ui.model_text, sizeof ui.model_text, "%s", ui.model_shown.c_str());
   }
-  if (!ImGui::CollapsingHeader(tr_id(Text::DataAndModel, "data_model").c_str(), ui.embed ? 0 : ImGuiTreeNodeFlags_DefaultOpen)) return;
+  if (!ImGui::CollapsingHeader(tr_id(Text::DataAndModel, "data_model").c_str(),
+                               ui.embed ? 0 : ImGuiTreeNodeFlags_DefaultOpen))
+    return;
   const bool can_edit = editable(lab);
   ImGui::BeginDisabled(!can_edit);
   const DatasetInfo* current = dataset_info(lab.settings().dataset);
@@ -140,7 +142,8 @@ void ui_panel_data_model(Lab& lab, UiState& ui) {
     apply_model(lab, ui, ui.model_text);
   }
   ImGui::SetNextItemWidth(-50);
-  if (ImGui::InputText(tr_id(Text::Spec, "spec").c_str(), ui.model_text, sizeof ui.model_text, ImGuiInputTextFlags_EnterReturnsTrue))
+  if (ImGui::InputText(tr_id(Text::Spec, "spec").c_str(), ui.model_text, sizeof ui.model_text,
+                       ImGuiInputTextFlags_EnterReturnsTrue))
     apply_model(lab, ui, ui.model_text);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("%s", tr(Text::SpecTip));
@@ -158,16 +161,20 @@ void ui_panel_training(Lab& lab, UiState& ui) {
   TrainConfig& t = s.train;
   int opt = t.optimizer.kind == OptimizerKind::SGD ? 1 : 0;
   const char* optimizers[] = {"Adam", tr(Text::SgdMomentum)};
-  if (ImGui::Combo(tr_id(Text::Optimizer, "optimizer").c_str(), &opt, optimizers, 2)) t.optimizer.kind = opt ? OptimizerKind::SGD : OptimizerKind::Adam;
-  slider_float(tr_id(Text::LearningRate, "lr").c_str(), t.optimizer.lr, kLrRange, 1e-5f, 1.0f, "%.5f", ImGuiSliderFlags_Logarithmic);
+  if (ImGui::Combo(tr_id(Text::Optimizer, "optimizer").c_str(), &opt, optimizers, 2))
+    t.optimizer.kind = opt ? OptimizerKind::SGD : OptimizerKind::Adam;
+  slider_float(tr_id(Text::LearningRate, "lr").c_str(), t.optimizer.lr, kLrRange, 1e-5f, 1.0f, "%.5f",
+               ImGuiSliderFlags_Logarithmic);
   if (t.optimizer.kind == OptimizerKind::SGD)
-    slider_float(tr_id(Text::Momentum, "momentum").c_str(), t.optimizer.momentum, kMomentumRange, 0.0f, 0.99f, "%.2f", 0);
+    slider_float(tr_id(Text::Momentum, "momentum").c_str(), t.optimizer.momentum, kMomentumRange, 0.0f, 0.99f, "%.2f",
+                 0);
   slider_int(tr_id(Text::BatchSize, "batch").c_str(), t.batch, kBatchRange, 512, ImGuiSliderFlags_Logarithmic);
   slider_int(tr_id(Text::Epochs, "epochs").c_str(), t.epochs, kEpochsRange, 50, 0);
   slider_float(tr_id(Text::ValidationSplit, "val_split").c_str(), t.val_split, kValSplitRange, 0.0f, 0.9f, "%.2f", 0);
   int subset = int(std::min<size_t>(t.subset, INT_MAX));
   const int total = int(lab.train_data().size());
-  ImGui::SliderInt(tr_id(Text::Samples, "samples").c_str(), &subset, 0, std::max(total, 1), subset == 0 ? tr(Text::All) : "%d", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderInt(tr_id(Text::Samples, "samples").c_str(), &subset, 0, std::max(total, 1),
+                   subset == 0 ? tr(Text::All) : "%d", ImGuiSliderFlags_Logarithmic);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Text::SamplesTip));
   if (kSubsetRange.contains(subset)) t.subset = size_t(subset);
   int seed = int(t.seed % 1000000);

@@ -27,7 +27,8 @@
 //               maps, calls and bad calls answer across origins, the lesson stays responsive while the lab trains,
 //               the epoch event arrives, and ?allow_origin refuses a lesson it does not name.
 //   scenario 6: the page at 390x844@2x (phone), 768x1024, 1280x800, 1920x1080 and embedded at 600x500: ready, the
-//               canvas fills the viewport at full pixel density; screenshots screen-*.png.
+//               canvas fills the viewport at full pixel density; screenshots screen-*.png. In Traditional Chinese
+//               (status().lang 'zh-TW') with ?lang=zh-TW at 1280x800 and from a zh-HK browser at 390x844.
 //   scenario 7: CIFAR-10 from the user's disk: a synthetic cifar-10-binary.tar.gz made here loads through
 //               loadCifar (the drop and file-picker path) and trains one epoch (maps, Grad-CAM, confusion on
 //               32x32x3); a truncated archive, CIFAR-100, a PNG and others are refused while MNIST stays; a site
@@ -955,10 +956,14 @@ async function scenarioLesson(browser, appUrl, out) {
 // ---------- scenario 6: every screen: phone, tablet, laptop, desktop, and the embed size ----------
 
 async function scenarioScreens(browser, baseUrl, out) {
-  const screens = [['phone', 390, 844, 2, ''], ['tablet', 768, 1024, 1, ''], ['laptop', 1280, 800, 1, ''],
-    ['desktop', 1920, 1080, 1, ''], ['embed', 600, 500, 1, '&embed=1']];
-  for (const [name, width, height, scale, query] of screens) {
-    const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: scale });
+  // [name, width, height, scale, query, the browser's language, the UI's language status() must report]
+  const screens = [['phone', 390, 844, 2, '', 'en-US', 'en'], ['tablet', 768, 1024, 1, '', 'en-US', 'en'],
+    ['laptop', 1280, 800, 1, '', 'en-US', 'en'], ['desktop', 1920, 1080, 1, '', 'en-US', 'en'],
+    ['embed', 600, 500, 1, '&embed=1', 'en-US', 'en'],
+    ['laptop-zh-TW', 1280, 800, 1, '&lang=zh-TW', 'en-US', 'zh-TW'],  // ?lang= wins over the browser's
+    ['phone-zh-HK-browser', 390, 844, 2, '', 'zh-HK', 'zh-TW']];       // a Chinese browser, no ?lang=
+  for (const [name, width, height, scale, query, locale, lang] of screens) {
+    const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: scale, locale });
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (err) => errors.push(err.message));
@@ -974,6 +979,8 @@ async function scenarioScreens(browser, baseUrl, out) {
       check(`screen ${name} ${width}x${height}@${scale}x: ready, the canvas fills the page at full pixel density`,
         s && s.state === 'ready' && errors.length === 0 && canvas.cssW === width && canvas.cssH === height &&
         canvas.w === width * scale && canvas.h === height * scale, `${JSON.stringify(canvas)}; ${file}`);
+      check(`screen ${name}: the UI in ${lang} (browser ${locale}${query.includes('lang=') ? ', ' + query.slice(1) : ''})`,
+        s && s.lang === lang && s.warnings.length === 0, `status().lang ${s && s.lang}; warnings ${JSON.stringify(s && s.warnings)}`);
     } catch (err) {
       check(`screen ${name}: completed`, false, err.message.split('\n')[0]);
     } finally {
