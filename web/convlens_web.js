@@ -1,5 +1,6 @@
 // convlens_web.js: the page's JavaScript around the WASM app.
-//   - configures the Emscripten Module (canvas, location.search as argv[1], errors shown on the page);
+//   - configures the Emscripten Module (canvas, location.search as argv[1], navigator.language as argv[2],
+//     errors shown on the page);
 //   - fetches data sets when the app asks (gzip'd files from data/<id>/, with progress, gunzipped by the
 //     browser's DecompressionStream) and hands them to the app one file at a time;
 //   - reads a data set from the user's disk (loadCifar, the menu's file picker, a drop on the page): a .tar.gz
@@ -36,7 +37,7 @@
   const REMEMBER_KEY = 'convlens.settings';  // localStorage: the last run's settings (convlensRemember)
   window.Module = {
     canvas,
-    arguments: [rememberedQuery()],
+    arguments: [rememberedQuery(), navigator.language || ''],  // the browser's language: the UI's unless ?lang=
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
     onAbort: (what) => showMessage('ConvLens stopped: ' + what, true),

@@ -37,7 +37,8 @@ std::string json_number(double value) {
   return buf;
 }
 
-std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std::vector<std::string>& warnings) {
+std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std::vector<std::string>& warnings,
+                            Language lang) {
   const Lab::Metrics m = lab.metrics();
   std::string j = "{";
   auto field = [&](const char* key, const std::string& value) {
@@ -78,6 +79,7 @@ std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std:
   field("loadingProgress", json_number(lab.loading_fraction()));
   field("error", json_quote(lab.error()));
   field("warnings", json_strings(warnings));
+  field("lang", json_quote(language_code(lang)));
   return j + "}";
 }
 

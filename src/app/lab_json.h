@@ -11,6 +11,7 @@
 #include "benchmark.h"
 #include "lab.h"
 #include "lab_export.h"
+#include "url_params.h"
 
 namespace convlens {
 
@@ -26,8 +27,9 @@ struct FrameStats {
 // {"state":"training","epoch":1,"epochs":10,"batch":12,"batchesPerEpoch":1500,"loss":..,"acc":..,
 //  "valLoss":..,"valAcc":..,"testLoss":..|null,"testAcc":..|null,"samplesPerSec":..,"throughput":..,"progress":..,"etaSeconds":..,"fps":..,"frames":..,
 //  "trainMs":..,"uiMs":..,"trainer":"frames"|"thread","chunk":..,"dataMB":..,"modelMB":..,"workspaceMB":..,"dataset":"mnist","probe":7,"loading":"","loadingProgress":..,
-//  "error":"","warnings":[...]}
-std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std::vector<std::string>& warnings);
+//  "error":"","warnings":[...],"lang":"en"|"zh-TW"}  (lang: the UI's language)
+std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std::vector<std::string>& warnings,
+                            Language lang);
 
 // [{"epoch":1,"loss":..,"acc":..,"valLoss":..,"valAcc":..,"seconds":..,"samplesPerSec":..}, ...]
 std::string lab_history_json(const Lab& lab);

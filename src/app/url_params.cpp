@@ -32,6 +32,11 @@ std::string quoted(const std::string& value) {
   return "'" + v + "'";
 }
 
+std::string lower(std::string text) {
+  for (char& c : text) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
 // `model` planned for the settings' data set (its input shape and classes).
 Result<Model> plan_for(const LabSettings& s, const std::string& model) {
   const DatasetInfo* d = dataset_info(s.dataset);
@@ -87,6 +92,13 @@ struct Parser {
     o.allow_origins = good;
   }
 
+  void language(const std::string& key, const std::string& value) {
+    const std::string v = lower(value);
+    if (v == "en") o.lang = Language::English;
+    else if (v == "zh-tw") o.lang = Language::TraditionalChinese;
+    else warn(key, value, "is not en or zh-TW", o.lang ? language_code(*o.lang) : "the default");
+  }
+
   void flag(const std::string& key, const std::string& value, bool& field) {
     if (!parse_bool(value, field)) warn(key, value, "is not 0 or 1", field ? "1" : "0");
   }
@@ -129,6 +141,8 @@ struct Parser {
       flag(key, value, o.embed);
     } else if (key == "gradcam") {
       flag(key, value, o.gradcam);
+    } else if (key == "lang") {
+      language(key, value);
     } else if (key == "allow_origin") {
       origins(key, value);
     } else if (!key.empty()) {
@@ -138,6 +152,14 @@ struct Parser {
 };
 
 }  // namespace
+
+const char* language_code(Language lang) { return lang == Language::TraditionalChinese ? "zh-TW" : "en"; }
+
+Language language_from_locale(const std::string& locale) {
+  const std::string l = lower(locale);
+  const bool chinese = l.rfind("zh", 0) == 0 && (l.size() == 2 || l[2] == '-' || l[2] == '_');
+  return chinese ? Language::TraditionalChinese : Language::English;
+}
 
 std::string url_decode(const std::string& text) {
   std::string out;

@@ -6,8 +6,10 @@
 // the page passes on as a query string. Not here: applying the settings (lab.h), reading location.search (JS).
 //
 // Keys: dataset, model, epochs, batch, lr, optimizer, momentum, subset, seed, val_split, layer, probe,
-// threads, autostart, embed, gradcam, allow_origin (comma-separated origins such as https://a.example). (threads=1 also makes the page load the single-threaded build: web/convlens_web.js.)
+// threads, autostart, embed, gradcam, lang (en or zh-TW; the browser's language when absent), allow_origin
+// (comma-separated origins such as https://a.example). (threads=1 also makes the page load the single-threaded build: web/convlens_web.js.)
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,15 @@ namespace convlens {
 constexpr WholeRange kProbeRange{0, 100'000'000};
 constexpr WholeRange kThreadsRange{1, 64};
 
+// The UI's language (src/ui/ui_text.h has its strings). Messages from the engine and the app stay English.
+enum class Language { English, TraditionalChinese };
+
+// "en" or "zh-TW", as ?lang= and status().lang write it.
+const char* language_code(Language lang);
+// The UI's language for a browser's (navigator.language, BCP 47 such as "zh-HK" or "en-US"): Traditional
+// Chinese for any Chinese ("zh", "zh-TW", "zh-HK", "zh-Hant", ...), else English.
+Language language_from_locale(const std::string& locale);
+
 struct UrlOptions {
   LabSettings settings;               // defaults overridden by every valid value
   int layer = -1;                     // feature-map layer to show first (the book's idx); -1 = not given
@@ -27,6 +38,7 @@ struct UrlOptions {
   bool autostart = false;             // start training as soon as the data is loaded
   bool embed = false;                 // compact layout for iframes
   bool gradcam = false;               // show Grad-CAM over the probe
+  std::optional<Language> lang;       // the UI's language; not given = the browser's (English natively)
   // Origins whose pages may drive an embedded page by postMessage (web/convlens_web.js); empty = any.
   std::vector<std::string> allow_origins;
   std::vector<std::string> warnings;  // one line per ignored value

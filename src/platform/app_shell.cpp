@@ -47,18 +47,22 @@ bool busy(const Lab& lab) {
   return lab.state() == LabState::Training || lab.state() == LabState::Loading || lab.testing();
 }
 
-void load_font(const ShellConfig& config, float scale) {
+// The UI's font, and the Chinese one merged into it when the UI is in Chinese. Returns the language the fonts
+// can show: English if the Chinese font cannot be read.
+Language load_font(const ShellConfig& config, float scale) {
   ImGuiIO& io = ImGui::GetIO();
   FILE* f = config.font_path.empty() ? nullptr : std::fopen(config.font_path.c_str(), "rb");
-  if (f) {
-    std::fclose(f);
-    // Rasterise at the screen's pixel density and scale back: crisp text on HiDPI screens.
-    if (io.Fonts->AddFontFromFileTTF(config.font_path.c_str(), config.font_size * scale)) {
-      io.FontGlobalScale = 1.0f / scale;
-      return;
-    }
+  if (f) std::fclose(f);
+  // Rasterise at the screen's pixel density and scale back: crisp text on HiDPI screens.
+  if (f && io.Fonts->AddFontFromFileTTF(config.font_path.c_str(), config.font_size * scale)) {
+    io.FontGlobalScale = 1.0f / scale;
+  } else {
+    io.Fonts->AddFontDefault();
+    scale = 1;
   }
-  io.Fonts->AddFontDefault();
+  if (config.language == Language::English) return Language::English;
+  if (ui_merge_cjk_font(*io.Fonts, config.cjk_font_path, config.font_size * scale)) return config.language;
+  return Language::English;
 }
 
 }  // namespace
@@ -67,7 +71,7 @@ void shell_apply_options(AppShell& s, const UrlOptions& o) {
   s.lab.settings() = o.settings;
   s.ui->embed = o.embed;
   s.ui->cam_show = o.gradcam;
-  s.ui->warnings = o.warnings;
+  s.ui->warnings.insert(s.ui->warnings.end(), o.warnings.begin(), o.warnings.end());
   if (o.layer >= 0) s.ui->layer = o.layer;
 }
 
@@ -129,7 +133,13 @@ Status shell_init(AppShell& s, const ShellConfig& config) {
   // With software WebGL (no GPU) those full-window blended quads were most of each frame's cost.
   style.Colors[ImGuiCol_WindowBg].w = 0.0f;
   ImGui_ImplSDL2_InitForOpenGL(s.window, s.gl);
-  load_font(config, s.dpi_scale);  // before the renderer uploads the font atlas
+  const Language shown = load_font(config, s.dpi_scale);  // before the renderer uploads the font atlas
+  ui_set_language(shown);
+  if (shown != config.language) {
+    const std::string why = "lang: no Chinese font (" + config.cjk_font_path + " is missing); showing English";
+    std::fprintf(stderr, "convlens: %s\n", why.c_str());
+    s.ui->warnings.push_back(why);
+  }
   if (!imgui_gl_init(config.gles)) return Status::fail("the GPU driver cannot compile the UI's shaders");
   s.awake_until = now_seconds() + kSettleSeconds;  // the first frames
   return Status::success();

@@ -29,6 +29,8 @@ struct ShellConfig {
   int width = 1280, height = 800;
   bool gles = false;                // WebGL2 (OpenGL ES 3.0) instead of desktop OpenGL 3.2 core
   std::string font_path;            // a TTF to load; the default ImGui font if empty or missing
+  Language language = Language::English;  // the UI's language (ui_text.h)
+  std::string cjk_font_path;        // the Chinese UI's font, merged over font_path; if missing: English
   float font_size = 15.0f;          // in UI points (pixels at scale 1)
 };
 

@@ -1,12 +1,15 @@
 // main_native.cpp: the desktop app (convlens-app): the browser app's UI in an SDL2 + OpenGL 3 window, reading
 // the data sets from the folder ./build_wasm.sh setup fills.
 //
-//   convlens-app [--data DIR] [--threads N] [--frames N] [--until-done] [--screenshot FILE.png] [OPTIONS]
+//   convlens-app [--data DIR] [--threads N] [--lang en|zh-TW] [--frames N] [--until-done] [--screenshot FILE.png]
+//                [OPTIONS]
 //     OPTIONS as in the page's URL, e.g. "dataset=fashion&epochs=3&autostart=1"
 //     --frames N stops after N frames drawn, --until-done once training and the test set are done (scripted and
 //     CI smoke runs); --screenshot saves the last frame.
 //     --threads N: engine threads (default: one per core; `threads=N` in OPTIONS means the same, as in the
 //     page's URL). A thread of its own trains; the window draws beside it.
+//     --lang zh-TW: the UI in Traditional Chinese (`lang=zh-TW` in OPTIONS, as in the page's URL); English by
+//     default, and if the build's Chinese font is missing.
 //
 // The frame loop is app_shell's; this file only reads files, drives the turns (sleeping in SDL_WaitEvent while
 // the app is idle) and saves the screenshot.
@@ -81,12 +84,15 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "convlens-app: --threads needs a whole number in 1..256\n");
         return 2;
       }
+    } else if (std::strcmp(argv[i], "--lang") == 0 && i + 1 < argc) {
+      query += (query.empty() ? "lang=" : "&lang=") + std::string(argv[++i]);  // checked with the options
     } else if (std::strcmp(argv[i], "--until-done") == 0) {
       until_done = true;
     } else if (std::strcmp(argv[i], "--screenshot") == 0 && i + 1 < argc) {
       screenshot = argv[++i];
     } else if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-      std::printf("usage: convlens-app [--data DIR] [--threads N] [--frames N] [--until-done] [--screenshot FILE.png] [OPTIONS]\n"
+      std::printf("usage: convlens-app [--data DIR] [--threads N] [--lang en|zh-TW] [--frames N] [--until-done]\n"
+                  "                    [--screenshot FILE.png] [OPTIONS]\n"
                   "  OPTIONS as in the web page's URL: dataset=fashion&epochs=3&batch=64&autostart=1 ...\n"
                   "  DIR holds mnist/ and fashion/ (default %s)\n", root.c_str());
       return 0;
@@ -102,6 +108,8 @@ int main(int argc, char** argv) {
   AppShell shell;
   ShellConfig config;
   config.font_path = CONVLENS_FONT_PATH;  // CONVLENS_FONT in CMakeLists.txt
+  config.cjk_font_path = CONVLENS_CJK_FONT_PATH;  // the build's subset of Noto Sans CJK TC (CMakeLists.txt)
+  config.language = options.lang.value_or(Language::English);
   Status s = shell_init(shell, config);
   if (!s.ok()) {
     std::fprintf(stderr, "convlens-app: %s\n", s.error.c_str());

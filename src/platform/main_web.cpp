@@ -2,7 +2,8 @@
 // idle (JavaScript's input listeners and every API call wake it: web_wake), the canvas kept at the window's
 // size, data sets requested from JavaScript, and events posted to an embedding page.
 //
-// JavaScript (web/convlens_web.js) passes location.search as argv[1], fetches and gunzips the data when asked
+// JavaScript (web/convlens_web.js) passes location.search as argv[1] and the browser's language
+// (navigator.language, the UI's language when the URL has no lang) as argv[2], fetches and gunzips the data when asked
 // (js_fetch_dataset) and hands it back through web_bridge.cpp.
 #include <emscripten.h>
 #include <emscripten/html5.h>
@@ -120,6 +121,8 @@ int main(int argc, char** argv) {
   ShellConfig config;
   config.gles = true;
   config.font_path = CONVLENS_FONT_PATH;  // embedded at link time (CMakeLists.txt)
+  config.cjk_font_path = CONVLENS_CJK_FONT_PATH;
+  config.language = app.options.lang.value_or(language_from_locale(argc > 2 ? argv[2] : ""));
   double css_w = 1280, css_h = 800;
   emscripten_get_element_css_size("#canvas", &css_w, &css_h);
   config.width = int(css_w);

@@ -83,7 +83,7 @@ EMSCRIPTEN_KEEPALIVE void cl_wake() { web_wake(web_app()); }
 
 EMSCRIPTEN_KEEPALIVE const char* cl_status() {
   WebApp& app = web_api_read();
-  return out(lab_status_json(app.shell.lab, app.shell.stats, app.shell.ui->warnings));
+  return out(lab_status_json(app.shell.lab, app.shell.stats, app.shell.ui->warnings, ui_language()));
 }
 
 EMSCRIPTEN_KEEPALIVE const char* cl_history() {

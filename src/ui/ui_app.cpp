@@ -25,11 +25,11 @@ constexpr float kNarrowWidth = kMinLeft + kMinCentre + kMinRight;
 
 void curves_and_mistakes(Lab& lab, UiState& ui) {
   if (!ImGui::BeginTabBar("##results")) return;
-  if (ui_tab(ui, "Curves")) {
+  if (ui_tab(ui, Text::Curves, "curves")) {
     ui_panel_curves(lab, ui);
     ImGui::EndTabItem();
   }
-  if (ui_tab(ui, "Mistakes")) {
+  if (ui_tab(ui, Text::Mistakes, "mistakes")) {
     ui_panel_mistakes(lab, ui);
     ImGui::EndTabItem();
   }
@@ -39,34 +39,34 @@ void curves_and_mistakes(Lab& lab, UiState& ui) {
 void warnings_box(UiState& ui) {
   if (ui.warnings.empty() || !ui.warnings_open) return;
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.3f, 1.0f));
-  ImGui::TextWrapped("Not everything asked for was done:");
+  ImGui::TextWrapped("%s", tr(Text::NotEverythingDone));
   for (const std::string& w : ui.warnings) {
     ImGui::Bullet();
     ImGui::TextWrapped("%s", w.c_str());
   }
   ImGui::PopStyleColor();
-  if (ImGui::SmallButton("Dismiss")) ui.warnings_open = false;
+  if (ImGui::SmallButton(tr_id(Text::Dismiss, "dismiss").c_str())) ui.warnings_open = false;
   ImGui::Separator();
 }
 
 // Narrow screens: one window the size of the screen, each panel a tab of it, at the full width.
 void narrow_layout(Lab& lab, UiState& ui, double dt, ImVec2 display) {
   if (begin_panel("ConvLens", ImVec2(0, 0), display) && ImGui::BeginTabBar("##panels")) {
-    if (ui_tab(ui, "Train")) {
+    if (ui_tab(ui, Text::Train, "train")) {
       warnings_box(ui);
       ui_panel_data_model(lab, ui);
       ui_panel_training(lab, ui);
       ImGui::EndTabItem();
     }
-    if (ui_tab(ui, "Feature maps")) {
+    if (ui_tab(ui, Text::FeatureMaps, "maps")) {
       ui_panel_maps(lab, ui, dt);
       ImGui::EndTabItem();
     }
-    if (ui_tab(ui, "Probe")) {
+    if (ui_tab(ui, Text::Probe, "probe")) {
       ui_panel_probe(lab, ui);
       ImGui::EndTabItem();
     }
-    if (ui_tab(ui, "Results")) {
+    if (ui_tab(ui, Text::Results, "results")) {
       curves_and_mistakes(lab, ui);
       ImGui::EndTabItem();
     }
@@ -101,9 +101,9 @@ void ui_mark(UiState& ui, const char* name) {
   ui.marks.push_back({name, lo.x, lo.y, std::max(0.0f, hi.x - lo.x), std::max(0.0f, hi.y - lo.y)});
 }
 
-bool ui_tab(UiState& ui, const char* label) {
-  const bool open = ImGui::BeginTabItem(label);
-  ui_mark(ui, ("tab " + std::string(label)).c_str());
+bool ui_tab(UiState& ui, Text label, const char* id) {
+  const bool open = ImGui::BeginTabItem(tr_id(label, id).c_str());
+  ui_mark(ui, ("tab " + std::string(id)).c_str());
   return open;
 }
 
@@ -136,20 +136,23 @@ void ui_draw(Lab& lab, UiState& ui, double dt) {
   const float centre_w = std::max(kMinCentre, display.x - left_w - right_w);
   const float h = display.y;
 
-  if (begin_panel("Data & training", ImVec2(0, 0), ImVec2(left_w, h))) {
+  if (begin_panel(tr_id(Text::DataAndTraining, "Data & training").c_str(), ImVec2(0, 0), ImVec2(left_w, h))) {
     warnings_box(ui);
     ui_panel_data_model(lab, ui);
     ui_panel_training(lab, ui);
   }
   ImGui::End();
 
-  if (begin_panel("Feature maps", ImVec2(left_w, 0), ImVec2(centre_w, h))) ui_panel_maps(lab, ui, dt);
+  if (begin_panel(tr_id(Text::FeatureMaps, "Feature maps").c_str(), ImVec2(left_w, 0), ImVec2(centre_w, h)))
+    ui_panel_maps(lab, ui, dt);
   ImGui::End();
 
   const float probe_h = std::min(h * 0.6f, 500.0f);
-  if (begin_panel("Probe", ImVec2(left_w + centre_w, 0), ImVec2(right_w, probe_h))) ui_panel_probe(lab, ui);
+  if (begin_panel(tr_id(Text::Probe, "Probe").c_str(), ImVec2(left_w + centre_w, 0), ImVec2(right_w, probe_h)))
+    ui_panel_probe(lab, ui);
   ImGui::End();
-  if (begin_panel("Curves", ImVec2(left_w + centre_w, probe_h), ImVec2(right_w, h - probe_h))) curves_and_mistakes(lab, ui);
+  if (begin_panel(tr_id(Text::Curves, "Curves").c_str(), ImVec2(left_w + centre_w, probe_h), ImVec2(right_w, h - probe_h)))
+    curves_and_mistakes(lab, ui);
   ImGui::End();
 }
 

@@ -19,6 +19,7 @@
 #include "lab_json.h"
 #include "lab_export.h"
 #include "ui_map_view.h"
+#include "ui_text.h"
 
 namespace convlens {
 
@@ -131,8 +132,9 @@ struct UiLayout {
 UiLayout ui_layout(const UiState& ui);
 // Marks the last item (its part inside the window's visible area) under `name`.
 void ui_mark(UiState& ui, const char* name);
-// ImGui::BeginTabItem, the tab marked as "tab <label>".
-bool ui_tab(UiState& ui, const char* label);
+// ImGui::BeginTabItem of `label` in the UI's language, with an ImGui ID that stays `id` in every language;
+// the tab is marked as "tab <id>".
+bool ui_tab(UiState& ui, Text label, const char* id);
 
 // Puts the next item on the current line if `width` (ui_item_width) still fits there, else on a new one: rows
 // of controls that wrap in narrow panels. `spacing` < 0: the style's.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui_text.h"
 #include "ui_texture.h"
 
 namespace convlens {
@@ -50,9 +51,9 @@ void tooltip(const FeatureMap& fm, const MapTexture& tex, int c) {
   cell_uv(fm, tex, c, uv0, uv1);
   ImGui::Image(tex.texture, ImVec2(kTooltipSide, kTooltipSide), uv0, uv1);
   const MapRange r = size_t(c) < tex.ranges.size() ? tex.ranges[size_t(c)] : MapRange{};
-  ImGui::Text("%s  channel %d of %d", fm.layer_name.c_str(), c, fm.shape.c);
-  ImGui::Text("%d x %d, values %.3g .. %.3g", fm.shape.h, fm.shape.w, r.min, r.max);
-  if (r.max == r.min) ImGui::TextDisabled("constant: a dead map");
+  ImGui::Text(tr(Text::ChannelOf), fm.layer_name.c_str(), c, fm.shape.c);
+  ImGui::Text(tr(Text::ValuesRange), fm.shape.h, fm.shape.w, r.min, r.max);
+  if (r.max == r.min) ImGui::TextDisabled("%s", tr(Text::DeadMap));
   ImGui::EndTooltip();
 }
 
@@ -68,7 +69,7 @@ int flat_block(const FeatureMap& fm, const MapTexture& tex, const MapViewOptions
   const int x = int((m.x - origin.x) / scale), y = int((m.y - origin.y) / scale);
   const int unit = y * tex.layout.cols + x;
   if (unit < 0 || unit >= fm.shape.c) return -1;
-  if (o.tooltip) ImGui::SetTooltip("%s unit %d: %.4g", fm.layer_name.c_str(), unit, fm.data[size_t(unit)]);
+  if (o.tooltip) ImGui::SetTooltip(tr(Text::UnitValue), fm.layer_name.c_str(), unit, fm.data[size_t(unit)]);
   return unit;
 }
 
@@ -82,7 +83,7 @@ void ui_map_title(const FeatureMap& fm) { ImGui::TextUnformatted(fm.title().c_st
 
 int ui_map_grid(const char* id, const FeatureMap& fm, uint64_t version, MapTexture& tex, const MapViewOptions& o) {
   if (fm.data.empty() || fm.data.size() != fm.shape.size()) {
-    ImGui::TextDisabled("(no maps)");
+    ImGui::TextDisabled("%s", tr(Text::NoMaps));
     return -1;
   }
   const std::string key = std::to_string(version) + "/" + std::to_string(fm.layer_index) + "/" +
@@ -90,7 +91,7 @@ int ui_map_grid(const char* id, const FeatureMap& fm, uint64_t version, MapTextu
                           std::to_string(fm.shape.c);
   if (key != tex.key) refill(fm, key, tex, o);
   if (tex.width == 0) {
-    ImGui::TextDisabled("(too large to draw)");
+    ImGui::TextDisabled("%s", tr(Text::TooLarge));
     return -1;
   }
   ImGui::PushID(id);

@@ -33,7 +33,7 @@ void plot(const char* title, const std::vector<Series>& series, ImVec2 size, flo
     for (float v : s.y)
       if (std::isfinite(v)) { lo = std::min(lo, v); hi = std::max(hi, v); }
   if (lo > hi) {
-    dl->AddText(ImVec2(p0.x + 8, p0.y + 8), IM_COL32(140, 140, 140, 255), "no data yet");
+    dl->AddText(ImVec2(p0.x + 8, p0.y + 8), IM_COL32(140, 140, 140, 255), tr(Text::NoDataYet));
     return;
   }
   if (hi - lo < 1e-6f) { hi += 0.5f; lo -= 0.5f; }
@@ -70,7 +70,7 @@ void plot(const char* title, const std::vector<Series>& series, ImVec2 size, flo
   if (hovered) {
     const float x = (ImGui::GetIO().MousePos.x - p0.x - pad) / (size.x - 2 * pad) * x_max;
     ImGui::BeginTooltip();
-    ImGui::Text("epoch %.2f", x);
+    ImGui::Text(tr(Text::EpochAt), x);
     for (const Series& s : series) {
       if (s.x.empty()) continue;
       size_t best = 0;
@@ -87,12 +87,13 @@ void plot(const char* title, const std::vector<Series>& series, ImVec2 size, flo
 void ui_panel_curves(const Lab& lab, UiState& ui) {
   const LabView& t = lab.view();
   if (ui.save_text && !t.history.empty()) {
-    if (ImGui::SmallButton("Save CSV")) ui.save_text("convlens-history.csv", lab_history_csv(lab));
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Loss and accuracy per epoch, as a spreadsheet reads it.");
+    if (ImGui::SmallButton(tr_id(Text::SaveCsv, "save_csv").c_str()))
+      ui.save_text("convlens-history.csv", lab_history_csv(lab));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Text::SaveCsvTip));
   }
   const float per_epoch = float(std::max(1, t.batches_per_epoch));
-  Series batch_loss{"batch (smoothed)", IM_COL32(120, 120, 140, 255), {}, {}};
-  Series batch_acc{"batch (smoothed)", IM_COL32(120, 120, 140, 255), {}, {}};
+  Series batch_loss{tr(Text::BatchSmoothed), IM_COL32(120, 120, 140, 255), {}, {}};
+  Series batch_acc{tr(Text::BatchSmoothed), IM_COL32(120, 120, 140, 255), {}, {}};
   Series loss{"loss", IM_COL32(90, 160, 255, 255), {}, {}, true};
   Series val_loss{"val_loss", IM_COL32(255, 150, 60, 255), {}, {}, true};
   Series acc{"acc", IM_COL32(90, 160, 255, 255), {}, {}, true};
@@ -127,8 +128,8 @@ void ui_panel_curves(const Lab& lab, UiState& ui) {
   const float x_max = std::max(1.0f, batch_loss.x.empty() ? 1.0f : std::ceil(batch_loss.x.back()));
   const float w = ImGui::GetContentRegionAvail().x;
   const float h = std::max(70.0f, (ImGui::GetContentRegionAvail().y - 4 * ImGui::GetTextLineHeightWithSpacing()) / 2);
-  plot("Loss", {batch_loss, loss, val_loss}, ImVec2(w, h), x_max);
-  plot("Accuracy", {batch_acc, acc, val_acc}, ImVec2(w, h), x_max);
+  plot(tr(Text::Loss), {batch_loss, loss, val_loss}, ImVec2(w, h), x_max);
+  plot(tr(Text::Accuracy), {batch_acc, acc, val_acc}, ImVec2(w, h), x_max);
 }
 
 }  // namespace convlens

@@ -34,10 +34,10 @@ std::string layer_label(const Model& model, int i) {
 std::string snapshot_label(const Lab& lab, int i) {
   const Snapshot& s = lab.snapshot(i);
   char buf[96];
-  if (s.epoch_end && s.epoch == 0) return "before training";
+  if (s.epoch_end && s.epoch == 0) return tr(Text::BeforeTraining);
   const int per_epoch = std::max(1, lab.view().batches_per_epoch);
-  if (s.epoch_end) std::snprintf(buf, sizeof buf, "after epoch %d", s.epoch);
-  else std::snprintf(buf, sizeof buf, "epoch %d, batch %ld", s.epoch + 1, s.step - long(s.epoch) * per_epoch);
+  if (s.epoch_end) std::snprintf(buf, sizeof buf, tr(Text::AfterEpoch), s.epoch);
+  else std::snprintf(buf, sizeof buf, tr(Text::EpochBatch), s.epoch + 1, s.step - long(s.epoch) * per_epoch);
   return buf;
 }
 
@@ -79,9 +79,10 @@ void view_controls(Lab& lab, UiState& ui) {
   const int layers = int(model.layers.size());
   ui.layer = std::clamp(ui.layer, 0, std::max(0, layers - 1));
   // One or more rows, as the panel's width allows.
-  const float combo_w = std::min(260.0f, ImGui::GetContentRegionAvail().x - ui_item_width(0, "layer"));
+  const std::string layer_id = tr_id(Text::Layer, "layer");
+  const float combo_w = std::min(260.0f, ImGui::GetContentRegionAvail().x - ui_item_width(0, layer_id.c_str()));
   ImGui::SetNextItemWidth(combo_w);
-  if (ImGui::BeginCombo("layer", layers ? layer_label(model, ui.layer).c_str() : "-")) {
+  if (ImGui::BeginCombo(layer_id.c_str(), layers ? layer_label(model, ui.layer).c_str() : "-")) {
     for (int i = 0; i < layers; ++i)
       if (ImGui::Selectable(layer_label(model, i).c_str(), i == ui.layer)) ui.layer = i;
     ImGui::EndCombo();
@@ -89,43 +90,44 @@ void view_controls(Lab& lab, UiState& ui) {
   ui_same_line_if_fits(ui_item_width(110, "n_cols"));
   ImGui::SetNextItemWidth(110);
   ImGui::SliderInt("n_cols", &ui.view.cols, 1, 36);
-  ui_same_line_if_fits(ui_item_width(110, "cell"));
+  ui_same_line_if_fits(ui_item_width(110, tr(Text::Cell)));
   ImGui::SetNextItemWidth(110);
-  ImGui::SliderFloat("cell", &ui.view.cell, 0, kMaxFitCell, ui.view.cell > 0 ? "%.0f px" : "fit");
+  ImGui::SliderFloat(tr_id(Text::Cell, "cell").c_str(), &ui.view.cell, 0, kMaxFitCell,
+                     ui.view.cell > 0 ? "%.0f px" : tr(Text::Fit));
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("fig_width / n_cols: the side of one map on screen (0: as large as the panel allows)");
+    ImGui::SetTooltip("%s", tr(Text::CellTip));
   const float radio = ImGui::GetFrameHeight();  // a radio button's circle
   int norm = ui.view.normalize == GridNormalize::PerLayer ? 1 : 0;
-  if (ImGui::RadioButton("per map", norm == 0)) norm = 0;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Each map stretched over the full range: shows every pattern.");
-  ui_same_line_if_fits(ui_item_width(radio, "per layer"));
-  if (ImGui::RadioButton("per layer", norm == 1)) norm = 1;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("One range for the layer: brighter = stronger activation.");
+  if (ImGui::RadioButton(tr_id(Text::PerMap, "per_map").c_str(), norm == 0)) norm = 0;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Text::PerMapTip));
+  ui_same_line_if_fits(ui_item_width(radio, tr(Text::PerLayer)));
+  if (ImGui::RadioButton(tr_id(Text::PerLayer, "per_layer").c_str(), norm == 1)) norm = 1;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Text::PerLayerTip));
   ui.view.normalize = norm ? GridNormalize::PerLayer : GridNormalize::PerMap;
   int cmap = ui.view.colormap == Colormap::Viridis ? 1 : 0;
-  ui_same_line_if_fits(ui_item_width(radio, "gray"), 24);
-  if (ImGui::RadioButton("gray", cmap == 0)) cmap = 0;
+  ui_same_line_if_fits(ui_item_width(radio, tr(Text::Gray)), 24);
+  if (ImGui::RadioButton(tr_id(Text::Gray, "gray").c_str(), cmap == 0)) cmap = 0;
   ui_same_line_if_fits(ui_item_width(radio, "viridis"));
   if (ImGui::RadioButton("viridis", cmap == 1)) cmap = 1;
   ui.view.colormap = cmap ? Colormap::Viridis : Colormap::Gray;
   if (ui.save_image) {
-    ui_same_line_if_fits(ImGui::CalcTextSize("Save PNG").x + 2 * ImGui::GetStyle().FramePadding.x, 24);
-    if (ImGui::Button("Save PNG")) save_view(lab, ui);
+    ui_same_line_if_fits(ImGui::CalcTextSize(tr(Text::SavePng)).x + 2 * ImGui::GetStyle().FramePadding.x, 24);
+    if (ImGui::Button(tr_id(Text::SavePng, "save_png").c_str())) save_view(lab, ui);
     ui_mark(ui, "Save PNG");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("This view's grid as a picture, as drawn here.");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Text::SavePngTip));
   }
 }
 
 void live_tab(Lab& lab, UiState& ui) {
   const std::vector<FeatureMap>& maps = lab.live_maps();
   if (maps.empty() || ui.layer >= int(maps.size())) {
-    ImGui::TextDisabled("No maps yet: waiting for the data.");
+    ImGui::TextDisabled("%s", tr(Text::NoMapsYet));
     return;
   }
   const FeatureMap& fm = maps[size_t(ui.layer)];
   ui_map_title(fm);
   ImGui::SameLine();
-  ImGui::TextDisabled(lab.state() == LabState::Training ? "(live, updating as it trains)" : "(current weights)");
+  ImGui::TextDisabled("%s", tr(lab.state() == LabState::Training ? Text::LiveUpdating : Text::CurrentWeightsParen));
   MapViewOptions o = ui.view;
   o.cols = cols_for(fm, ui);
   o.cell = fit_cell(ImGui::GetContentRegionAvail(), o.cols, fm.shape.c, ui.view.cell);
@@ -146,8 +148,9 @@ void before_after_tab(Lab& lab, UiState& ui) {
     if (lab.snapshot(i).epoch_end && lab.snapshot(i).epoch > 0) ends.push_back(i);
   int pick = ui.compare_snapshot < 0 ? int(ends.size()) : int(std::find(ends.begin(), ends.end(), ui.compare_snapshot) - ends.begin());
   ImGui::SetNextItemWidth(260);
-  const std::string now_label = pick >= int(ends.size()) ? "current weights" : snapshot_label(lab, ends[size_t(pick)]);
-  if (ImGui::SliderInt("after", &pick, 0, int(ends.size()), now_label.c_str()))
+  const std::string now_label =
+      pick >= int(ends.size()) ? tr(Text::CurrentWeights) : snapshot_label(lab, ends[size_t(pick)]);
+  if (ImGui::SliderInt(tr_id(Text::After, "after").c_str(), &pick, 0, int(ends.size()), now_label.c_str()))
     ui.compare_snapshot = pick >= int(ends.size()) ? -1 : ends[size_t(pick)];
 
   const std::vector<FeatureMap>& live = lab.live_maps();
@@ -164,19 +167,19 @@ void before_after_tab(Lab& lab, UiState& ui) {
   o.cell = fit_cell(ImVec2(half, ImGui::GetContentRegionAvail().y - titles - ImGui::GetTextLineHeightWithSpacing()),
                     o.cols, left[size_t(ui.layer)].shape.c, ui.view.cell);
   ImGui::BeginChild("before", ImVec2(half, 0));
-  ImGui::TextUnformatted("Before training (epoch 0)");
+  ImGui::TextUnformatted(tr(Text::BeforeEpoch0));
   ui_map_title(left[size_t(ui.layer)]);
   ui_map_grid("b", left[size_t(ui.layer)], before >= 0 ? lab.snapshot_version(before) : lab.live_version(),
               ui.before_tex.at(size_t(ui.layer)), o);
   ImGui::EndChild();
   ImGui::SameLine(0, 12);
   ImGui::BeginChild("after", ImVec2(half, 0));
-  ImGui::TextUnformatted(after_is_live ? "Now (current weights)" : snapshot_label(lab, ui.compare_snapshot).c_str());
+  ImGui::TextUnformatted(after_is_live ? tr(Text::NowCurrentWeights) : snapshot_label(lab, ui.compare_snapshot).c_str());
   ui_map_title(right[size_t(ui.layer)]);
   const uint64_t version = after_is_live ? lab.live_version() : lab.snapshot_version(ui.compare_snapshot);
   ui_map_grid("a", right[size_t(ui.layer)], version ^ (uint64_t(after_is_live) << 63), ui.after_tex.at(size_t(ui.layer)), o);
   ImGui::EndChild();
-  if (before < 0) ImGui::TextDisabled("Start training: the left side keeps the untrained maps.");
+  if (before < 0) ImGui::TextDisabled("%s", tr(Text::LeftKeepsUntrained));
 }
 
 // One map of the selected layer at every snapshot, in a row: how that map formed. Click a frame to jump to it.
@@ -185,8 +188,8 @@ void filmstrip(Lab& lab, UiState& ui, int at) {
   if (now.size() <= size_t(ui.layer)) return;
   const FeatureMap& ref = now[size_t(ui.layer)];
   ui.film_channel = std::clamp(ui.film_channel, 0, ref.shape.c - 1);
-  if (ref.shape.is_flat()) ImGui::Text("Filmstrip: %s, all units", ref.layer_name.c_str());
-  else ImGui::Text("Filmstrip: %s map %d (click a map below to follow another)", ref.layer_name.c_str(), ui.film_channel);
+  if (ref.shape.is_flat()) ImGui::Text(tr(Text::FilmstripUnits), ref.layer_name.c_str());
+  else ImGui::Text(tr(Text::FilmstripMap), ref.layer_name.c_str(), ui.film_channel);
   MapViewOptions o = ui.view;
   o.only_map = ui.film_channel;
   o.tooltip = false;
@@ -222,8 +225,8 @@ void explanation_strip(Lab& lab, UiState& ui, int scrubbed_epoch) {
   const int every = std::max(1, (last + 10) / 11);
   for (int e = 0; e <= last; e += every) epochs.push_back(e);
   if (epochs.back() != last) epochs.push_back(last);
-  ImGui::TextDisabled("%s of the probe after each epoch (the Probe panel's settings)",
-                      ui.explain == ExplainKind::GradCam ? "Grad-CAM" : "Saliency");
+  ImGui::TextDisabled(tr(Text::ExplanationEachEpoch),
+                      ui.explain == ExplainKind::GradCam ? "Grad-CAM" : tr(Text::Saliency));
   const float side = std::min(64.0f, ImGui::GetContentRegionAvail().x / float(epochs.size()) - ImGui::GetStyle().ItemSpacing.x);
   for (size_t i = 0; i < epochs.size(); ++i) {
     MapTexture& tex = ui.cam_timeline_tex.at(i);
@@ -239,15 +242,14 @@ void explanation_strip(Lab& lab, UiState& ui, int scrubbed_epoch) {
     ImGui::TextDisabled("%d", epochs[i]);
     ImGui::EndGroup();
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip(tex.texture ? "after epoch %d" : "after epoch %d: no longer kept", epochs[i]);
+      ImGui::SetTooltip(tr(tex.texture ? Text::AfterEpoch : Text::AfterEpochGone), epochs[i]);
   }
 }
 
 void timeline_tab(Lab& lab, UiState& ui, double dt) {
   const int snaps = lab.snapshot_count();
   if (snaps == 0) {
-    ImGui::TextWrapped("Start training: a snapshot of every layer is kept before training, a dozen times during "
-                       "the first epoch (where most change happens) and after every epoch. Scrub through them here.");
+    ImGui::TextWrapped("%s", tr(Text::TimelineIntro));
     return;
   }
   // Follow the newest snapshot unless the user scrubbed or is playing.
@@ -260,7 +262,7 @@ void timeline_tab(Lab& lab, UiState& ui, double dt) {
     }
   }
   int at = ui.timeline < 0 ? snaps - 1 : std::min(ui.timeline, snaps - 1);
-  if (ImGui::Button(ui.playing ? "Pause##tl" : "Play", ImVec2(60, 0))) {
+  if (ImGui::Button(tr_id(ui.playing ? Text::Pause : Text::Play, "play").c_str(), ImVec2(60, 0))) {
     ui.playing = !ui.playing;
     if (ui.playing && at == snaps - 1) at = 0;
     ui.timeline = at;
@@ -273,21 +275,21 @@ void timeline_tab(Lab& lab, UiState& ui, double dt) {
     ui.playing = false;
   }
   ImGui::SameLine();
-  if (ImGui::SmallButton("latest")) {
+  if (ImGui::SmallButton(tr_id(Text::Latest, "latest").c_str())) {
     ui.timeline = -1;
     ui.playing = false;
   }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(90);
-  ImGui::SliderFloat("speed", &ui.play_speed, 0.5f, 10, "%.1f/s");
+  ImGui::SliderFloat(tr_id(Text::Speed, "speed").c_str(), &ui.play_speed, 0.5f, 10, "%.1f/s");
   const Snapshot& s = lab.snapshot(at);
   const auto& batches = lab.view().batches;  // by step: a long run merges its records (trainer.h)
   const auto record = std::lower_bound(batches.begin(), batches.end(), s.step,
                                        [](const BatchRecord& r, long step) { return r.step < step; });
   if (s.step > 0 && record != batches.end())
-    ImGui::TextDisabled("batch %ld: loss %.3f, acc %.3f", s.step, record->loss, record->acc);
+    ImGui::TextDisabled(tr(Text::BatchLossAcc), s.step, record->loss, record->acc);
   else
-    ImGui::TextDisabled("random initial weights");
+    ImGui::TextDisabled("%s", tr(Text::RandomInitialWeights));
 
   filmstrip(lab, ui, at);
   if (ui.cam_show) explanation_strip(lab, ui, s.epoch);
@@ -346,14 +348,14 @@ void colour_filters(const FeatureMap& k, int filters, uint64_t version, MapTextu
     if (f % cols) ImGui::SameLine();
     const float u0 = float(f) / float(filters), u1 = float(f + 1) / float(filters);
     ImGui::Image(tex.texture, ImVec2(cell, cell), ImVec2(u0, 0), ImVec2(u1, 1));
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("filter %d", f);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip(tr(Text::FilterN), f);
   }
 }
 
 void filters_tab(Lab& lab, UiState& ui) {
   const std::vector<int> convs = lab.conv_layers();
   if (convs.empty()) {
-    ImGui::TextDisabled("This model has no Conv2D layer.");
+    ImGui::TextDisabled("%s", tr(Text::NoConvLayer));
     return;
   }
   if (std::find(convs.begin(), convs.end(), ui.filter_layer) == convs.end()) ui.filter_layer = convs[0];
@@ -363,10 +365,10 @@ void filters_tab(Lab& lab, UiState& ui) {
   }
   const FeatureMap k = lab.conv_kernels(ui.filter_layer);
   const Layer& layer = lab.model().layers[size_t(ui.filter_layer)];
-  ImGui::TextDisabled("%d filters of %dx%dx%d: one row per input channel, one column per filter (weights %s)",
+  ImGui::TextDisabled(tr(Text::FiltersOf),
                       layer.out.c, layer.spec.kernel, layer.spec.kernel, layer.in.c,
-                      lab.state() == LabState::Training ? "updating live" : "now");
-  if (layer.in.c == 3) ImGui::Checkbox("in colour", &ui.filters_in_colour);
+                      tr(lab.state() == LabState::Training ? Text::WeightsLive : Text::WeightsNow));
+  if (layer.in.c == 3) ImGui::Checkbox(tr_id(Text::InColour, "in_colour").c_str(), &ui.filters_in_colour);
   MapViewOptions o = ui.view;
   ImGui::BeginChild("filters");
   if (layer.in.c == 3 && ui.filters_in_colour) {
@@ -385,28 +387,28 @@ void filters_tab(Lab& lab, UiState& ui) {
 
 void ui_panel_maps(Lab& lab, UiState& ui, double dt) {
   if (lab.model().layers.empty()) {
-    ImGui::TextDisabled("Loading...");
+    ImGui::TextDisabled("%s", tr(Text::Loading));
     return;
   }
   lab.live_maps();  // keeps live_version current for every tab
   view_controls(lab, ui);
   if (!ImGui::BeginTabBar("views")) return;
-  if (ui_tab(ui, "Live")) {
+  if (ui_tab(ui, Text::TabLive, "live")) {
     ui.maps_tab = MapsTab::Live;
     live_tab(lab, ui);
     ImGui::EndTabItem();
   }
-  if (ui_tab(ui, "Before vs after")) {
+  if (ui_tab(ui, Text::TabBeforeAfter, "before_after")) {
     ui.maps_tab = MapsTab::BeforeAfter;
     before_after_tab(lab, ui);
     ImGui::EndTabItem();
   }
-  if (ui_tab(ui, "Evolution timeline")) {
+  if (ui_tab(ui, Text::TabTimeline, "timeline")) {
     ui.maps_tab = MapsTab::Timeline;
     timeline_tab(lab, ui, dt);
     ImGui::EndTabItem();
   }
-  if (ui_tab(ui, "Filters")) {
+  if (ui_tab(ui, Text::TabFilters, "filters")) {
     ui.maps_tab = MapsTab::Filters;
     filters_tab(lab, ui);
     ImGui::EndTabItem();

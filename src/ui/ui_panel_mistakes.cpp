@@ -70,16 +70,16 @@ void confusion_matrix(Lab& lab, UiState& ui, const Confusion& confusion) {
           }
       }
       if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("true %s, predicted %s: %u image%s (%.1f%% of the %s)%s", ui_class_name(lab, r),
-                          ui_class_name(lab, c), n, n == 1 ? "" : "s", 100.0f * share, ui_class_name(lab, r),
-                          r == c ? "" : "\nclick: show the most confident one");
+        ImGui::SetTooltip(tr(n == 1 ? Text::ConfusionTipOne : Text::ConfusionTipMany), ui_class_name(lab, r),
+                          ui_class_name(lab, c), n, 100.0f * share, ui_class_name(lab, r),
+                          r == c ? "" : tr(Text::ClickShowMostConfident));
       ImGui::PopID();
     }
     dl->AddText(ImVec2(at.x, at.y + float(r) * cell + (cell - 13) / 2), IM_COL32(180, 180, 190, 255),
                 ui_class_name(lab, r), nullptr);
   }
   ImGui::SetCursorScreenPos(ImVec2(at.x, at.y + float(k) * cell + 2));
-  ImGui::TextDisabled("rows: true class, columns: predicted");
+  ImGui::TextDisabled("%s", tr(Text::RowsColumns));
 }
 
 }  // namespace
@@ -87,18 +87,17 @@ void confusion_matrix(Lab& lab, UiState& ui, const Confusion& confusion) {
 void ui_panel_mistakes(Lab& lab, UiState& ui) {
   const std::vector<EpochRecord>& history = lab.view().history;
   if (history.empty() || !history.back().confusion) {
-    ImGui::TextWrapped("After each epoch: what the model confuses on the validation images, and its most "
-                       "confident mistakes.");
+    ImGui::TextWrapped("%s", tr(Text::MistakesIntro));
     return;
   }
   const int last = int(history.size());
   if (ui.confusion_epoch < 1 || ui.confusion_epoch > last) ui.confusion_epoch = last;
   if (last > 1) {
     ImGui::SetNextItemWidth(ui.save_text ? -90 : -1);
-    ImGui::SliderInt("##confusion_epoch", &ui.confusion_epoch, 1, last, "after epoch %d");
+    ImGui::SliderInt("##confusion_epoch", &ui.confusion_epoch, 1, last, tr(Text::AfterEpoch));
     if (ui.save_text) ImGui::SameLine();
   }
-  if (ui.save_text && ImGui::SmallButton("Save CSV"))
+  if (ui.save_text && ImGui::SmallButton(tr_id(Text::SaveCsv, "save_csv").c_str()))
     ui.save_text("convlens-confusion-epoch" + std::to_string(ui.confusion_epoch) + ".csv",
                  lab_confusion_csv(lab, ui.confusion_epoch));
   const EpochRecord& e = history[size_t(ui.confusion_epoch - 1)];
@@ -106,7 +105,7 @@ void ui_panel_mistakes(Lab& lab, UiState& ui) {
 
   const std::vector<Mistake>& mistakes = lab.mistakes();
   const size_t count = std::min<size_t>(mistakes.size(), kGalleryImages);
-  ImGui::Text("Most confident mistakes (epoch %d): %zu", last, mistakes.size());
+  ImGui::Text(tr(Text::MostConfident), last, mistakes.size());
   if (count == 0) return;
   upload_gallery(lab, ui.mistakes_tex, count);
   const Shape in = lab.train_data().shape;
@@ -123,7 +122,7 @@ void ui_panel_mistakes(Lab& lab, UiState& ui) {
       ui.drawing = false;
     }
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("true %s, predicted %s (%.0f%%)\nclick: make it the probe", ui_class_name(lab, m.label),
+      ImGui::SetTooltip(tr(Text::MistakeTip), ui_class_name(lab, m.label),
                         ui_class_name(lab, m.predicted), 100.0 * m.probability);
     ImGui::PopID();
   }

@@ -48,9 +48,9 @@ void test_image_picker(Lab& lab, UiState& ui) {
   if (test.size() == 0) return;
   int index = std::max(lab.probe_index(), 0);
   ImGui::SetNextItemWidth(110);
-  if (ImGui::InputInt("test image", &index)) lab.set_probe_index(index);
+  if (ImGui::InputInt(tr_id(Text::TestImageInput, "test_image").c_str(), &index)) lab.set_probe_index(index);
   ImGui::SameLine();
-  if (ImGui::Button("Random")) {
+  if (ImGui::Button(tr_id(Text::Random, "random").c_str())) {
     static std::mt19937 gen(12345);
     lab.set_probe_index(int(gen() % test.size()));
   }
@@ -62,7 +62,7 @@ void test_image_picker(Lab& lab, UiState& ui) {
     ImGui::EndCombo();
   }
   ImGui::SameLine();
-  if (ImGui::Button("Next of class")) {
+  if (ImGui::Button(tr_id(Text::NextOfClass, "next_of_class").c_str())) {
     const size_t n = test.size();
     for (size_t step = 1; step <= n; ++step) {
       const size_t i = (size_t(std::max(lab.probe_index(), 0)) + step) % n;
@@ -77,7 +77,7 @@ void test_image_picker(Lab& lab, UiState& ui) {
 void drawing_pad(Lab& lab, UiState& ui) {
   const Shape in = lab.model().input;
   if (in.c != 1) {
-    ImGui::TextDisabled("Drawing needs a one-channel model.");
+    ImGui::TextDisabled("%s", tr(Text::DrawingNeedsGray));
     return;
   }
   const size_t count = in.size();
@@ -102,12 +102,12 @@ void drawing_pad(Lab& lab, UiState& ui) {
     ui.drawing = true;
     lab.set_probe_pixels(ui.pad);
   }
-  if (ImGui::Button("Clear")) {
+  if (ImGui::Button(tr_id(Text::Clear, "clear").c_str())) {
     std::fill(ui.pad.begin(), ui.pad.end(), 0.0f);
     lab.set_probe_pixels(ui.pad);
   }
   ImGui::SameLine();
-  ImGui::TextDisabled("draw with the mouse or a finger");
+  ImGui::TextDisabled("%s", tr(Text::DrawHint));
   // The pad itself is drawn from the probe texture below, under the invisible button.
   ImGui::GetWindowDrawList()->AddRect(origin, ImVec2(origin.x + kPadSide, origin.y + kPadSide),
                                       IM_COL32(200, 200, 90, 255));
@@ -115,18 +115,19 @@ void drawing_pad(Lab& lab, UiState& ui) {
 
 // The Grad-CAM controls, and the overlay's layer (-1 if the model has none to explain).
 int cam_controls(Lab& lab, UiState& ui) {
-  ImGui::Checkbox("Explain", &ui.cam_show);
+  ImGui::Checkbox(tr_id(Text::Explain, "explain").c_str(), &ui.cam_show);
   ui_mark(ui, "Explain");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Why the model answers what it does, as a heat map over the image.");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Text::ExplainTip));
   if (ui.cam_show) {
     ImGui::SameLine();
     if (ImGui::RadioButton("Grad-CAM", ui.explain == ExplainKind::GradCam)) ui.explain = ExplainKind::GradCam;
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("Where the model looks: a layer's maps weighted by how much each raises the class's score.");
+      ImGui::SetTooltip("%s", tr(Text::GradCamTip));
     ImGui::SameLine();
-    if (ImGui::RadioButton("saliency", ui.explain == ExplainKind::Saliency)) ui.explain = ExplainKind::Saliency;
+    if (ImGui::RadioButton(tr_id(Text::SaliencyLower, "saliency").c_str(), ui.explain == ExplainKind::Saliency))
+      ui.explain = ExplainKind::Saliency;
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("Which pixels change the class's score most: |d score / d pixel|.");
+      ImGui::SetTooltip("%s", tr(Text::SaliencyTip));
   }
   std::vector<int> layers;  // the conv layers, as Grad-CAM is meant (the API also takes pooling layers)
   for (int l = 0; l < int(lab.model().layers.size()); ++l)
@@ -144,16 +145,16 @@ int cam_controls(Lab& lab, UiState& ui) {
     ImGui::SameLine();
   }
   ImGui::SetNextItemWidth(110);
-  if (ImGui::BeginCombo("##camclass", ui.cam_class < 0 ? "predicted" : ui_class_name(lab, ui.cam_class))) {
-    if (ImGui::Selectable("predicted", ui.cam_class < 0)) ui.cam_class = -1;
+  if (ImGui::BeginCombo("##camclass", ui.cam_class < 0 ? tr(Text::Predicted) : ui_class_name(lab, ui.cam_class))) {
+    if (ImGui::Selectable(tr_id(Text::Predicted, "predicted").c_str(), ui.cam_class < 0)) ui.cam_class = -1;
     for (int k = 0; k < lab.model().num_classes && k < 10; ++k)
       if (ImGui::Selectable(ui_class_name(lab, k), k == ui.cam_class)) ui.cam_class = k;
     ImGui::EndCombo();
   }
-  ImGui::Checkbox("every class", &ui.cam_every_class);
+  ImGui::Checkbox(tr_id(Text::EveryClass, "every_class").c_str(), &ui.cam_every_class);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
-  ImGui::SliderFloat("##camopacity", &ui.cam_opacity, 0.0f, 1.0f, "opacity %.1f");
+  ImGui::SliderFloat("##camopacity", &ui.cam_opacity, 0.0f, 1.0f, tr(Text::Opacity));
   ui_upload_explanation(lab, ui, ui.cam_tex, ui.cam_class, -1);
   return ui.cam_layer;
 }
@@ -180,10 +181,10 @@ void prediction_bars(Lab& lab) {
   const int truth = lab.probe_index() >= 0 && size_t(lab.probe_index()) < lab.test_data().size()
                         ? lab.test_data().labels[size_t(lab.probe_index())]
                         : -1;
-  ImGui::Text("Prediction: %s (%.0f%%)", ui_class_name(lab, best), p[size_t(best)] * 100);
+  ImGui::Text(tr(Text::Prediction), ui_class_name(lab, best), p[size_t(best)] * 100);
   if (truth >= 0) {
     ImGui::SameLine();
-    ImGui::TextColored(best == truth ? ImVec4(0.5f, 1, 0.5f, 1) : ImVec4(1, 0.5f, 0.4f, 1), " label: %s",
+    ImGui::TextColored(best == truth ? ImVec4(0.5f, 1, 0.5f, 1) : ImVec4(1, 0.5f, 0.4f, 1), tr(Text::LabelIs),
                        ui_class_name(lab, truth));
   }
   for (int k = 0; k < 10; ++k) {
@@ -236,17 +237,17 @@ void ui_draw_overlay(const MapTexture& tex, ImVec2 min, ImVec2 max, float opacit
 
 void ui_panel_probe(Lab& lab, UiState& ui) {
   if (lab.model().layers.empty() || lab.test_data().size() == 0) {
-    ImGui::TextDisabled("Waiting for the data...");
+    ImGui::TextDisabled("%s", tr(Text::WaitingForData));
     return;
   }
   int mode = ui.drawing ? 1 : 0;
-  if (ImGui::RadioButton("Test image", mode == 0) && mode == 1) {
+  if (ImGui::RadioButton(tr_id(Text::TestImage, "test_mode").c_str(), mode == 0) && mode == 1) {
     ui.drawing = false;
     mode = 0;
     lab.set_probe_index(ui.last_test_probe);
   }
   ImGui::SameLine();
-  if (ImGui::RadioButton("Draw", mode == 1) && mode == 0) {
+  if (ImGui::RadioButton(tr_id(Text::Draw, "draw_mode").c_str(), mode == 1) && mode == 0) {
     ui.last_test_probe = std::max(lab.probe_index(), 0);
     mode = 1;
   }

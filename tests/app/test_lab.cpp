@@ -338,20 +338,22 @@ TEST_CASE("status and history JSON carry the API's fields", "[lab][json]") {
   ready_lab(lab);
   REQUIRE(lab.train().ok());
   run_to_end(lab);
-  CHECK(lab_status_json(lab, FrameStats{}, {}).find("\"testAcc\":null") != std::string::npos);
+  CHECK(lab_status_json(lab, FrameStats{}, {}, Language::English).find("\"testAcc\":null") != std::string::npos);
   run_test_set(lab);
-  const std::string s = lab_status_json(lab, FrameStats{59.5, 1234, 10.0, 4.5}, {"epochs: 'x' bad"});
+  const std::string s = lab_status_json(lab, FrameStats{59.5, 1234, 10.0, 4.5}, {"epochs: 'x' bad"}, Language::English);
   for (const char* key : {"\"state\":\"done\"", "\"epoch\":2", "\"epochs\":2", "\"batch\":10", "\"batchesPerEpoch\":10",
                           "\"loss\":", "\"acc\":", "\"valLoss\":", "\"valAcc\":", "\"samplesPerSec\":", "\"fps\":59.5",
-                          "\"frames\":1234", "\"testAcc\":", "\"trainMs\":10", "\"uiMs\":4.5", "\"error\":\"\"", "\"warnings\":[\"epochs: 'x' bad\"]"}) {
+                          "\"frames\":1234", "\"testAcc\":", "\"trainMs\":10", "\"uiMs\":4.5", "\"error\":\"\"", "\"warnings\":[\"epochs: 'x' bad\"]",
+                          "\"lang\":\"en\""}) {
     INFO(key << " in " << s);
     CHECK(s.find(key) != std::string::npos);
   }
   CHECK(s.find("\"testAcc\":null") == std::string::npos);
   CHECK(s.find("\"trainer\":\"frames\"") != std::string::npos);
   FrameStats threaded{30, 10, 0, 2, true};
-  const std::string t = lab_status_json(lab, threaded, {});
+  const std::string t = lab_status_json(lab, threaded, {}, Language::TraditionalChinese);
   CHECK(t.find("\"trainer\":\"thread\"") != std::string::npos);
+  CHECK(t.find("\"lang\":\"zh-TW\"") != std::string::npos);
   const std::string h = lab_history_json(lab);
   CHECK(h.rfind("[{\"epoch\":1,\"loss\":", 0) == 0);
   CHECK(h.find("{\"epoch\":2,") != std::string::npos);
@@ -432,6 +434,6 @@ TEST_CASE("status() splits the memory into data, model and workspace", "[lab][js
   const Lab::Memory after = lab.memory();
   CHECK(after.workspace > before.workspace);  // the training batches' workspace, now allocated
   CHECK(after.workspace >= workspace_bytes(lab.model(), 16, 1) / 2);
-  const std::string s = lab_status_json(lab, FrameStats{}, {});
+  const std::string s = lab_status_json(lab, FrameStats{}, {}, Language::English);
   for (const char* key : {"\"dataMB\":", "\"modelMB\":", "\"workspaceMB\":"}) CHECK(s.find(key) != std::string::npos);
 }

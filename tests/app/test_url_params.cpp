@@ -175,3 +175,25 @@ TEST_CASE("url_params_query writes what differs from the defaults, and reads bac
   s.model = "conv4k3 & more";  // encoded, so it reads back as typed (and is then refused as a spec)
   CHECK(url_params_query(s, -1, -1).find("model=conv4k3%20%26%20more") != std::string::npos);
 }
+
+TEST_CASE("lang is en or zh-TW; anything else warns and leaves the default", "[url]") {
+  CHECK_FALSE(url_params_parse("").lang.has_value());
+  CHECK(url_params_parse("lang=zh-TW").lang == Language::TraditionalChinese);
+  CHECK(url_params_parse("lang=zh-tw").lang == Language::TraditionalChinese);
+  CHECK(url_params_parse("lang=en").lang == Language::English);
+  for (const char* bad : {"lang=fr", "lang=zh", "lang=", "lang=zh-TWX"}) {
+    const UrlOptions o = url_params_parse(bad);
+    INFO(bad);
+    CHECK_FALSE(o.lang.has_value());
+    REQUIRE(o.warnings.size() == 1);
+    CHECK(o.warnings[0].find("lang: ") == 0);
+  }
+  CHECK(std::string(language_code(Language::TraditionalChinese)) == "zh-TW");
+  CHECK(std::string(language_code(Language::English)) == "en");
+}
+
+TEST_CASE("the browser's language picks Traditional Chinese for any Chinese, else English", "[url]") {
+  for (const char* zh : {"zh-TW", "zh-HK", "zh-Hant", "zh-Hant-TW", "zh", "zh-CN", "ZH-tw", "zh_TW"})
+    CHECK(language_from_locale(zh) == Language::TraditionalChinese);
+  for (const char* en : {"en-US", "en", "fr-FR", "", "z", "zha"}) CHECK(language_from_locale(en) == Language::English);
+}

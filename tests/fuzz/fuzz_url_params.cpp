@@ -66,7 +66,7 @@ bool same_options(const UrlOptions& a, const UrlOptions& b) {
          u.optimizer.momentum == v.optimizer.momentum && u.val_split == v.val_split && u.subset == v.subset &&
          u.seed == v.seed && a.layer == b.layer && a.probe == b.probe &&
          a.threads == b.threads && a.autostart == b.autostart && a.embed == b.embed &&
-         a.gradcam == b.gradcam &&
+         a.gradcam == b.gradcam && a.lang == b.lang &&
          a.allow_origins == b.allow_origins;
 }
 
