@@ -33,9 +33,10 @@ say() { printf '\033[1m[convlens]\033[0m %s\n' "$*"; }
 
 # ---- setup: Debian packages and data sets ---------------------------------------------------------------
 APT_PACKAGES=(cmake ninja-build g++ pkg-config libeigen3-dev catch2 libstb-dev zlib1g-dev dataset-fashion-mnist
-              emscripten libsdl2-dev libimgui-dev libgl-dev fonts-dejavu-core chromium dpkg-dev xvfb xauth
-              fonts-noto-cjk fonttools  # the zh-TW UI: Noto Sans CJK TC, subset by pyftsubset (fonttools)
-              clang libclang-rt-14-dev)  # clang 14 with its ASan/UBSan and libFuzzer runtimes (libclang_rt.*.a)
+              emscripten libsdl2-dev libimgui-dev libgl-dev chromium dpkg-dev xvfb xauth
+              fonttools  # pyftsubset: the zh-TW font cut to the UI's characters
+              clang libclang-rt-14-dev  # clang 14 with its ASan/UBSan and libFuzzer runtimes (libclang_rt.*.a)
+              $(sed -n 's/.*"package": *"\([^"]*\)".*/\1/p' "$ROOT/assets/fonts.json"))  # the UI's fonts
 
 install_packages() {
   local missing=()
