@@ -15,12 +15,12 @@
 //   book (opt-in, minutes): the book's full recipe in the threaded build, index.html with its defaults (10 epochs
 //          of 48,000 training images, batch 200, 12,000 validation images each epoch, then the test set): wall
 //          seconds from train() to 'done' and to the test set evaluated, val_acc and test acc.
-// Prints one table with the ratios ours / TF.js, the timed epochs below it (and the book's line), and writes it all
-// as JSON.
+// Prints one markdown table with the ratios ours / TF.js, the timed epochs below it (and the book's line), and
+// writes it all as JSON; with --history, appends the timed epochs (and the book's line) to that file, dated.
 //
 //   node tests/web/bench.js [--site build/site] [--batch 200] [--steps 5] [--runs 3] [--cpu-steps 1]
 //        [--only ours,cpu,wasm1,wasmdef,wasmN,book|tfjs] [--book] [--out build/bench/bench-report.json]
-//        [--tfjs-one-thread flag|count] [--tfjs-threads <cores>] [--keep-native]
+//        [--tfjs-one-thread flag|count] [--tfjs-threads <cores>] [--keep-native] [--history FILE.md]
 // --batch/--steps/--runs: the table's benchmark() and TF.js runs; the timed epoch's prediction always uses batch
 //   200, 5 steps, 3 runs (the table's call is reused when it is that).
 // --book: add the book recipe to the selection (default: everything but book); --only book runs it alone.
@@ -281,25 +281,25 @@ function epochColumns() {
     ['wall samples/s', 14, e((x) => cell(x.wallSamplesPerSec))], ['val_acc', 7, e((x) => fmt(x.valAcc, 4))]];
 }
 
-function printColumns(columns, rows) {
-  const line = (values) => values.map((v, i) => (i ? String(v).padStart(columns[i][1]) : String(v).padEnd(columns[i][1]))).join('  ');
-  console.log(line(columns.map((c) => c[0])));
-  for (const r of rows) console.log(line(columns.map((c) => c[2](r))));
+// A markdown table (padded, so that it also reads as text): the header, the alignment row (the first column to
+// the left, the others to the right), a row per item.
+function markdownTable(columns, rows) {
+  const line = (values) => '| ' + values.map((v, i) => (i ? String(v).padStart(columns[i][1]) : String(v).padEnd(columns[i][1])))
+    .join(' | ') + ' |';
+  const align = '|' + columns.map((c, i) => (i ? '-'.repeat(c[1] + 1) + ':' : ':' + '-'.repeat(c[1] + 1))).join('|') + '|';
+  return [line(columns.map((c) => c[0])), align, ...rows.map((r) => line(columns.map((c) => c[2](r))))].join('\n');
 }
 
 function printTable(report) {
   const { rows } = report;
   const { oursN } = addRatios(rows);
-  const columns = tableColumns();
-  const line = (values) => values.map((v, i) => (i ? String(v).padStart(columns[i][1]) : String(v).padEnd(columns[i][1]))).join('  ');
-  console.log('\n' + line(columns.map((c) => c[0])));
+  console.log('\n' + markdownTable(tableColumns(), rows) + '\n');
   for (const r of rows) {
-    console.log(line(columns.map((c) => c[2](r))));
     const trainError = r.train && r.train.error, inferError = r.infer && r.infer.error;
-    if (trainError && trainError === inferError) console.log(`    fails: ${trainError}`);
+    if (trainError && trainError === inferError) console.log(`- ${r.label} fails: ${trainError}`);
     else {
-      if (trainError) console.log(`    training fails: ${trainError}`);
-      if (inferError) console.log(`    inference fails: ${inferError}`);
+      if (trainError) console.log(`- ${r.label}: training fails: ${trainError}`);
+      if (inferError) console.log(`- ${r.label}: inference fails: ${inferError}`);
     }
   }
   if (oursN) console.log(`ours(default) = ConvLens index.html: ${oursN.threads} thread(s), SIMD ${oursN.simd ? 'yes' : 'no'}`);
@@ -310,11 +310,33 @@ function printTable(report) {
   }
   const ours = rows.filter((r) => r.kind === 'ours');
   if (ours.length) {
-    console.log(`\nThe user's view: on the same page, benchmark({batch: 200, steps: 5, runs: 3}) predicts ` +
-      `${EPOCH.train}/train + ${EPOCH.val}/infer s for one epoch; train() is timed to 'done' (page clock)`);
-    printColumns(epochColumns(), ours);
-    for (const r of ours) if (r.epoch.error) console.log(`    ${r.label}: timed epoch fails: ${r.epoch.error}`);
+    console.log(`\n${usersView(ours)}`);
+    for (const r of ours) if (r.epoch.error) console.log(`- ${r.label}: timed epoch fails: ${r.epoch.error}`);
   }
+}
+
+// The user's view of speed: the page's training timed against its own benchmark, as markdown.
+function usersView(ours) {
+  return `The user's view: on the same page, benchmark({batch: 200, steps: 5, runs: 3}) predicts ` +
+    `${EPOCH.train}/train + ${EPOCH.val}/infer s for one epoch; train() is timed to 'done' (page clock)\n\n` +
+    markdownTable(epochColumns(), ours);
+}
+
+// Appends this run's user's view (and the book's recipe, if timed) to the history file, under its date and
+// machine: the record of measurements, written by the benchmark, never retyped.
+function appendHistory(file, report) {
+  const ours = report.rows.filter((r) => r.kind === 'ours');
+  if (!ours.length && !report.book) return;
+  const m = report.machine;
+  let text = `\n## ${report.date.slice(0, 16).replace('T', ' ')} UTC: ${m.cpu}, ${m.cores} cores, Chromium ${report.chromium}\n\n`;
+  if (ours.length) text += usersView(ours) + '\n';
+  if (report.book && !report.book.error) {
+    const b = report.book;
+    text += `\nThe book's recipe in the tab (${b.build}, ${b.threads} threads): ${b.epochs} epochs in ${fmt(b.doneSeconds, 0)} s ` +
+      `(train() -> done), val_acc ${fmt(b.valAcc, 3)}, test acc ${fmt(b.testAcc, 3)}\n`;
+  }
+  fs.appendFileSync(file, text);
+  console.log(`history: ${file}`);
 }
 
 function printBook(book) {
@@ -412,6 +434,7 @@ async function main() {
     if (!(Number.isInteger(o[k]) && o[k] >= 1)) throw new Error(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} must be a positive integer`);
   }
   const out = path.resolve(option('out', path.join(REPO, 'build', 'bench', 'bench-report.json')));
+  const history = option('history', null);
   const root = makeRoot(site, [...only].some((c) => c !== 'ours' && c !== 'book'));
   let browser = null;
   try {
@@ -428,6 +451,7 @@ async function main() {
     }
     if (report.book) printBook(report.book);
     writeReport(out, report);
+    if (history) appendHistory(history, report);
   } finally {
     if (browser) await browser.close();
     await stopServers();
