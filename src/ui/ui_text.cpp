@@ -264,7 +264,11 @@ bool ui_merge_cjk_font(ImFontAtlas& atlas, const std::string& path, float size_p
   }
   ImFontConfig config;
   config.MergeMode = true;  // into the last font added (DejaVu Sans): its glyphs win where both have one
-  return atlas.AddFontFromFileTTF(path.c_str(), size_px, &config, ranges.Data) != nullptr;
+  // Han characters fill their em square, Latin ones stand in DejaVu's tall x-height: at the same size the
+  // Chinese looked a size smaller than the English beside it.
+  constexpr float kHanScale = 1.15f;
+  config.GlyphOffset.y = size_px * (kHanScale - 1) * 0.4f;  // keeps them on the Latin text's line
+  return atlas.AddFontFromFileTTF(path.c_str(), size_px * kHanScale, &config, ranges.Data) != nullptr;
 }
 
 }  // namespace convlens
