@@ -286,7 +286,7 @@ bench_pytorch() {
 run_benchmarks() {
   local fence='```'
   echo "# ConvLens benchmarks: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
-  echo; echo "## Natively: \`convlens bench $*\`"; echo "$fence"; "$NATIVE_BUILD/convlens" bench "$@"; echo "$fence"
+  echo; echo "## Natively: \`convlens bench${*:+ $*}\`"; echo "$fence"; "$NATIVE_BUILD/convlens" bench "$@"; echo "$fence"
   echo; echo "## PyTorch (tests/bench/pytorch_bench.py)"; echo "$fence"; bench_pytorch; echo "$fence"
   echo; echo "## In the browser: \`node tests/web/bench.js\` (JSON: build/bench/bench-report.json)"; echo
   node "$ROOT/tests/web/bench.js" --site "$SITE" --book --history "$ROOT/tests/bench/history.md"
