@@ -425,11 +425,16 @@
   function keeping() {
     try { return localStorage.getItem(KEEP_KEY) === '1'; } catch (e) { return false; }
   }
+  // The kept record, or null (also for one this page did not write: no weights file in it).
+  async function keptRecord() {
+    let k = null;
+    try { k = await modelStore('readonly', (store) => store.get('last')); } catch (e) { /* no storage: none kept */ }
+    return k && k.bytes instanceof Uint8Array && typeof k.query === 'string' ? k : null;
+  }
   // What is kept, without the weights ({when, model, dataset, epochs, accuracy, bytes}), or null; the app's offer
   // is told at the same time.
   async function keptModel() {
-    let k = null;
-    try { k = await modelStore('readonly', (store) => store.get('last')); } catch (e) { /* no storage: none kept */ }
+    const k = await keptRecord();
     const info = k ? { when: k.when, model: k.model, dataset: k.dataset, epochs: k.epochs, accuracy: k.accuracy, bytes: k.bytes.length } : null;
     Module.ccall('cl_kept_model', null, ['number', 'number', 'string', 'string', 'string', 'number', 'number', 'number'],
       [keeping() ? 1 : 0, info ? 1 : 0, info ? new Date(info.when).toLocaleString() : '', info ? info.model : '',
@@ -451,8 +456,7 @@
   }
   // The kept run's settings (a reset to them if its model or data set differ), then its weights: {ok, error}.
   async function restoreModel() {
-    let k = null;
-    try { k = await modelStore('readonly', (store) => store.get('last')); } catch (e) { return { ok: false, error: e.message }; }
+    const k = await keptRecord();
     if (!k) return { ok: false, error: 'no model is kept in this browser' };
     const s = window.convlens.status();
     if (s.model !== k.model || s.dataset !== k.dataset) {

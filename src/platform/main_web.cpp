@@ -31,7 +31,9 @@ EM_JS(void, js_save_image, (const char* name, const uint8_t* rgba, int w, int h)
 // The model kept in the browser (IndexedDB): opting in or out, storing the finished run's, restoring, forgetting.
 EM_JS(void, js_keep_model, (int on), { convlens.keepModel(!!on); });
 EM_JS(void, js_store_model, (), { convlensStoreModel(); });
-EM_JS(void, js_restore_model, (), { convlens.restoreModel(); });
+EM_JS(void, js_restore_model, (), {  // a refused weights file is shown in the page (cl_load_model)
+  convlens.restoreModel().then((r) => { if (!r.ok) console.warn('ConvLens: restore: ' + r.error); });
+});
 EM_JS(void, js_forget_model, (), { convlens.forgetModel(); });
 EM_JS(void, js_remember, (const char* query), { convlensRemember(UTF8ToString(query)); });  // for the next visit
 
