@@ -407,12 +407,18 @@ int Lab::tick(double budget, bool fit_chunks) {
 }
 
 void Lab::publish_locked() {
+  if (work_.state != work_.published_state || work_.run != work_.published_run || work_.published == 0) {
+    work_.published_state = work_.state;
+    work_.published_run = work_.run;
+    work_.state_since = now_seconds();
+  }
   const Work& w = work_;
   const Trainer& t = w.trainer;
   LabView& v = handoff_.back();
   v.version = ++work_.published;
   v.run = w.run;
   v.state = w.state;
+  v.state_since = w.state_since;
   v.error = w.error;
   v.train_state = t.state();
   const bool started = t.state() != TrainState::Idle;

@@ -42,6 +42,7 @@ struct LabView {
   uint64_t version = 0;          // bumped by every publish
   uint64_t run = 0;              // bumped by every reset: a new model and a new list of snapshots
   LabState state = LabState::Loading;
+  double state_since = 0;        // when the state (of this run) was first published: now_seconds() (clock.h)
   std::string error;
   TrainState train_state = TrainState::Idle;  // Idle until the run's first train()
   int epochs = 0;                // the run's epochs (0 before it starts)
@@ -217,6 +218,9 @@ class Lab {
     int prepare_batch = 0;       // > 0: Trainer::prepare for this batch before training (a unit of work)
     std::string prepared_for;    // the model, input and batch the trainer's workspace holds (see reset_locked)
     uint64_t run = 0, weights_version = 0, published = 0;
+    LabState published_state = LabState::Loading;  // and since when (steady clock): LabView::state_since
+    uint64_t published_run = 0;
+    double state_since = 0;
     bool stop = false;
   };
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "clock.h"
 #include "datasets.h"
 
 namespace convlens {
@@ -46,6 +47,7 @@ std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std:
     j += "\"" + std::string(key) + "\":" + value;
   };
   field("state", json_quote(lab_state_name(lab.state())));
+  field("stateSeconds", json_number(now_seconds() - lab.view().state_since));
   field("epoch", std::to_string(m.epoch));
   field("epochs", std::to_string(m.epochs));
   field("batch", std::to_string(m.batch));

@@ -20,7 +20,8 @@ namespace {
 
 // Drawing: every turn for kSettleSeconds after input (ImGui's hover, focus and drag need a few frames), for
 // kOutsideSeconds after a change from outside (an API call, data: a new layout settles in two frames); while
-// training, loading or evaluating goes on untouched, one frame per kBusyFrameSeconds. With a training thread
+// training, loading or evaluating goes on untouched, at most one frame per kBusyFrameSeconds, whatever asks for
+// it (a change from outside, a new state's settling frames, a new view). With a training thread
 // a frame competes with training for the cores (drawn without a GPU, a frame costs the browser about 40 ms of
 // CPU, most of it in its GPU process): 5.5 frames/s. Without one, training and frames take turns on the main
 // thread while the GPU process draws on another core: 8 frames/s.
@@ -29,6 +30,7 @@ constexpr double kOutsideSeconds = 0.1;
 constexpr int kSettleFrames = 3;  // and at least this many frames, however slow: new widgets (a tab bar) show on
                                   // their second frame
 constexpr double kBusyFrameSeconds[2] = {0.125, 0.18};  // [has a training thread]
+constexpr int kPacedTurnsPerFrame = 9;  // turns of a paced main loop per frame (20 ms: a frame is late by < 1 turn)
 // Training in the turns (no training thread): whole batches for about kUntouchedTrain per turn, so training gets
 // most of the time (a turn under way delays an input by at most that); for kSettleSeconds after user input, a
 // batch per turn, cut into chunks where it takes longer than kInteractiveTrain, so that an input is drawn
@@ -167,6 +169,14 @@ bool shell_idle(const AppShell& s) {
          s.lab.view().version == s.drawn_view && s.lab.probe_version() == s.drawn_probe;
 }
 
+bool shell_paced(const AppShell& s) {
+  return s.has_training_thread && busy(s.lab) && now_seconds() >= s.awake_until;
+}
+
+double shell_paced_turn_seconds(const AppShell& s) {
+  return kBusyFrameSeconds[s.has_training_thread] / kPacedTurnsPerFrame;
+}
+
 bool shell_frame(AppShell& s) {
   s.drew = false;
   SDL_Event event;
@@ -197,8 +207,13 @@ bool shell_frame(AppShell& s) {
 
   const double t1 = now_seconds();
   const bool changed = s.lab.view().version != s.drawn_view || s.lab.probe_version() != s.drawn_probe;
-  const bool due = changed && (!busy(s.lab) || t1 - s.last_draw >= kBusyFrameSeconds[s.has_training_thread]);
-  if (!interacting && !s.ui->playing && !due && s.settle_frames == 0) return true;
+  if (!interacting && !s.ui->playing && !changed && s.settle_frames == 0) return true;
+  // Busy and untouched, every reason to draw waits for its turn (a frame costs the cores training needs), on a
+  // steady cadence: a frame drawn a little late (the turns come every so often) does not delay the next one.
+  const double period = kBusyFrameSeconds[s.has_training_thread];
+  const bool paced = busy(s.lab) && !touched;
+  if (paced && t1 < s.frame_due) return true;
+  s.frame_due = paced && t1 - s.frame_due < period ? s.frame_due + period : t1 + period;
   if (s.lab.state() != s.drawn_state) {  // a new state shows other widgets: let them settle too
     s.drawn_state = s.lab.state();
     s.settle_frames = kSettleFrames;

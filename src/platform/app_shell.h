@@ -48,6 +48,7 @@ struct AppShell {
   LabState drawn_state = LabState::Loading;  // the Lab's state in the last frame drawn
   double input_until = 0;           // the user is interacting until then (training in the turns yields)
   double last_draw = 0;             // when the last frame was drawn
+  double frame_due = 0;             // when the next frame is due while training goes on untouched
   uint64_t drawn_view = 0, drawn_probe = 0;  // the Lab's view and probe versions the last frame showed
   double fps_window = 0;            // start of the current one-second window of frames
   long fps_frames = 0;              // frames drawn in it
@@ -72,6 +73,11 @@ bool shell_frame(AppShell& shell);
 bool shell_idle(const AppShell& shell);
 // Something outside the event queue changed what is shown (an API call, data): draw the next turns.
 void shell_wake(AppShell& shell);
+// Training (or loading, evaluating) goes on untouched on a training thread: frames come a few times a second,
+// so the main loop may turn on a timer of shell_paced_turn_seconds() instead of every display refresh. An event
+// or shell_wake ends it.
+bool shell_paced(const AppShell& shell);
+double shell_paced_turn_seconds(const AppShell& shell);
 void shell_shutdown(AppShell& shell);
 
 }  // namespace convlens

@@ -1,6 +1,7 @@
-// main_web.cpp: the browser app: the shared shell driven by requestAnimationFrame, paused while the app is
-// idle (JavaScript's input listeners and every API call wake it: web_wake), the canvas kept at the window's
-// size, data sets requested from JavaScript, and events posted to an embedding page.
+// main_web.cpp: the browser app: the shared shell driven by requestAnimationFrame (by a timer while training
+// goes on untouched), paused while the app is idle (JavaScript's input listeners and every API call wake it:
+// web_wake), the canvas kept at the window's size, data sets requested from JavaScript, and events posted to an
+// embedding page.
 //
 // JavaScript (web/convlens_web.js) passes location.search as argv[1] and the browser's language
 // (navigator.language, the UI's language when the URL has no lang) as argv[2], fetches and gunzips the data when asked
@@ -46,8 +47,10 @@ WebApp& web_app() {
 
 void web_wake(WebApp& app) {
   shell_wake(app.shell);
-  if (app.sleeping) {
-    app.sleeping = false;
+  if (app.sleeping || app.paced) {  // turns at once, then every display refresh
+    if (app.paced) emscripten_pause_main_loop();  // drops the pending timer turn
+    app.sleeping = app.paced = false;
+    emscripten_set_main_loop_timing(EM_TIMING_RAF, 1);
     emscripten_resume_main_loop();
   }
 }
@@ -108,6 +111,15 @@ void frame(void*) {
   }
   shell_frame(app.shell);
   post_events(app);
+  // While training goes on untouched, the loop turns on a timer, not on requestAnimationFrame: the browser then
+  // runs no rendering pipeline for the turns that draw nothing (on a 2-core VM with software WebGL, 0.05 core
+  // that training gets instead). Input and API calls switch back at once (web_wake).
+  const bool paced = shell_paced(app.shell);
+  if (paced != app.paced) {
+    app.paced = paced;
+    if (paced) emscripten_set_main_loop_timing(EM_TIMING_SETTIMEOUT, int(shell_paced_turn_seconds(app.shell) * 1e3));
+    else emscripten_set_main_loop_timing(EM_TIMING_RAF, 1);
+  }
   if (shell_idle(app.shell)) {  // nothing to draw until an event, an API call or data wakes the loop
     app.sleeping = true;
     emscripten_pause_main_loop();

@@ -17,6 +17,7 @@ struct WebApp {
   UrlOptions options;         // from location.search
   bool data_seen = false;     // the first data set arrived (probe and autostart applied)
   bool sleeping = false;      // the main loop is paused until something wakes it (web_wake)
+  bool paced = false;         // the main loop turns on a timer (shell_paced), not on every display refresh
   LabState last_state = LabState::Loading;
   size_t last_epochs = 0;     // epochs already announced to the parent window
   std::unique_ptr<DataImport> import;  // a data set whose files are coming (web_bridge.cpp)

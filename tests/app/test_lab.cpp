@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "clock.h"
 #include "lab.h"
 #include "lab_json.h"
 #include "test_data.h"
@@ -109,6 +110,28 @@ TEST_CASE("pause stops training, step runs exactly n batches, train resumes", "[
   REQUIRE(lab.train().ok());
   CHECK(lab.view().steps == 0);
   CHECK(lab.snapshot_count() == 1);
+}
+
+TEST_CASE("the view says since when the lab is in its state: the unit that changed it, not a later one", "[lab]") {
+  Lab lab;
+  ready_lab(lab);
+  const double ready_since = lab.view().state_since;
+  const double t0 = now_seconds();
+  REQUIRE(lab.train().ok());
+  const double training_since = lab.view().state_since;
+  CHECK(training_since >= t0);
+  CHECK(training_since > ready_since);
+  lab.tick(0.0);
+  CHECK(lab.view().state_since == training_since);  // more batches: the same state
+  run_to_end(lab);
+  REQUIRE(lab.state() == LabState::Done);
+  const double done_since = lab.view().state_since;
+  CHECK(done_since > training_since);
+  run_test_set(lab);  // the test set's units publish in state Done
+  CHECK(lab.view().state_since == done_since);
+  CHECK(lab_status_json(lab, FrameStats{}, {}, Language::English).find("\"stateSeconds\":") != std::string::npos);
+  REQUIRE(lab.train().ok());  // Done -> a new run
+  CHECK(lab.view().state_since > done_since);
 }
 
 TEST_CASE("step from ready starts training and pauses after the batches", "[lab]") {

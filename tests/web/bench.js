@@ -3,10 +3,10 @@
 // inference samples/s of the book's MNIST model in each configuration:
 //   ours:  window.convlens.benchmark() on index.html?epochs=1&subset=12000&threads=1 (single-threaded build) and on
 //          index.html?epochs=1&subset=12000 (the build the page picks; it reports its threads and SIMD); then, on
-//          the same page, the user's view of speed: benchmark({batch: 200, steps: 5, runs: 3}) predicts one epoch
-//          (9,600 training + 2,400 validation images) as 9600/train + 2400/infer seconds, and train() is timed to
-//          state 'done' (status() polled every 100 ms, page clock): wall seconds, wall / predicted (the efficiency)
-//          and 12000 / wall samples/s;
+//          the same page, the user's view of speed (lib.timedEpoch): benchmark({batch: 200, steps: 5, runs: 3})
+//          predicts one epoch (9,600 training + 2,400 validation images) as 9600/train + 2400/infer seconds, and
+//          train() is timed to state 'done' (page clock), 3 times: the median run's wall seconds, wall / predicted
+//          (the efficiency) and 12000 / wall samples/s;
 //   TF.js 4.22 (tfjs/tfjs_bench.html, the same model in tf.layers, trainOnBatch/predict on synthetic data):
 //          'cpu' backend; 'wasm' SIMD on 1 thread as shipped (its training fails for want of a gradient kernel,
 //          and the error is reported as it happens); the same with the conv gradient kernels supplied
@@ -21,8 +21,8 @@
 //   node tests/web/bench.js [--site build/site] [--batch 200] [--steps 5] [--runs 3] [--cpu-steps 1]
 //        [--only ours,cpu,wasm1,wasmdef,wasmN,book|tfjs] [--book] [--out build/bench/bench-report.json]
 //        [--tfjs-one-thread flag|count] [--tfjs-threads <cores>] [--keep-native] [--history FILE.md]
-// --batch/--steps/--runs: the table's benchmark() and TF.js runs; the timed epoch's prediction always uses batch
-//   200, 5 steps, 3 runs (the table's call is reused when it is that).
+// --batch/--steps/--runs: the table's benchmark() and TF.js runs; the timed epoch's predictions always use batch
+//   200, 5 steps, 3 runs (lib.EPOCH).
 // --book: add the book recipe to the selection (default: everything but book); --only book runs it alone.
 // --cpu-steps: steps per run for TF.js 'cpu' (about 8 training samples/s: keep it small).
 // --tfjs-one-thread: how TF.js 'wasm' is held to one thread: 'flag' (default) sets WASM_HAS_MULTITHREAD_SUPPORT
@@ -41,7 +41,7 @@ const os = require('os');
 const path = require('path');
 const lib = require('./lib');
 
-const { VIEWPORT, sleep, fmt, startServer, stopServers, launchBrowser, pageStatus } = lib;
+const { VIEWPORT, EPOCH, sleep, fmt, startServer, stopServers, launchBrowser, pageStatus } = lib;
 const REPO = path.join(__dirname, '..', '..');
 const TFJS_PAGE = ['tfjs_bench.html', 'tfjs_kernels.js', 'tfjs_model.js'];  // from tests/web/tfjs/
 const TFJS_NPM = {  // served name -> [npm package, file inside it]
@@ -54,7 +54,6 @@ const TFJS_NPM = {  // served name -> [npm package, file inside it]
 const CONFIGS = ['ours', 'cpu', 'wasm1', 'wasmdef', 'wasmN'];  // the default selection; 'book' is opt-in
 const PAGE_TIMEOUT_MS = 120000;
 // The timed epoch: index.html?epochs=1&subset=12000 trains on 9,600 images and validates on 2,400 (val_split 0.2).
-const EPOCH = { query: '?epochs=1&subset=12000', train: 9600, val: 2400, bench: { batch: 200, steps: 5, runs: 3 } };
 const POLL_MS = 100;  // status() while training: a reading call, it does not wake the page
 const PROGRESS_MS = 10000;
 const EPOCH_TIMEOUT_MS = 20 * 60000;
@@ -137,21 +136,21 @@ function timedTraining(page, label, { untilTest = false, timeoutMs }) {
   } });
 }
 
-// The user's view of speed on a page that is 'ready' (index.html?epochs=1&subset=12000...): benchmark() at the
-// book's batch predicts the epoch, then train() is timed to 'done'. `r`: the table's benchmark() on this page,
-// reused if it ran with EPOCH.bench. A failure is recorded (and makes the exit code 1), not thrown.
-async function timedEpoch(page, label, config, r) {
+// The timed epoch (lib.timedEpoch) on a page that is 'ready'. A failure is recorded (and makes the exit code 1),
+// not thrown.
+async function timedEpoch(page, label) {
   try {
-    const reused = Object.keys(EPOCH.bench).every((k) => config[k] === EPOCH.bench[k]);
-    const b = reused ? r : await page.evaluate((c) => window.convlens.benchmark(c), EPOCH.bench);
-    if (!b) throw new Error('benchmark() returned nothing');
-    const predicted = EPOCH.train / b.trainSamplesPerSec + EPOCH.val / b.inferSamplesPerSec;
-    console.log(`  [${label}] benchmark(batch ${b.batch}): ${fmt(b.trainSamplesPerSec, 0)} train / ${fmt(b.inferSamplesPerSec, 0)}` +
-      ` infer samples/s predict ${fmt(predicted, 1)} s for the epoch; timing train() -> 'done' ...`);
-    const run = await timedTraining(page, label, { timeoutMs: EPOCH_TIMEOUT_MS });
+    let lastLog = Date.now();
+    const run = await lib.timedEpoch(page, { timeoutMs: EPOCH_TIMEOUT_MS, pollMs: POLL_MS,
+      log: (line) => console.log(`  [${label}] ${line}`), onStatus: (s, seconds) => {
+        if (Date.now() - lastLog >= PROGRESS_MS) {
+          console.log(progressLine(label, s, seconds));
+          lastLog = Date.now();
+        }
+      } });
     const s = run.status;
-    return { query: EPOCH.query, benchmark: { ...b, reused }, predictedSeconds: predicted, wallSeconds: run.seconds,
-      efficiency: run.seconds / predicted, wallSamplesPerSec: (EPOCH.train + EPOCH.val) / run.seconds,
+    return { query: EPOCH.query, benchmark: run.benchmark, runs: run.runs, predictedSeconds: run.predictedSeconds,
+      wallSeconds: run.seconds, efficiency: run.efficiency, wallSamplesPerSec: (EPOCH.train + EPOCH.val) / run.seconds,
       statusThroughput: s.throughput, valAcc: s.valAcc, trainer: s.trainer, build: s.build, threads: s.threads,
       fps: s.fps, uiMs: s.uiMs };
   } catch (err) {
@@ -174,7 +173,7 @@ async function benchOurs(browser, url, single, config, blocked) {
     if (!r) throw new Error(`${label}: benchmark() returned nothing`);
     return { label, kind: 'ours', single, url: 'index.html' + query, threads: r.threads, simd: r.simd,
       train: r.trainSamplesPerSec, infer: r.inferSamplesPerSec, steps: r.steps, detail: r,
-      epoch: await timedEpoch(page, label, config, r) };
+      epoch: await timedEpoch(page, label) };
   } finally {
     await page.close();
   }
@@ -317,8 +316,9 @@ function printTable(report) {
 
 // The user's view of speed: the page's training timed against its own benchmark, as markdown.
 function usersView(ours) {
-  return `The user's view: on the same page, benchmark({batch: 200, steps: 5, runs: 3}) predicts ` +
-    `${EPOCH.train}/train + ${EPOCH.val}/infer s for one epoch; train() is timed to 'done' (page clock)\n\n` +
+  return `The user's view: on the same page, benchmark(${JSON.stringify(EPOCH.bench)}) predicts ` +
+    `${EPOCH.train}/train + ${EPOCH.val}/infer s for one epoch; train() is timed to 'done' (page clock); the median ` +
+    `of ${EPOCH.runs} runs, each against the mean of the benchmarks just before and after it\n\n` +
     markdownTable(epochColumns(), ours);
 }
 
