@@ -520,12 +520,13 @@
     try { return callJson('cl_load_model', ['number', 'number', 'number'], [p, head.length, fileSize]); } finally { Module._free(p); }
   }
 
-  // gradCam / saliency: kind 0 / 1; a missing classIndex or epoch is -1 (the predicted class, the current weights).
+  // gradCam / saliency: kind 0 / 1; a missing layer, classIndex or epoch is -1 (the last conv layer, the predicted
+  // class, the current weights). The result names the layer Grad-CAM weighed (-1 for saliency).
   function explain(kind, layer, classIndex, epoch) {
     const whole = (v) => (v === undefined || v === null ? -1 : Math.floor(Number(v)));
     const meta = callJson('cl_explain', ['number', 'number', 'number', 'number'], [kind, whole(layer), whole(classIndex), whole(epoch)]);
     if (meta.ok === false) throw new Error(meta.error);
-    return { shape: meta.shape, classIndex: meta.classIndex, data: heap(Float32Array).slice(meta.ptr >> 2, (meta.ptr >> 2) + meta.count) };
+    return { shape: meta.shape, classIndex: meta.classIndex, layer: meta.layer, data: heap(Float32Array).slice(meta.ptr >> 2, (meta.ptr >> 2) + meta.count) };
   }
 
   function defineApi() {

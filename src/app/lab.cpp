@@ -614,6 +614,11 @@ Model* Lab::weights_at(int epoch, std::string& error) {
 }
 
 Result<Explanation> Lab::grad_cam(int layer, int class_index, int epoch) {
+  if (layer < 0) {
+    const std::vector<int> layers = grad_cam_layers();
+    if (layers.empty()) return Result<Explanation>::fail("Grad-CAM needs a convolution layer; this model has none");
+    layer = layers.back();
+  }
   std::string error;
   Model* m = weights_at(epoch, error);
   if (!m) return Result<Explanation>::fail(error);
@@ -631,6 +636,13 @@ int Lab::snapshot_for_epoch(int epoch) const {
   for (int i = 0; i < snapshot_count(); ++i)
     if (snapshot(i).epoch_end && snapshot(i).epoch == epoch) return i;
   return -1;
+}
+
+std::vector<int> Lab::grad_cam_layers() const {
+  std::vector<int> out;
+  for (int l : conv_layers())
+    if (grad_cam_layer_ok(model_, l)) out.push_back(l);
+  return out;
 }
 
 std::vector<int> Lab::conv_layers() const {

@@ -190,10 +190,12 @@ class Lab {
   FeatureMap conv_kernels(int layer, int snapshot = -1) const;
   std::vector<int> conv_layers() const;
 
-  // Why the model answers what it does for the probe (explain.h): Grad-CAM of `layer` and saliency for class
-  // `class_index` (< 0: the predicted one), under the current weights or, with epoch >= 0, the weights of the
-  // snapshot after that epoch (an error once a long run no longer keeps them).
+  // Why the model answers what it does for the probe (explain.h): Grad-CAM of `layer` (< 0: the last of
+  // grad_cam_layers(), as Grad-CAM is meant) and saliency for class `class_index` (< 0: the predicted one), under
+  // the current weights or, with epoch >= 0, the weights of the snapshot after that epoch (an error once a long
+  // run no longer keeps them).
   Result<Explanation> grad_cam(int layer, int class_index, int epoch = -1);
+  std::vector<int> grad_cam_layers() const;  // the conv layers Grad-CAM can take (grad_cam_layer_ok)
   Result<Explanation> saliency(int class_index, int epoch = -1);
 
   // Class probabilities of any image (input-size values in [0, 1]) under the current weights.

@@ -162,7 +162,7 @@ std::string json_feature_map(const FeatureMap& map, uintptr_t ptr) {
 
 std::string json_explanation(const Explanation& e, uintptr_t ptr) {
   return "{\"shape\":[" + std::to_string(e.shape.h) + "," + std::to_string(e.shape.w) + "],\"classIndex\":" +
-         std::to_string(e.class_index) + ",\"ptr\":" + std::to_string(ptr) + ",\"count\":" +
+         std::to_string(e.class_index) + ",\"layer\":" + std::to_string(e.layer) + ",\"ptr\":" + std::to_string(ptr) + ",\"count\":" +
          std::to_string(e.data.size()) + "}";
 }
 

@@ -48,6 +48,7 @@ Result<Explanation> grad_cam(Model& model, Workspace& ws, const float* image, in
   if (!grad_cam_layer_ok(model, layer))
     return R::fail("Grad-CAM needs a layer with feature maps (before flatten), not layer " + std::to_string(layer));
   Explanation e;
+  e.layer = layer;
   e.class_index = backward_from_score(model, ws, image, class_index);
   if (e.class_index < 0) return R::fail(class_error(model, class_index));
   const Shape s = model.layers[size_t(layer)].out;  // A (h, w, F) is act[layer + 1], its gradient dact[layer + 1]

@@ -20,6 +20,7 @@ namespace convlens {
 
 struct Explanation {
   int class_index = 0;        // the class c explained
+  int layer = -1;             // the layer Grad-CAM weighed (-1: saliency, of the input)
   Shape shape;                // (H, W, 1): the image's size
   std::vector<float> data;    // (H, W), >= 0; Grad-CAM scaled so that its largest value is 1 (0 if all are 0)
 };

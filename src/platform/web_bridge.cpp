@@ -196,8 +196,8 @@ EMSCRIPTEN_KEEPALIVE const float* cl_predict(const float* pixels, int count) {
 }
 
 // gradCam(layer, classIndex, epoch) (kind 0) and saliency(classIndex, epoch) (kind 1) of the probe: the map as
-// {"shape","classIndex","ptr","count"}, or {"ok":false,"error"}. classIndex < 0: the predicted class; epoch < 0:
-// the current weights.
+// {"shape","classIndex","layer","ptr","count"}, or {"ok":false,"error"}. layer < 0: the last conv layer;
+// classIndex < 0: the predicted class; epoch < 0: the current weights.
 EMSCRIPTEN_KEEPALIVE const char* cl_explain(int kind, int layer, int class_index, int epoch) {
   web_api_read();
   Lab& lab = web_app().shell.lab;

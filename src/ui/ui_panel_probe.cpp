@@ -129,10 +129,7 @@ int cam_controls(Lab& lab, UiState& ui) {
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("%s", tr(Text::SaliencyTip));
   }
-  std::vector<int> layers;  // the conv layers, as Grad-CAM is meant (the API also takes pooling layers)
-  for (int l = 0; l < int(lab.model().layers.size()); ++l)
-    if (grad_cam_layer_ok(lab.model(), l) && lab.model().layers[size_t(l)].spec.kind == LayerKind::Conv2D)
-      layers.push_back(l);
+  const std::vector<int> layers = lab.grad_cam_layers();  // as Grad-CAM is meant (the API also takes pooling layers)
   if (!ui.cam_show || layers.empty()) return -1;
   if (std::find(layers.begin(), layers.end(), ui.cam_layer) == layers.end()) ui.cam_layer = layers.back();
   if (ui.explain == ExplainKind::GradCam) {

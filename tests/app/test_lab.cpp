@@ -242,9 +242,16 @@ TEST_CASE("Grad-CAM and saliency of the probe, now and after any epoch", "[lab][
   CHECK(lab.grad_cam(0, 1, 2).ok());
   CHECK_FALSE(lab.grad_cam(0, 1, 3).ok());  // no such epoch
   CHECK_FALSE(lab.grad_cam(2, 1).ok());     // flatten
+  // No layer: the last conv layer (this model's only one, layer 0), named in the result.
+  CHECK(lab.grad_cam_layers() == std::vector<int>{0});
+  Result<Explanation> last = lab.grad_cam(-1, 1);
+  REQUIRE(last.ok());
+  CHECK(last.value.layer == 0);
+  CHECK(last.value.data == lab.grad_cam(0, 1).value.data);
   Result<Explanation> sal = lab.saliency(1);
   REQUIRE(sal.ok());
   CHECK(sal.value.class_index == 1);
+  CHECK(sal.value.layer == -1);
   CHECK(*std::max_element(sal.value.data.begin(), sal.value.data.end()) > 0);
 }
 
@@ -408,12 +415,13 @@ TEST_CASE("the API's other JSON: events, call results, feature maps, benchmark",
   }
 }
 
-TEST_CASE("gradCam()'s JSON hands over the map's shape, class and place", "[lab][json][explain]") {
+TEST_CASE("gradCam()'s JSON hands over the map's shape, class, layer and place", "[lab][json][explain]") {
   Explanation e;
   e.class_index = 7;
+  e.layer = 2;
   e.shape = Shape{28, 28, 1};
   e.data.assign(784, 0.5f);
-  CHECK(json_explanation(e, 64) == "{\"shape\":[28,28],\"classIndex\":7,\"ptr\":64,\"count\":784}");
+  CHECK(json_explanation(e, 64) == "{\"shape\":[28,28],\"classIndex\":7,\"layer\":2,\"ptr\":64,\"count\":784}");
 }
 
 TEST_CASE("confusion() and mistakes() come from the validation pass; a mistake can become the probe", "[lab][json]") {
