@@ -22,7 +22,7 @@ namespace {
 // kOutsideSeconds after a change from outside (an API call, data: a new layout settles in two frames); while
 // training, loading or evaluating goes on untouched, at most one frame per kBusyFrameSeconds, whatever asks for
 // it (a change from outside, a new state's settling frames, a new view). With a training thread
-// a frame competes with training for the cores (drawn without a GPU, a frame costs the browser about 40 ms of
+// a frame competes with training for the cores (drawn without a GPU, a frame costs the browser about 50 ms of
 // CPU, most of it in its GPU process): 5.5 frames/s. Without one, training and frames take turns on the main
 // thread while the GPU process draws on another core: 8 frames/s.
 constexpr double kSettleSeconds = 0.5;
