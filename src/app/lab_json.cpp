@@ -162,8 +162,8 @@ std::string json_feature_map(const FeatureMap& map, uintptr_t ptr) {
 
 std::string json_explanation(const Explanation& e, uintptr_t ptr) {
   return "{\"shape\":[" + std::to_string(e.shape.h) + "," + std::to_string(e.shape.w) + "],\"classIndex\":" +
-         std::to_string(e.class_index) + ",\"layer\":" + std::to_string(e.layer) + ",\"ptr\":" + std::to_string(ptr) + ",\"count\":" +
-         std::to_string(e.data.size()) + "}";
+         std::to_string(e.class_index) + ",\"layer\":" + std::to_string(e.layer) + ",\"ptr\":" +
+         std::to_string(ptr) + ",\"count\":" + std::to_string(e.data.size()) + "}";
 }
 
 std::string json_image(const std::string& name, const RgbaImage& image, uintptr_t ptr) {

@@ -125,29 +125,28 @@ function progressLine(label, s, seconds) {
     ` loss ${fmt(s.loss, 3)} acc ${fmt(s.acc, 3)} val_acc ${fmt(s.valAcc, 3)}, wall ${fmt(s.throughput, 0)} samples/s`;
 }
 
-// lib.timedTraining, printing progress every PROGRESS_MS.
-function timedTraining(page, label, { untilTest = false, timeoutMs }) {
+// An onStatus for lib.timedTraining and lib.timedEpoch: prints progress every PROGRESS_MS.
+function printProgress(label) {
   let lastLog = Date.now();
-  return lib.timedTraining(page, { untilTest, timeoutMs, pollMs: POLL_MS, onStatus: (s, seconds) => {
+  return (s, seconds) => {
     if (Date.now() - lastLog >= PROGRESS_MS) {
       console.log(progressLine(label, s, seconds));
       lastLog = Date.now();
     }
-  } });
+  };
+}
+
+// lib.timedTraining, printing progress.
+function timedTraining(page, label, { untilTest = false, timeoutMs }) {
+  return lib.timedTraining(page, { untilTest, timeoutMs, pollMs: POLL_MS, onStatus: printProgress(label) });
 }
 
 // The timed epoch (lib.timedEpoch) on a page that is 'ready'. A failure is recorded (and makes the exit code 1),
 // not thrown.
 async function timedEpoch(page, label) {
   try {
-    let lastLog = Date.now();
     const run = await lib.timedEpoch(page, { timeoutMs: EPOCH_TIMEOUT_MS, pollMs: POLL_MS,
-      log: (line) => console.log(`  [${label}] ${line}`), onStatus: (s, seconds) => {
-        if (Date.now() - lastLog >= PROGRESS_MS) {
-          console.log(progressLine(label, s, seconds));
-          lastLog = Date.now();
-        }
-      } });
+      log: (line) => console.log(`  [${label}] ${line}`), onStatus: printProgress(label) });
     const s = run.status;
     return { query: EPOCH.query, benchmark: run.benchmark, runs: run.runs, predictedSeconds: run.predictedSeconds,
       wallSeconds: run.seconds, efficiency: run.efficiency, wallSamplesPerSec: (EPOCH.train + EPOCH.val) / run.seconds,
