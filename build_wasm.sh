@@ -29,7 +29,7 @@ SDL2_SRC="$THIRD_PARTY/SDL2-2.26.5"
 IMGUI_SRC="$THIRD_PARTY/imgui-1.86"
 JOBS=$(nproc)
 
-say() { printf '\033[1m[convlens]\033[0m %s\n' "$*"; }
+say() { printf '\033[1m[convlens %dm%02ds]\033[0m %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }  # time since start
 
 # ---- setup: Debian packages and data sets ---------------------------------------------------------------
 APT_PACKAGES=(cmake ninja-build g++ pkg-config libeigen3-dev catch2 libstb-dev zlib1g-dev dataset-fashion-mnist
@@ -195,24 +195,25 @@ run_fuzzers() {  # <seconds>
 # ---- browser build ---------------------------------------------------------------------------------------
 export NODE_PATH=/usr/share/nodejs   # emcc's JS optimizer needs acorn from there
 
-# SDL2 for WebAssembly, built once into the build tree (its configure step alone takes minutes): plain into
-# build/wasm/sdl2, and with -pthread into build/wasm/sdl2-mt for the threaded app. The two build side by side.
+# SDL2 for WebAssembly, built once into the build tree: plain into build/wasm/sdl2, and with -pthread into
+# build/wasm/sdl2-mt for the threaded app. One configure serves both: its ~170 checks, each an emcc compile and
+# link, take about 6 minutes. The -pthread build reconfigures the same tree, where the checks' answers are cached
+# and hold (SDL uses no threads on Emscripten either way: the two SDL_config.h are the same), and rebuilds every
+# object, since their flags changed.
 build_sdl2_variant() {  # <install dir> <extra C flags>
-  local prefix="$1" flags="$2"
+  local prefix="$1" flags="$2" tree="$WASM_BUILD/sdl2-build" log="$WASM_BUILD/sdl2.log"
   [ -f "$prefix/lib/libSDL2.a" ] && return
-  emcmake cmake -S "$SDL2_SRC" -B "$prefix-build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="$flags" \
-    -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF -DCMAKE_INSTALL_PREFIX="$prefix" >"$prefix.log" 2>&1 &&
-    cmake --build "$prefix-build" >>"$prefix.log" 2>&1 && cmake --install "$prefix-build" >>"$prefix.log" 2>&1 ||
-    { echo "SDL2 build for $prefix failed; see $prefix.log" >&2; return 1; }
+  emcmake cmake -S "$SDL2_SRC" -B "$tree" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="$flags" \
+    -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF -DCMAKE_INSTALL_PREFIX="$prefix" >>"$log" 2>&1 &&
+    cmake --build "$tree" -j "$JOBS" >>"$log" 2>&1 && cmake --install "$tree" >>"$log" 2>&1 ||
+    { echo "SDL2 build for $prefix failed; see $log" >&2; return 1; }
 }
 
 build_sdl2_wasm() {
   [ -f "$WASM_BUILD/sdl2/lib/libSDL2.a" ] && [ -f "$WASM_BUILD/sdl2-mt/lib/libSDL2.a" ] && return
-  say "building SDL2 for WebAssembly, without and with threads (once; about 5 minutes)"
+  say "building SDL2 for WebAssembly, without and with threads (once; about 8 minutes)"
   mkdir -p "$WASM_BUILD"
-  build_sdl2_variant "$WASM_BUILD/sdl2" "" & local plain=$!
-  build_sdl2_variant "$WASM_BUILD/sdl2-mt" "-pthread" & local threaded=$!
-  wait $plain && wait $threaded
+  build_sdl2_variant "$WASM_BUILD/sdl2" "" && build_sdl2_variant "$WASM_BUILD/sdl2-mt" "-pthread"
 }
 
 # One browser build of the app: <build dir> <SDL2 prefix> <ON|OFF: threads>

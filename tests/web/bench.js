@@ -5,7 +5,7 @@
 //          index.html?epochs=1&subset=12000 (the build the page picks; it reports its threads and SIMD); then, on
 //          the same page, the user's view of speed (lib.timedEpoch): benchmark({batch: 200, steps: 5, runs: 3})
 //          predicts one epoch (9,600 training + 2,400 validation images) as 9600/train + 2400/infer seconds, and
-//          train() is timed to state 'done' (page clock), 3 times: the median run's wall seconds, wall / predicted
+//          train() is timed to state 'done' (page clock), 5 times: the median run's wall seconds, wall / predicted
 //          (the efficiency) and 12000 / wall samples/s;
 //   TF.js 4.22 (tfjs/tfjs_bench.html, the same model in tf.layers, trainOnBatch/predict on synthetic data):
 //          'cpu' backend; 'wasm' SIMD on 1 thread as shipped (its training fails for want of a gradient kernel,
@@ -54,7 +54,6 @@ const TFJS_NPM = {  // served name -> [npm package, file inside it]
 const CONFIGS = ['ours', 'cpu', 'wasm1', 'wasmdef', 'wasmN'];  // the default selection; 'book' is opt-in
 const PAGE_TIMEOUT_MS = 120000;
 // The timed epoch: index.html?epochs=1&subset=12000 trains on 9,600 images and validates on 2,400 (val_split 0.2).
-const POLL_MS = 100;  // status() while training: a reading call, it does not wake the page
 const PROGRESS_MS = 10000;
 const EPOCH_TIMEOUT_MS = 20 * 60000;
 const BOOK_TIMEOUT_MS = 3 * 3600000;
@@ -138,14 +137,14 @@ function printProgress(label) {
 
 // lib.timedTraining, printing progress.
 function timedTraining(page, label, { untilTest = false, timeoutMs }) {
-  return lib.timedTraining(page, { untilTest, timeoutMs, pollMs: POLL_MS, onStatus: printProgress(label) });
+  return lib.timedTraining(page, { untilTest, timeoutMs, pollMs: lib.EPOCH.pollMs, onStatus: printProgress(label) });
 }
 
 // The timed epoch (lib.timedEpoch) on a page that is 'ready'. A failure is recorded (and makes the exit code 1),
 // not thrown.
 async function timedEpoch(page, label) {
   try {
-    const run = await lib.timedEpoch(page, { timeoutMs: EPOCH_TIMEOUT_MS, pollMs: POLL_MS,
+    const run = await lib.timedEpoch(page, { timeoutMs: EPOCH_TIMEOUT_MS,
       log: (line) => console.log(`  [${label}] ${line}`), onStatus: printProgress(label) });
     const s = run.status;
     return { query: EPOCH.query, benchmark: run.benchmark, runs: run.runs, predictedSeconds: run.predictedSeconds,

@@ -7,7 +7,7 @@
 // through SwiftShader) with playwright-core, and checks the page through its window.convlens API:
 //   scenario 1: ?epochs=1&subset=12000 (the book's batch 200) loads the threaded build (the page is cross-origin
 //               isolated); benchmark() predicts how long the epoch should take, train() is timed to 'done'
-//               (wall clock over the benchmark's prediction: the efficiency; the median of 3 runs, each against
+//               (wall clock over the benchmark's prediction: the efficiency; the median of 5 runs, each against
 //               the benchmarks just before and after it: lib.timedEpoch), frames are counted while training
 //               untouched, the time from an input event to the next frame and the frame rate while the mouse
 //               drags are measured, and the CPU of all browser processes while the page is idle; it ends with
@@ -384,22 +384,15 @@ function inspectTrainedModel(page) {
 
 // ---------- scenario 1: load, benchmark, train one epoch timed, inspect ----------
 
-// The timed epoch (lib.timedEpoch), logging progress and taking a screenshot in the first run's training.
-async function timedEpoch(page, out, shotName) {
+// The timed epoch (lib.timedEpoch), logging progress. No screenshot during it: taking one costs CPU the run would lose.
+async function timedEpoch(page) {
   let lastLog = 0;
-  let shotTaken = !shotName;
-  const epoch = await lib.timedEpoch(page, { timeoutMs: DEFAULT_TIMEOUT_MS, log, onStatus: async (s) => {
+  return lib.timedEpoch(page, { timeoutMs: DEFAULT_TIMEOUT_MS, log, onStatus: async (s) => {
     if (Date.now() - lastLog >= PROGRESS_EVERY_MS) {
       log(progressLine(s));
       lastLog = Date.now();
     }
-    if (s.state === 'training' && s.batch >= 3 && !shotTaken) {
-      await page.screenshot({ path: path.join(out, shotName) });
-      shotTaken = true;
-      log(`saved ${path.join(out, shotName)}`);
-    }
   } });
-  return { ...epoch, shotTaken };
 }
 
 // The user's view of speed for one build: efficiency against the page's own benchmark, frames while training,
@@ -430,7 +423,7 @@ async function measureBuild(browser, baseUrl, out, { key, label, query, build, s
     check(`${label}: runs the ${build} build (${build === 'threaded' ? 'isolated page, every core, a training thread'
       : 'one thread, training in the frames'})`, info.build === build && expected, JSON.stringify(info));
 
-    const run = await phase(`${label}: benchmark() and timed training`, () => timedEpoch(page, out, shotName));
+    const run = await phase(`${label}: benchmark() and timed training`, () => timedEpoch(page));
     result.benchmark = run.benchmark;
     result.runs = run.runs;
     result.predictedSeconds = run.predictedSeconds;
@@ -443,7 +436,6 @@ async function measureBuild(browser, baseUrl, out, { key, label, query, build, s
       `${fmt(run.efficiency)}x the benchmark's prediction (${run.runs.map((r) => fmt(r.efficiency)).join(', ')})`);
     check(`${label}: train() -> 'done' within ${MAX_EFFICIENCY}x what benchmark() predicts (median of ${run.runs.length} runs)`,
       run.efficiency <= MAX_EFFICIENCY, `${fmt(run.seconds)} s against ${fmt(run.predictedSeconds)} s predicted: ${fmt(run.efficiency)}x`);
-    if (shotName) check(`${label}: mid-training screenshot saved`, run.shotTaken, path.join(out, shotName));
     result.testAcc = run.last.testAcc;
     if (afterTraining) await afterTraining(page, result);
 
@@ -461,6 +453,10 @@ async function measureBuild(browser, baseUrl, out, { key, label, query, build, s
     check(`${label}: draws >= ${MIN_TRAINING_FPS} frames/s while training untouched`, fps && fps.fps >= MIN_TRAINING_FPS,
       fps ? `${fmt(fps.fps, 1)} frames/s, ${fmt(run.status.uiMs, 1)} ms of main thread per frame`
         : 'training ended before the frames could be counted');
+    if (shotName) {  // mid-training, after the frames are counted
+      await page.screenshot({ path: path.join(out, shotName) });
+      check(`${label}: mid-training screenshot saved`, (await pageStatus(page)).state === 'training', path.join(out, shotName));
+    }
     const touch = await phase(`${label}: interaction`, () => measureInteraction(page));
     Object.assign(result, touch);
     log(`${label}: input -> frame ${fmt(touch.inputMs, 0)} ms (median of ${touch.inputMsAll.map((x) => fmt(x, 0)).join(', ')}), ` +
@@ -556,6 +552,10 @@ async function scenarioTraining(browser, baseUrl, out) {
       check('screenshots after training saved: maps, timeline with Grad-CAM, filters, mistakes; no panel cuts off its content',
         layout.clipped.length === 0, `${layout.clipped.map((w) => w.name).join(', ') || 'none cut off'}; ` +
         ['app-after-training.png', ...views.map((v) => v[1])].join(', '));
+      for (const m of ['Explain', 'tab live', 'tab curves']) {  // back to the first views for the next run's screenshot
+        await clickMark(page, m);
+        await sleep(300);
+      }
     },
   });
 }
