@@ -111,8 +111,8 @@ async function timedTraining(page, { untilTest = false, timeoutMs, pollMs = 100,
 // the mean of the benchmark() calls just before and just after it, since a shared machine's speed drifts between
 // the two. Returns every run and, as `efficiency` (wall / predicted), `seconds` and `predictedSeconds`, the
 // median run's; `status` is the last run's at 'done'. onStatus as in timedTraining.
-// status() is polled every EPOCH.pollMs: each poll (a DevTools round trip, status() in the page, JSON both ways)
-// costs the two cores a few ms, which polls every 10 ms made cost the run 1.6-2.1x instead of 1.3x; 'done' is
+// status() is polled every EPOCH.pollMs. Each poll (a DevTools round trip, status() in the page, JSON both ways)
+// costs the two cores a few ms: polled every 10 ms, a run took 1.6-2.1x its prediction instead of 1.3x. 'done' is
 // dated by stateSeconds, so a slower poll loses no precision.
 const EPOCH = { query: '?epochs=1&subset=12000', train: 9600, val: 2400, bench: { batch: 200, steps: 5, runs: 3 }, runs: 5,
   pollMs: 250 };
