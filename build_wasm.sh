@@ -159,7 +159,7 @@ build_fuzzers() {
 # build/fuzz/corpus/<target>, its log is build/fuzz/logs/<target>.log and a crashing input is saved as
 # build/fuzz/crashes/<target>-crash-<sha1> (or -leak-, -timeout-, -oom-). Fails if any target crashed.
 run_fuzzers() {  # <seconds>
-  local seconds="$1" t running=0 failed=0
+  local seconds="$1" t pids=() failed=0  # its own jobs only: test runs the SDL2 build in the background too
   say "fuzzing each of ${#FUZZ_TARGETS[@]} targets for $seconds s, $JOBS at a time"
   rm -rf "$FUZZ_BUILD/logs" && mkdir -p "$FUZZ_BUILD/logs" "$FUZZ_BUILD/crashes"
   for t in "${FUZZ_TARGETS[@]}"; do
@@ -171,10 +171,10 @@ run_fuzzers() {  # <seconds>
         -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=25 -print_final_stats=1 \
         -artifact_prefix="$FUZZ_BUILD/crashes/$t-" >"$FUZZ_BUILD/logs/$t.log" 2>&1
       echo $? >"$FUZZ_BUILD/logs/$t.status" ) &
-    running=$((running + 1))
-    if [ "$running" -ge "$JOBS" ]; then wait -n || true; running=$((running - 1)); fi
+    pids+=($!)
+    if [ "${#pids[@]}" -ge "$JOBS" ]; then wait "${pids[0]}" || true; pids=("${pids[@]:1}"); fi  # all run as long
   done
-  wait || true
+  [ "${#pids[@]}" -eq 0 ] || wait "${pids[@]}" || true
   for t in "${FUZZ_TARGETS[@]}"; do
     local log="$FUZZ_BUILD/logs/$t.log" status runs crash problem
     status=$(cat "$FUZZ_BUILD/logs/$t.status" 2>/dev/null || echo "unknown")
