@@ -137,7 +137,7 @@ function printProgress(label) {
 
 // lib.timedTraining, printing progress.
 function timedTraining(page, label, { untilTest = false, timeoutMs }) {
-  return lib.timedTraining(page, { untilTest, timeoutMs, pollMs: lib.EPOCH.pollMs, onStatus: printProgress(label) });
+  return lib.timedTraining(page, { untilTest, timeoutMs, onStatus: printProgress(label) });
 }
 
 // The timed epoch (lib.timedEpoch) on a page that is 'ready'. A failure is recorded (and makes the exit code 1),

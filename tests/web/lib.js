@@ -83,10 +83,10 @@ function pageStatus(page) {
   });
 }
 
-// Calls train() and polls status() every pollMs until 'done' (with untilTest, on until testAcc is set: the test
-// set is evaluated after 'done'); onStatus(s, seconds) sees every status on the way. Returns {seconds (train()
-// to 'done', on the page's clock), status (at 'done'), testSeconds, last}.
-async function timedTraining(page, { untilTest = false, timeoutMs, pollMs = 100, onStatus = async () => {} }) {
+// Calls train() and polls status() every pollMs (default EPOCH.pollMs) until 'done' (with untilTest, on until
+// testAcc is set: the test set is evaluated after 'done'); onStatus(s, seconds) sees every status on the way.
+// Returns {seconds (train() to 'done', on the page's clock), status (at 'done'), testSeconds, last}.
+async function timedTraining(page, { untilTest = false, timeoutMs, pollMs = EPOCH.pollMs, onStatus = async () => {} }) {
   const started = await page.evaluate(() => ({ r: window.convlens.train(), t: performance.now() }));
   if (!started.r.ok) throw new Error(`train() failed: ${started.r.error}`);
   let done = null;
@@ -117,7 +117,7 @@ async function timedTraining(page, { untilTest = false, timeoutMs, pollMs = 100,
 const EPOCH = { query: '?epochs=1&subset=12000', train: 9600, val: 2400, bench: { batch: 200, steps: 5, runs: 3 }, runs: 5,
   pollMs: 250 };
 
-async function timedEpoch(page, { runs = EPOCH.runs, timeoutMs, pollMs = EPOCH.pollMs, onStatus, log = () => {} }) {
+async function timedEpoch(page, { runs = EPOCH.runs, timeoutMs, pollMs, onStatus, log = () => {} }) {
   const bench = async () => {
     const b = await page.evaluate((c) => window.convlens.benchmark(c), EPOCH.bench);
     if (!b || !(b.trainSamplesPerSec > 0)) throw new Error(`benchmark() returned ${JSON.stringify(b)}`);
