@@ -31,9 +31,17 @@ JOBS=$(nproc)
 
 say() { printf '\033[1m[convlens %dm%02ds]\033[0m %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }  # time since start
 
+# Ends process $1 and every process under it (a background build nobody will wait for).
+kill_tree() {
+  local children child
+  children=$(pgrep -P "$1" || true)
+  kill "$1" 2>/dev/null || true
+  for child in $children; do kill_tree "$child"; done
+}
+
 # ---- setup: Debian packages and data sets ---------------------------------------------------------------
 APT_PACKAGES=(cmake ninja-build g++ pkg-config libeigen3-dev catch2 libstb-dev zlib1g-dev dataset-fashion-mnist
-              emscripten libsdl2-dev libimgui-dev libgl-dev chromium dpkg-dev xvfb xauth
+              emscripten libsdl2-dev libimgui-dev libgl-dev chromium dpkg-dev xvfb xauth procps
               fonttools  # pyftsubset: the zh-TW font cut to the UI's characters
               clang libclang-rt-14-dev  # clang 14 with its ASan/UBSan and libFuzzer runtimes (libclang_rt.*.a)
               $(sed -n 's/.*"package": *"\([^"]*\)".*/\1/p' "$ROOT/assets/fonts.json"))  # the UI's fonts
@@ -300,9 +308,10 @@ case "$cmd" in
     setup
     # SDL2's configure runs one emcc at a time for minutes: beside the native build and tests, not before the site.
     build_sdl2_wasm & sdl2=$!
+    trap 'kill_tree "$sdl2"' EXIT  # if a step below fails: not left writing into build/wasm
     build_native; run_tests
     run_asan_tests; build_fuzzers; run_fuzzers 20
-    wait "$sdl2"
+    wait "$sdl2"; trap - EXIT
     build_site; run_wasm_tests; run_browser_tests ;;
   fuzz)
     install_packages; build_fuzzers; run_fuzzers "${2:-60}" ;;
