@@ -288,11 +288,13 @@ async function measureIdle(page) {
   return { cores: (c1 - c0) / seconds, cpuSeconds: c1 - c0, seconds, frames: (await frames()) - f0 };
 }
 
-// During training: the time from an input event to the next frame drawn (page clock), then frames per second
-// while the mouse drags across the feature maps for a few seconds.
+// During training: the time from an input event to the next frame drawn (page clock; the median of
+// INPUT_SAMPLES, as one sample may wait for a whole batch), then frames per second while the mouse drags across
+// the feature maps for a few seconds.
+const INPUT_SAMPLES = 9;
 async function measureInteraction(page) {
   const latencies = [];
-  for (let i = 0; i < 5; ++i) {
+  for (let i = 0; i < INPUT_SAMPLES; ++i) {
     latencies.push(await page.evaluate(() => new Promise((resolve) => {
       const canvas = document.getElementById('canvas');
       const f0 = window.convlens.status().frames;
@@ -446,7 +448,7 @@ async function measureBuild(browser, baseUrl, out, { key, label, query, build, s
       `${fmt(idle.cores, 3)} cores, ${idle.frames} frames in ${fmt(idle.seconds, 1)} s`);
 
     // A second run: frames while training untouched, then touched.
-    await page.evaluate(() => window.convlens.train({ epochs: 5 }));  // long enough for what follows
+    await page.evaluate(() => window.convlens.train({ epochs: 8 }));  // long enough for what follows
     await waitFor(async () => (await pageStatus(page)).batch >= 2, 'training again');
     const fps = await measureFps(page);
     result.fps = fps ? fps.fps : null;
