@@ -17,6 +17,7 @@ namespace {
 
 constexpr int kFirstEpochSnapshots = 12;  // snapshots spread over epoch 1, where the maps change most
 constexpr int kMinChunk = 2;               // samples
+constexpr int kPrepareUnits = 3;           // Trainer::prepare's calls before a run: one warms up, the best measures
 
 }  // namespace
 
@@ -144,11 +145,12 @@ Status Lab::reset_locked() {
   if (!same_plan) {
     w.trainer.release();
     w.prepared_for.clear();
+    w.first_pass = PassRates();
   }
   Result<Model> m = model_plan(settings_.model, train_.shape, train_.num_classes);
   if (m.ok() && !same_plan) {
     // The largest batch the run will hold: of the training images, or of the test set after training.
-    const size_t subset = settings_.train.subset, train = subset > 0 ? std::min(subset, train_.size()) : train_.size();
+    const size_t train = train_config_samples(settings_.train, train_.size());
     const Status fits = lab_memory_check(m.value, int(std::min(size_t(settings_.train.batch), std::max(train, test_.size()))));
     if (!fits.ok()) m.error = fits.error;
   }
@@ -163,6 +165,7 @@ Status Lab::reset_locked() {
   model_weights_ = w.weights_version;
   if (!same_plan) {
     w.prepare_batch = settings_.train.batch;
+    w.prepare_units = kPrepareUnits;
     w.prepared_for = plan_key;
   }
   w.state = LabState::Ready;
@@ -275,8 +278,17 @@ Status Lab::step(int batches) {
 }
 
 void Lab::set_threads(int threads) {
-  std::lock_guard<std::mutex> lock(work_mutex_);  // between units: no parallel loop of training runs now
-  engine_set_threads(std::max(threads, 1));
+  {
+    std::lock_guard<std::mutex> lock(work_mutex_);  // between units: no parallel loop of training runs now
+    engine_set_threads(std::max(threads, 1));
+    if (work_.state != LabState::Ready || work_.prepared_for.empty()) return;
+    work_.prepare_batch = settings_.train.batch;  // the first pass's rates, measured again on these threads
+    work_.prepare_units = kPrepareUnits;
+    work_.first_pass = PassRates();
+    publish_locked();
+  }
+  work_ready_.notify_all();
+  sync();
 }
 
 void Lab::fail_locked(const std::string& message) {
@@ -288,7 +300,7 @@ void Lab::fail_locked(const std::string& message) {
 
 bool Lab::testing_locked() const { return work_.state == LabState::Done && work_.test_at < test_.size(); }
 
-bool Lab::preparing_locked() const { return work_.state == LabState::Ready && work_.prepare_batch > 0; }
+bool Lab::preparing_locked() const { return work_.state == LabState::Ready && work_.prepare_units > 0; }
 
 bool Lab::has_work_locked() const {
   return !work_.stop && (work_.state == LabState::Training || testing_locked() || preparing_locked());
@@ -311,9 +323,12 @@ int Lab::work_locked(double budget, bool fit_chunks) {
     return 0;
   }
   int units = 0;
-  if (preparing_locked()) {  // before training: the workspace and a first pass, so that the run starts at speed
-    work_.trainer.prepare(work_.model, train_, work_.prepare_batch);
-    work_.prepare_batch = 0;
+  if (preparing_locked()) {  // before training: the workspace and first passes, so that the run starts at speed
+    const PassRates r = work_.trainer.prepare(work_.model, train_, work_.prepare_batch);
+    PassRates& best = work_.first_pass;
+    best = {std::max(best.train, r.train), std::max(best.infer, r.infer)};
+    --work_.prepare_units;
+    publish_locked();  // the rates, once measured: an epoch's estimate
     return 1;
   }
   if (testing_locked()) {  // after training: the test set, in batches (or chunks of about the budget)
@@ -432,6 +447,8 @@ void Lab::publish_locked() {
   v.epoch_progress = t.epoch_progress();
   v.samples_per_sec = t.samples_per_sec();
   v.throughput = w.throughput;
+  v.preparing = preparing_locked();
+  v.first_pass = w.first_pass;
   v.chunk = w.chunk > 0 ? w.chunk : (started ? t.config().batch : 0);
   v.batches = t.batches();
   v.history = t.epochs();
@@ -485,6 +502,10 @@ Lab::Metrics Lab::metrics() const {
   const LabView& v = view();
   Metrics m;
   m.epochs = settings_.train.epochs;
+  const size_t train_count = started() ? v.train_count : train_config_train_count(settings_.train, train_.size());
+  const size_t val_count = started() ? v.val_count : train_config_samples(settings_.train, train_.size()) - train_count;
+  if (!v.preparing && v.first_pass.train > 0 && v.first_pass.infer > 0)
+    m.epoch_estimate_seconds = double(train_count) / v.first_pass.train + double(val_count) / v.first_pass.infer;
   if (!started()) return m;
   m.epochs = v.epochs;
   m.epoch = v.epoch;
@@ -517,10 +538,10 @@ Lab::Metrics Lab::metrics() const {
     m.test_acc = v.test_acc;
   }
   m.epoch_progress = v.epoch_progress;
-  if (m.throughput > 0 && v.train_state != TrainState::Done) {
+  if (v.train_state != TrainState::Done) {  // at the wall-clock rate, or at first (under a second) the first pass's
     const double per_epoch = double(v.train_count + v.val_count);
     const double epochs_left = double(m.epochs - m.epoch) + (1.0 - m.epoch_progress);
-    m.eta_seconds = epochs_left * per_epoch / m.throughput;
+    m.eta_seconds = epochs_left * (m.throughput > 0 ? per_epoch / m.throughput : m.epoch_estimate_seconds);
   }
   return m;
 }

@@ -4,10 +4,11 @@
 // Two sides. The training side (the Trainer, the weights it trains, the test-set evaluation) runs in units of
 // work: whole batches on a thread of its own (work() in a loop, wait_for_work() when there is none), or in the
 // frames of a single-threaded app (tick(); while the user interacts, a batch too slow for a frame is cut into
-// chunks whose gradients are summed before the one optimizer step: the same maths). Before a run, one unit
-// prepares the workspace and runs a first pass (Trainer::prepare), so that the run starts at full speed. After
-// every unit it publishes a LabView — state, counters, history, snapshots and weights of one moment — through a
-// triple buffer (handoff.h): training never waits for a reader. The reading side (the UI, the API: one thread)
+// chunks whose gradients are summed before the one optimizer step: the same maths). Before a run, a few units
+// prepare the workspace and time first passes (Trainer::prepare), so that the run starts at full speed and the
+// learner sees what an epoch will take (Metrics::epoch_estimate_seconds). After every unit it publishes a
+// LabView — state, counters, history, snapshots and weights of one moment — through a triple buffer
+// (handoff.h): training never waits for a reader. The reading side (the UI, the API: one thread)
 // takes the newest view with sync() and computes what it shows from it (live maps, predictions). Control calls
 // (train, pause, step, reset, data) come from the reading side and take effect before the next unit, waiting
 // for the current one at most. When training is done the same units evaluate the model on the test set
@@ -54,6 +55,8 @@ struct LabView {
   double epoch_progress = 0;     // 0..1 through the current epoch's samples (training, then validation)
   double samples_per_sec = 0;    // training samples per second of training compute (the trainer's figure)
   double throughput = 0;         // samples (training + validation) per second of wall time
+  bool preparing = false;        // Trainer::prepare is due (units of work before the run)
+  PassRates first_pass;          // its fastest passes for this model, batch and thread count (0 until measured)
   int chunk = 0;                 // samples per unit of work
   std::vector<BatchRecord> batches;   // one per training batch
   std::vector<EpochRecord> history;   // one per finished epoch (each with its validation's confusion matrix)
@@ -150,6 +153,7 @@ class Lab {
     double samples_per_sec = 0;  // training samples per second of training compute (the trainer's figure)
     double throughput = 0;       // samples (training + validation) per second of wall time, drawing included
     double epoch_progress = 0, eta_seconds = 0;
+    double epoch_estimate_seconds = 0;  // an epoch's training and validation at the first pass's rates; 0 = unknown
     bool has_test = false;       // the test-set evaluation after training finished
     double test_loss = 0, test_acc = 0;
   };
@@ -217,7 +221,9 @@ class Lab {
     size_t test_at = 0;          // the test-set evaluation: samples done, summed loss, correct predictions
     double test_loss_sum = 0;
     size_t test_correct = 0;
-    int prepare_batch = 0;       // > 0: Trainer::prepare for this batch before training (a unit of work)
+    int prepare_batch = 0;       // Trainer::prepare for this batch before training, a unit of work each time,
+    int prepare_units = 0;       // this many more times
+    PassRates first_pass;        // the fastest rates they measured
     std::string prepared_for;    // the model, input and batch the trainer's workspace holds (see reset_locked)
     uint64_t run = 0, weights_version = 0, published = 0;
     LabState published_state = LabState::Loading;  // and since when (steady clock): LabView::state_since

@@ -62,6 +62,7 @@ std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std:
   field("throughput", json_number(m.throughput));
   field("progress", json_number(m.epoch_progress));
   field("etaSeconds", json_number(m.eta_seconds));
+  field("epochEstimateSeconds", json_number(m.epoch_estimate_seconds));
   field("fps", json_number(frames.fps));
   field("frames", std::to_string(frames.frames));
   field("trainMs", json_number(frames.train_ms));

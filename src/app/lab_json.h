@@ -25,8 +25,8 @@ struct FrameStats {
 };
 
 // {"state":"training","stateSeconds":..,"epoch":1,"epochs":10,"batch":12,"batchesPerEpoch":1500,"loss":..,"acc":..,
-//  "valLoss":..,"valAcc":..,"testLoss":..|null,"testAcc":..|null,"samplesPerSec":..,"throughput":..,"progress":..,"etaSeconds":..,"fps":..,"frames":..,
-//  "trainMs":..,"uiMs":..,"trainer":"frames"|"thread","chunk":..,"dataMB":..,"modelMB":..,"workspaceMB":..,"dataset":"mnist","probe":7,"loading":"","loadingProgress":..,
+//  "valLoss":..,"valAcc":..,"testLoss":..|null,"testAcc":..|null,"samplesPerSec":..,"throughput":..,"progress":..,"etaSeconds":..,
+//  "epochEstimateSeconds":..,"fps":..,"frames":..,"trainMs":..,"uiMs":..,"trainer":"frames"|"thread","chunk":..,"dataMB":..,"modelMB":..,"workspaceMB":..,"dataset":"mnist","probe":7,"loading":"","loadingProgress":..,
 //  "error":"","warnings":[...],"lang":"en"|"zh-TW"}  (stateSeconds: how long the training side has been in the
 //  state, e.g. when training ended; lang: the UI's language)
 std::string lab_status_json(const Lab& lab, const FrameStats& frames, const std::vector<std::string>& warnings,

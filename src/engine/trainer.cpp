@@ -35,6 +35,15 @@ Status train_config_validate(const TrainConfig& c, size_t data_size) {
   return optimizer_validate(c.optimizer);  // with split < 1, ceil(N * (1 - split)) >= 1 training sample
 }
 
+size_t train_config_samples(const TrainConfig& c, size_t data_size) {
+  return c.subset > 0 ? std::min(c.subset, data_size) : data_size;
+}
+
+size_t train_config_train_count(const TrainConfig& c, size_t data_size) {
+  const size_t size = train_config_samples(c, data_size);
+  return std::min(size_t(std::ceil(double(size) * (1.0 - double(c.val_split)))), size);
+}
+
 EvalResult model_evaluate(const Model& model, Workspace& ws, const Dataset& data, size_t begin, size_t end, int batch) {
   EvalResult r;
   batch = int(std::min(size_t(std::max(batch, 1)), std::max<size_t>(end > begin ? end - begin : 0, 1)));
@@ -53,19 +62,26 @@ EvalResult model_evaluate(const Model& model, Workspace& ws, const Dataset& data
   return r;
 }
 
-void Trainer::prepare(Model& model, const Dataset& data, int batch) {
+PassRates Trainer::prepare(Model& model, const Dataset& data, int batch) {
   workspace_reserve(ws_, model, batch);
   const int n = int(std::min({size_t(batch), data.size(), size_t(kPrepareSamples)}));
-  if (n == 0) return;
+  if (n == 0) return {};
   std::vector<uint32_t> indices(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) indices[size_t(i)] = uint32_t(i);
   std::vector<uint8_t> labels(static_cast<size_t>(n));
   Rng rng(0);  // not the run's: its shuffles and dropout masks stay as they were
+  auto rate = [n](double seconds) { return seconds > 0 ? double(n) / seconds : 0.0; };
+  PassRates rates;
+  double t0 = now_seconds();
   model_gather_batch(model, ws_, data, indices.data(), n, labels.data());
   model_forward(model, ws_, n, true, &rng);
   model_softmax(model, ws_, labels.data(), n, nullptr);
   model_backward(model, ws_, labels.data(), n);  // overwrites model.grads, which only a run's steps read
+  rates.train = rate(now_seconds() - t0);
+  t0 = now_seconds();
   model_evaluate(model, ws_, data, 0, size_t(n), n);
+  rates.infer = rate(now_seconds() - t0);
+  return rates;
 }
 
 uint64_t Trainer::memory_bytes(const Model& plan, int batch, int threads) {
@@ -95,7 +111,7 @@ EvalResult Trainer::evaluate(const Dataset& data, size_t begin, size_t end) {
 
 Status Trainer::start(Model* model, const Dataset* data, const TrainConfig& config, std::vector<float> probe) {
   clear();
-  const size_t size = config.subset > 0 ? std::min(config.subset, data->size()) : data->size();
+  const size_t size = train_config_samples(config, data->size());
   Status valid = train_config_validate(config, size);
   if (!valid.ok()) return valid;
   if (data->shape != model->input)
@@ -110,8 +126,7 @@ Status Trainer::start(Model* model, const Dataset* data, const TrainConfig& conf
   rng_.reseed(config.seed);
   optimizer_ = optimizer_make(config.optimizer, model->params.size());
   data_size_ = size;
-  train_count_ = size_t(std::ceil(double(size) * (1.0 - double(config.val_split))));
-  train_count_ = std::min(train_count_, size);
+  train_count_ = train_config_train_count(config, data->size());
   batches_per_epoch_ = int((train_count_ + config.batch - 1) / config.batch);
   if (config.first_epoch_snapshots > 0)
     first_epoch_every_ = std::max(1, batches_per_epoch_ / config.first_epoch_snapshots);

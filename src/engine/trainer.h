@@ -56,6 +56,16 @@ constexpr WholeRange kSeedRange{0, LLONG_MAX};
 
 // Checks settings a user typed against the data size; the message names the setting.
 Status train_config_validate(const TrainConfig& config, size_t data_size);
+// The samples a run of `config` uses out of `data_size`: the first `subset` (all with subset 0), of which the
+// first ceil(n * (1 - val_split)) train and the rest validate.
+size_t train_config_samples(const TrainConfig& config, size_t data_size);
+size_t train_config_train_count(const TrainConfig& config, size_t data_size);
+
+// Samples per second of one training pass (forward, loss, backward) and of one inference pass, as
+// Trainer::prepare measured them; 0 = not measured.
+struct PassRates {
+  double train = 0, infer = 0;
+};
 
 struct BatchRecord {
   long step = 0;   // global batch number, 1-based (of the last batch, where records were merged)
@@ -133,9 +143,11 @@ class Trainer {
   // Ahead of a run, so that it starts at full speed: grows the workspace for batches of `batch` of `model` (the
   // first touch of its memory costs several batches' time), then runs one training pass (forward, loss,
   // backward; no optimizer step, so the weights stay as they are) and one inference pass over up to
-  // kPrepareSamples samples of `data`. A browser optimises a function's code once it has run a while: this pass
-  // has that done before the run (it moved 0.23 s of a core's compiling out of a page's first second of training).
-  void prepare(Model& model, const Dataset& data, int batch);
+  // kPrepareSamples samples of `data`, and returns their rates (0 without data): what an epoch will take. A
+  // browser optimises a function's code once it has run a while: the first call has that done before the run
+  // (it moved 0.23 s of a core's compiling out of a page's first second of training), and is the slowest; the
+  // fastest of a few calls is the estimate.
+  PassRates prepare(Model& model, const Dataset& data, int batch);
   static constexpr int kPrepareSamples = 200;
   // Inference over samples [begin, end) of `data` in batches of the run's size, in the trainer's workspace
   // (Keras' model.evaluate after fit). Between units or after the run.

@@ -20,8 +20,8 @@ namespace {
 
 // Drawing: every turn for kSettleSeconds after input (ImGui's hover, focus and drag need a few frames), for
 // kOutsideSeconds after a change from outside (an API call, data: a new layout settles in two frames); while
-// training, loading or evaluating goes on untouched, at most one frame per kBusyFrameSeconds, whatever asks for
-// it (a change from outside, a new state's settling frames, a new view). With a training thread
+// training, loading, preparing or evaluating goes on untouched, at most one frame per kBusyFrameSeconds,
+// whatever asks for it (a change from outside, a new state's settling frames, a new view). With a training thread
 // a frame competes with training for the cores (drawn without a GPU, a frame costs the browser about 50 ms of
 // CPU, most of it in its GPU process): 5.5 frames/s. Without one, training and frames take turns on the main
 // thread while the GPU process draws on another core: 8 frames/s.
@@ -46,7 +46,7 @@ constexpr double kInteractiveTrain = 0.03, kUntouchedTrain = 0.05;
 }
 
 bool busy(const Lab& lab) {
-  return lab.state() == LabState::Training || lab.state() == LabState::Loading || lab.testing();
+  return lab.state() == LabState::Training || lab.state() == LabState::Loading || lab.testing() || lab.view().preparing;
 }
 
 // The UI's font, and the Chinese one merged into it when the UI is in Chinese. Returns the language the fonts

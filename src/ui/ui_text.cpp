@@ -113,6 +113,8 @@ constexpr Row kRows[] = {
     {Text::PressStart, "Press Start to train.", "按「開始」進行訓練。"},
     {Text::EpochTook, "An epoch took about %s here (%.0f samples/s measured).",
      "在這裡一個訓練週期約需 %s（實測每秒 %.0f 個樣本）。"},
+    {Text::EpochEstimate, "An epoch should take about %s here (a first batch trained at %.0f samples/s).",
+     "在這裡一個訓練週期預計約需 %s（第一批訓練時每秒 %.0f 個樣本）。"},
     {Text::EvaluatingTest, "evaluating on the test set", "正在用測試集評估"},
     {Text::TestLossAcc, "test loss %.4f  test acc %.4f", "測試損失 %.4f  測試準確率 %.4f"},
     {Text::TestTip, "Keras' model.evaluate on the %zu test images", "Keras 的 model.evaluate，用 %zu 張測試圖片"},

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "clock.h"
+#include "kernels/threads.h"
 #include "lab.h"
 #include "lab_json.h"
 #include "test_data.h"
@@ -21,6 +22,14 @@ void ready_lab(Lab& lab, size_t n = 200) {
   lab.settings().train.batch = 16;
   lab.settings().train.optimizer.lr = 0.01f;
   REQUIRE(lab.set_data(squares(n, 1), squares(50, 2)).ok());
+}
+
+// Runs the units before a run (Trainer::prepare, a few times); returns how many ran.
+int prepare(Lab& lab) {
+  int units = 0;
+  while (lab.view().state == LabState::Ready && lab.work(0.0) == 1) ++units;
+  lab.sync();
+  return units;
 }
 
 void run_to_end(Lab& lab) {
@@ -163,8 +172,7 @@ TEST_CASE("reset gives new weights from the seed and clears the history", "[lab]
 TEST_CASE("a reset that keeps the model and batch keeps the prepared workspace and repeats the run", "[lab]") {
   Lab lab;
   ready_lab(lab);
-  CHECK(lab.work(0.0) == 1);  // the workspace prepared for the run
-  CHECK(lab.work(0.0) == 0);
+  CHECK(prepare(lab) == 3);  // the workspace prepared for the run, the estimate measured
   const auto losses = [&lab] {  // whole batches: chunks cut to fit a time budget would round differently
     REQUIRE(lab.train().ok());
     for (int i = 0; i < 100000 && lab.state() == LabState::Training; ++i) lab.tick(0.01, false);
@@ -174,11 +182,46 @@ TEST_CASE("a reset that keeps the model and batch keeps the prepared workspace a
   };
   const std::vector<float> first = losses();
   REQUIRE(lab.reset().ok());
-  CHECK(lab.work(0.0) == 0);  // nothing to prepare again
+  CHECK(prepare(lab) == 0);  // nothing to prepare again
   CHECK(losses() == first);
   lab.settings().train.batch = 8;
   REQUIRE(lab.reset().ok());
-  CHECK(lab.work(0.0) == 1);  // another batch: prepared again
+  CHECK(prepare(lab) == 3);  // another batch: prepared again
+}
+
+TEST_CASE("before a run, the prepared first pass estimates an epoch; the ETA starts from it", "[lab]") {
+  Lab lab;
+  ready_lab(lab);  // 200 images: 160 train, 40 validate
+  CHECK(lab.metrics().epoch_estimate_seconds == 0);  // not measured yet
+  CHECK(lab.view().preparing);  // (the app keeps drawing until the estimate is there)
+  CHECK(lab.work(0.0) == 1);  // a first pass: not yet the estimate
+  lab.sync();
+  CHECK(lab.view().preparing);
+  CHECK(lab.view().first_pass.train > 0);
+  CHECK(lab.metrics().epoch_estimate_seconds == 0);
+  CHECK(prepare(lab) == 2);  // the fastest of three passes
+  CHECK_FALSE(lab.view().preparing);
+  const PassRates rates = lab.view().first_pass;
+  REQUIRE(rates.train > 0);
+  REQUIRE(rates.infer > 0);
+  CHECK(lab.metrics().epoch_estimate_seconds == Approx(160 / rates.train + 40 / rates.infer));
+  const std::string status = lab_status_json(lab, FrameStats{}, {}, Language::English);
+  CHECK(status.find("\"epochEstimateSeconds\":0,") == std::string::npos);
+  const int saved = engine_threads();
+  lab.set_threads(1);  // measured again on the new thread count
+  CHECK(lab.view().preparing);
+  CHECK(lab.view().first_pass.train == 0);
+  CHECK(prepare(lab) == 3);
+  lab.set_threads(saved);
+  CHECK(prepare(lab) == 3);
+  CHECK(lab.view().first_pass.train > 0);
+  REQUIRE(lab.train().ok());
+  const Lab::Metrics m = lab.metrics();  // no wall-clock rate yet: 2 epochs at the estimate
+  CHECK(m.throughput == 0);
+  CHECK(m.eta_seconds == Approx(2 * m.epoch_estimate_seconds));
+  lab.settings().train.batch = 8;
+  REQUIRE(lab.reset().ok());
+  CHECK(lab.metrics().epoch_estimate_seconds == 0);  // another batch: measured again
 }
 
 TEST_CASE("save_model and load_model: a trained model comes back; another model's file changes nothing", "[lab]") {
@@ -373,7 +416,8 @@ TEST_CASE("status and history JSON carry the API's fields", "[lab][json]") {
   const std::string s = lab_status_json(lab, FrameStats{59.5, 1234, 10.0, 4.5}, {"epochs: 'x' bad"}, Language::English);
   for (const char* key : {"\"state\":\"done\"", "\"epoch\":2", "\"epochs\":2", "\"batch\":10", "\"batchesPerEpoch\":10",
                           "\"loss\":", "\"acc\":", "\"valLoss\":", "\"valAcc\":", "\"samplesPerSec\":", "\"fps\":59.5",
-                          "\"frames\":1234", "\"testAcc\":", "\"trainMs\":10", "\"uiMs\":4.5", "\"error\":\"\"", "\"warnings\":[\"epochs: 'x' bad\"]",
+                          "\"frames\":1234", "\"testAcc\":",
+                          "\"epochEstimateSeconds\":", "\"trainMs\":10", "\"uiMs\":4.5", "\"error\":\"\"", "\"warnings\":[\"epochs: 'x' bad\"]",
                           "\"lang\":\"en\""}) {
     INFO(key << " in " << s);
     CHECK(s.find(key) != std::string::npos);

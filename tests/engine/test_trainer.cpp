@@ -218,6 +218,33 @@ TEST_CASE("prepare() changes no weight and no result of the run that follows", "
   CHECK(train(true) == train(false));
 }
 
+TEST_CASE("prepare() times a training and an inference pass; without data it measures nothing", "[trainer]") {
+  Dataset data = bars_dataset(60, 5);
+  Model model = small_model(7);
+  Trainer t;
+  const PassRates rates = t.prepare(model, data, small_config().batch);
+  CHECK(rates.train > 0);
+  CHECK(rates.infer > 0);
+  const PassRates none = t.prepare(model, bars_dataset(0, 5), small_config().batch);
+  CHECK(none.train == 0);
+  CHECK(none.infer == 0);
+}
+
+TEST_CASE("a run's samples: the subset, split into training and validation as Keras splits", "[trainer]") {
+  TrainConfig c;
+  c.val_split = 0.2f;
+  CHECK(train_config_samples(c, 60000) == 60000);
+  CHECK(train_config_train_count(c, 60000) == 48000);
+  c.subset = 12000;
+  CHECK(train_config_samples(c, 60000) == 12000);
+  CHECK(train_config_train_count(c, 60000) == 9600);
+  CHECK(train_config_samples(c, 500) == 500);  // a subset larger than the data: all of it
+  c.subset = 3;
+  CHECK(train_config_train_count(c, 100) == 3);  // ceil(3 * 0.8)
+  c.val_split = 0;
+  CHECK(train_config_train_count(c, 100) == 3);
+}
+
 TEST_CASE("the epoch log line reads like Keras", "[trainer]") {
   Dataset data = bars_dataset(10, 6);
   Model model = small_model(6);

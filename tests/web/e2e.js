@@ -6,7 +6,8 @@
 // Starts web/serve.js on a free 127.0.0.1 port, drives Debian's /usr/bin/chromium (headless, WebGL2
 // through SwiftShader) with playwright-core, and checks the page through its window.convlens API:
 //   scenario 1: ?epochs=1&subset=12000 (the book's batch 200) loads the threaded build (the page is cross-origin
-//               isolated); benchmark() predicts how long the epoch should take, train() is timed to 'done'
+//               isolated); the epoch estimate shown before Start (the page's timed first pass) and benchmark()
+//               predict how long the epoch should take, train() is timed to 'done'
 //               (wall clock over the benchmark's prediction: the efficiency; the median of 5 runs, each against
 //               the benchmarks just before and after it: lib.timedEpoch), frames are counted while training
 //               untouched, the time from an input event to the next frame and the frame rate while the mouse
@@ -64,6 +65,7 @@ const { VIEWPORT, sleep, fmt, startServer, stopServers, serverPids, launchBrowse
 // software WebGL (SwiftShader); the measured figures go to the report. The targets: efficiency <= 1.4 threaded
 // and 1.7 single, >= 5 frames/s while training untouched, input answered within 100 ms, idle < 0.05 core.
 const MAX_EFFICIENCY = 2.5;      // page seconds from train() to 'done' / what benchmark() predicts
+const ESTIMATE_RANGE = [1 / 3, 3];  // train() -> 'done' over the epoch estimate the page shows before Start
 const MIN_TRAINING_FPS = 3;      // frames/s while training, untouched
 const MIN_DRAG_FPS = 5;          // frames/s while the mouse drags over the page during training
 const MAX_INPUT_MS = 250;        // from an input event to the next frame, during training
@@ -425,6 +427,9 @@ async function measureBuild(browser, baseUrl, out, { key, label, query, build, s
     check(`${label}: runs the ${build} build (${build === 'threaded' ? 'isolated page, every core, a training thread'
       : 'one thread, training in the frames'})`, info.build === build && expected, JSON.stringify(info));
 
+    // What the Ready state tells the learner before Start, from the first pass the page times (Trainer::prepare).
+    const estimate = await waitFor(async () => (await pageStatus(page)).epochEstimateSeconds, 'the epoch estimate',
+      READY_TIMEOUT_MS);
     const run = await phase(`${label}: benchmark() and timed training`, () => timedEpoch(page));
     result.benchmark = run.benchmark;
     result.runs = run.runs;
@@ -438,6 +443,11 @@ async function measureBuild(browser, baseUrl, out, { key, label, query, build, s
       `${fmt(run.efficiency)}x the benchmark's prediction (${run.runs.map((r) => fmt(r.efficiency)).join(', ')})`);
     check(`${label}: train() -> 'done' within ${MAX_EFFICIENCY}x what benchmark() predicts (median of ${run.runs.length} runs)`,
       run.efficiency <= MAX_EFFICIENCY, `${fmt(run.seconds)} s against ${fmt(run.predictedSeconds)} s predicted: ${fmt(run.efficiency)}x`);
+    result.epochEstimateSeconds = estimate;
+    const [low, high] = ESTIMATE_RANGE;
+    check(`${label}: the epoch estimate shown before Start is within ${fmt(low)}-${high}x of train() -> 'done'`,
+      run.seconds >= low * estimate && run.seconds <= high * estimate,
+      `estimated ${fmt(estimate)} s, took ${fmt(run.seconds)} s: ${fmt(run.seconds / estimate)}x`);
     result.testAcc = run.last.testAcc;
     if (afterTraining) await afterTraining(page, result);
 
