@@ -55,6 +55,23 @@ void web_wake(WebApp& app) {
   }
 }
 
+// Tells an embedding page about state changes and finished epochs: {source:'convlens', type, ...}. Each frame,
+// and before an API call acts: a state that no frame saw yet (data arrived, then train() before the next frame)
+// is still posted.
+static void post_events(WebApp& app) {
+  Lab& lab = app.shell.lab;
+  const auto& epochs = lab.view().history;
+  if (epochs.size() < app.last_epochs) app.last_epochs = 0;  // a reset
+  for (; app.last_epochs < epochs.size(); ++app.last_epochs) js_post_event(lab_epoch_event_json(lab, app.last_epochs).c_str());
+  if (lab.state() != app.last_state) {
+    app.last_state = lab.state();
+    if (lab.state() == LabState::Training)  // a run's settings are kept for the next visit (not the data)
+      js_remember(url_params_query(lab.settings(), app.shell.ui->layer, -1).c_str());
+    if (lab.state() == LabState::Done && app.shell.ui->keep_model_on) js_store_model();
+    js_post_event(lab_state_event_json(lab).c_str());
+  }
+}
+
 WebApp& web_api_read() {
   WebApp& app = web_app();
   app.shell.lab.sync();
@@ -63,6 +80,7 @@ WebApp& web_api_read() {
 
 WebApp& web_api_call() {
   WebApp& app = web_api_read();
+  post_events(app);
   web_wake(app);
   return app;
 }
@@ -79,21 +97,6 @@ void follow_canvas_size(SDL_Window* window) {
   SDL_GetWindowSize(window, &w, &h);
   const int want_w = int(std::lround(css_w)), want_h = int(std::lround(css_h));
   if (want_w > 0 && want_h > 0 && (want_w != w || want_h != h)) SDL_SetWindowSize(window, want_w, want_h);
-}
-
-// Tells an embedding page about state changes and finished epochs: {source:'convlens', type, ...}.
-void post_events(WebApp& app) {
-  Lab& lab = app.shell.lab;
-  const auto& epochs = lab.view().history;
-  if (epochs.size() < app.last_epochs) app.last_epochs = 0;  // a reset
-  for (; app.last_epochs < epochs.size(); ++app.last_epochs) js_post_event(lab_epoch_event_json(lab, app.last_epochs).c_str());
-  if (lab.state() != app.last_state) {
-    app.last_state = lab.state();
-    if (lab.state() == LabState::Training)  // a run's settings are kept for the next visit (not the data)
-      js_remember(url_params_query(lab.settings(), app.shell.ui->layer, -1).c_str());
-    if (lab.state() == LabState::Done && app.shell.ui->keep_model_on) js_store_model();
-    js_post_event(lab_state_event_json(lab).c_str());
-  }
 }
 
 void frame(void*) {

@@ -24,7 +24,7 @@
 //               offered on the next visit and restored with the same predictions, then forgotten.
 //   scenario 3: embedded in an iframe (not cross-origin isolated, so the single-threaded build):
 //               train/pause/step/setProbe/predict/reset through window.convlens, and the epoch and state
-//               messages posted to the parent page.
+//               messages posted to the parent page (also for a state that no frame saw).
 //   scenario 4: broken data files (not gzip, missing, truncated) end in state 'error' with a clear message.
 //   scenario 5: the lesson (web/lessons/feature-maps.html) served from another origin without isolation headers
 //               drives the app through convlens-embed.js: ready in the single-threaded build, its buttons draw
@@ -831,6 +831,19 @@ async function scenarioEmbedded(browser, baseUrl) {
     check('reset(options) warns about bad values and clears the history',
       bad.ok && bad.warnings.length === 1 && /epochs/.test(bad.warnings[0]) && afterReset.state === 'ready' &&
       (await api(() => window.convlens.history())).length === 0, JSON.stringify(bad));
+
+    // Every state change reaches the parent, also one that no frame saw: reset() and train() in one task.
+    const posted = () => page.evaluate(() => window.msgs.filter((m) => m && m.source === 'convlens' && m.type === 'state')
+      .map((m) => m.state));
+    await api(() => window.convlens.train());
+    await waitFor(async () => (await posted()).slice(-1)[0] === 'training', "the 'training' message");
+    const seen = (await posted()).length;
+    await api(() => { window.convlens.reset(); window.convlens.train(); });
+    await sleep(1500);
+    const unseen = (await posted()).slice(seen);
+    await api(() => window.convlens.reset());
+    check("a state no frame saw is still posted: reset() then train() in one task post 'ready', then 'training'",
+      JSON.stringify(unseen.slice(0, 2)) === '["ready","training"]', JSON.stringify(unseen));
   } catch (err) {
     check('scenario 3: completed (no exception)', false, err.message.split('\n')[0]);
   } finally {
