@@ -124,7 +124,6 @@ async function epochEstimate(page) {
   return page.evaluate(() => window.convlens.status().epochEstimateSeconds);
 }
 
-
 function progressLine(label, s, seconds) {
   return `  [${label}] ${fmt(seconds, 0)} s: ${s.state} epoch ${s.epoch}/${s.epochs} batch ${s.batch}/${s.batchesPerEpoch}` +
     ` loss ${fmt(s.loss, 3)} acc ${fmt(s.acc, 3)} val_acc ${fmt(s.valAcc, 3)}, wall ${fmt(s.throughput, 0)} samples/s`;
@@ -275,7 +274,8 @@ function tableColumns() {
 }
 
 // The timed epoch's columns, for the ours rows: the prediction from benchmark() at batch 200 on the same page,
-// the estimate the page showed before Start, the wall seconds from train() to 'done', wall / predicted, and 12,000 images / wall.
+// the estimate the page showed before Start, the wall seconds from train() to 'done', wall / predicted, and
+// 12,000 images / wall.
 function epochColumns() {
   const e = (f) => (r) => (r.epoch.error ? '-' : f(r.epoch));
   return [[`one epoch, ${EPOCH.query}`, 50, (r) => r.label], ['thr', 3, (r) => r.threads],

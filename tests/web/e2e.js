@@ -6,7 +6,7 @@
 // Starts web/serve.js on a free 127.0.0.1 port, drives Debian's /usr/bin/chromium (headless, WebGL2
 // through SwiftShader) with playwright-core, and checks the page through its window.convlens API:
 //   scenario 1: ?epochs=1&subset=12000 (the book's batch 200) loads the threaded build (the page is cross-origin
-//               isolated); the epoch estimate shown before Start (the page's timed first pass) and benchmark()
+//               isolated); the epoch estimate shown before Start (the page's timed first passes) and benchmark()
 //               predict how long the epoch should take, train() is timed to 'done'
 //               (wall clock over the benchmark's prediction: the efficiency; the median of 5 runs, each against
 //               the benchmarks just before and after it: lib.timedEpoch), frames are counted while training
@@ -427,7 +427,7 @@ async function measureBuild(browser, baseUrl, out, { key, label, query, build, s
     check(`${label}: runs the ${build} build (${build === 'threaded' ? 'isolated page, every core, a training thread'
       : 'one thread, training in the frames'})`, info.build === build && expected, JSON.stringify(info));
 
-    // What the Ready state tells the learner before Start, from the first pass the page times (Trainer::prepare).
+    // What the Ready state tells the learner before Start, from the first passes the page times (Trainer::prepare).
     const estimate = await waitFor(async () => (await pageStatus(page)).epochEstimateSeconds, 'the epoch estimate',
       READY_TIMEOUT_MS);
     const run = await phase(`${label}: benchmark() and timed training`, () => timedEpoch(page));
