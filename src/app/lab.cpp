@@ -145,7 +145,7 @@ Status Lab::reset_locked() {
   if (!same_plan) {
     w.trainer.release();
     w.prepared_for.clear();
-    w.first_pass = PassRates();
+    w.first_pass = PassRates();  // (no estimate for a model that fails to build)
   }
   Result<Model> m = model_plan(settings_.model, train_.shape, train_.num_classes);
   if (m.ok() && !same_plan) {
@@ -164,8 +164,7 @@ Status Lab::reset_locked() {
   model_ = snapshot_model_ = w.model;  // the reading side's copies: this call is on its thread
   model_weights_ = w.weights_version;
   if (!same_plan) {
-    w.prepare_batch = settings_.train.batch;
-    w.prepare_units = kPrepareUnits;
+    prepare_locked();
     w.prepared_for = plan_key;
   }
   w.state = LabState::Ready;
@@ -282,9 +281,7 @@ void Lab::set_threads(int threads) {
     std::lock_guard<std::mutex> lock(work_mutex_);  // between units: no parallel loop of training runs now
     engine_set_threads(std::max(threads, 1));
     if (work_.state != LabState::Ready || work_.prepared_for.empty()) return;
-    work_.prepare_batch = settings_.train.batch;  // the first pass's rates, measured again on these threads
-    work_.prepare_units = kPrepareUnits;
-    work_.first_pass = PassRates();
+    prepare_locked();  // the first passes' rates, measured again on these threads
     publish_locked();
   }
   work_ready_.notify_all();
@@ -297,6 +294,12 @@ void Lab::fail_locked(const std::string& message) {
 }
 
 // ---- the training side --------------------------------------------------------------------------------------
+
+void Lab::prepare_locked() {
+  work_.prepare_batch = settings_.train.batch;
+  work_.prepare_units = kPrepareUnits;
+  work_.first_pass = PassRates();
+}
 
 bool Lab::testing_locked() const { return work_.state == LabState::Done && work_.test_at < test_.size(); }
 

@@ -239,6 +239,7 @@ class Lab {
   int work_locked(double budget, bool fit_chunks);  // work() under the lock
   bool has_work_locked() const;
   bool preparing_locked() const;
+  void prepare_locked();  // Trainer::prepare before the run (again), for the settings' batch: new rates
   bool testing_locked() const;
   void test_unit_locked(int n);
   void train_units_locked(double budget, bool fit_chunks, int& units);

@@ -31,7 +31,6 @@ struct UiState {
   std::vector<std::string> warnings;      // ignored URL parameters, shown until dismissed
   bool warnings_open = true;
   int max_threads = 1;                    // engine threads the platform can give; 1 = no choice to offer
-  double measured_rate = 0;               // samples/s of wall time of the last run, for the time an epoch takes
   // Keeping the model, as the platform does it (a download and a file picker in the browser, a file beside the
   // desktop app); the buttons show only where they are set.
   std::function<void()> save_model, load_model;

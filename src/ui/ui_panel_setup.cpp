@@ -275,16 +275,10 @@ void ui_panel_training(Lab& lab, UiState& ui) {
     }
   } else if (st == LabState::Ready) {
     ImGui::TextDisabled("%s", tr(Text::PressStart));
-    if (ui.measured_rate > 0) {  // samples per second of wall time in the last run on this page
-      const double per_epoch = double(train_config_samples(s.train, lab.train_data().size()));
-      ImGui::TextWrapped(tr(Text::EpochTook), duration(per_epoch / ui.measured_rate).c_str(),
-                         ui.measured_rate);
-    } else if (m.epoch_estimate_seconds > 0) {  // before the first run: Trainer::prepare's timed passes
+    if (m.epoch_estimate_seconds > 0)  // Trainer::prepare's timed passes, for this model, batch and thread count
       ImGui::TextWrapped(tr(Text::EpochEstimate), duration(m.epoch_estimate_seconds).c_str(),
                          lab.view().first_pass.train);
-    }
   }
-  if (m.throughput > 0) ui.measured_rate = m.throughput;
   if (lab.testing()) {
     ImGui::ProgressBar(float(lab.test_progress()), ImVec2(-1, 0), tr(Text::EvaluatingTest));
   } else if (m.has_test) {

@@ -111,8 +111,6 @@ constexpr Row kRows[] = {
     {Text::LossAcc, "loss %.4f  acc %.4f", "損失 %.4f  準確率 %.4f"},
     {Text::ValLossAcc, "  val_loss %.4f  val_acc %.4f", "  驗證損失 %.4f  驗證準確率 %.4f"},
     {Text::PressStart, "Press Start to train.", "按「開始」進行訓練。"},
-    {Text::EpochTook, "An epoch took about %s here (%.0f samples/s measured).",
-     "在這裡一個訓練週期約需 %s（實測每秒 %.0f 個樣本）。"},
     {Text::EpochEstimate, "An epoch should take about %s here (a first batch trained at %.0f samples/s).",
      "在這裡一個訓練週期預計約需 %s（第一批訓練時每秒 %.0f 個樣本）。"},
     {Text::EvaluatingTest, "evaluating on the test set", "正在用測試集評估"},

@@ -25,7 +25,7 @@ enum class Text {
   SamplesTip, Seed, Threads, ThreadsTip, Pause, Resume, TrainAgain, Start, Step, StepTip, Reset, ResetTip,
   SaveModel, SaveModelTip, LoadModel, LoadModelTip, CopyLink, CopyLinkTip, KeepModel, KeepModelTip, KeptModel,
   KeptModelTip, Restore, RestoreTip, Forget, EpochProgress, Validating, Batch,
-  SamplesPerSecEta, RateTip, LossAcc, ValLossAcc, PressStart, EpochTook, EpochEstimate, EvaluatingTest, TestLossAcc,
+  SamplesPerSecEta, RateTip, LossAcc, ValLossAcc, PressStart, EpochEstimate, EvaluatingTest, TestLossAcc,
   TestTip, Log,
   // Curves
   NoDataYet, EpochAt, SaveCsv, SaveCsvTip, BatchSmoothed, Loss, Accuracy,
